@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Klusterkluck.Functions;
+
+/// <summary>
+/// Reads klusterkluck.yaml by hand from the YAML tree rather than by binding, so that every
+/// mistake (unknown key, wrong type, bad duration) is reported as one line with its position.
+/// </summary>
+public static partial class FunctionConfigReader
+{
+    private static readonly string[] s_keys = ["kind", "handler", "command", "root", "timeout", "env"];
+
+    /// <summary>Reads and checks the config of a checked-out repository, including the files it names.</summary>
+    public static FunctionConfig Load(string repositoryRoot)
+    {
+        var path = Path.Combine(repositoryRoot, FunctionConfig.FileName);
+        if (!File.Exists(path))
+        {
+            throw new FunctionConfigException($"{FunctionConfig.FileName} is missing at the repository root");
+        }
+        var config = Parse(File.ReadAllText(path));
+        CheckFiles(config, repositoryRoot);
+        return config;
+    }
+
+    public static FunctionConfig Parse(string yaml)
+    {
+        var root = ReadRoot(yaml);
+        var values = new Dictionary<string, YamlNode>();
+        foreach (var (keyNode, valueNode) in root.Children)
+        {
+            var key = keyNode is YamlScalarNode { Value: { } k } ? k : "";
+            if (!s_keys.Contains(key))
+            {
+                throw Error(keyNode, $"unknown key '{key}' (expected one of {string.Join(", ", s_keys)})");
+            }
+            values[key] = valueNode;
+        }
+
+        var kindNode = values.GetValueOrDefault("kind") ?? throw Error(root, "'kind' is required (nodejs, exec or static)");
+        var kindName = Scalar(kindNode, "kind");
+        if (!FunctionKinds.TryParse(kindName, out var kind))
+        {
+            throw Error(kindNode, $"kind '{kindName}' is not one of {string.Join(", ", FunctionKinds.Names)}");
+        }
+
+        var handler = values.TryGetValue("handler", out var h) ? RelativePath(h, "handler") : null;
+        var command = values.TryGetValue("command", out var c) ? Command(c) : null;
+        var rootFolder = values.TryGetValue("root", out var r) ? RelativePath(r, "root") : ".";
+        var timeout = values.TryGetValue("timeout", out var t) ? Timeout(t) : FunctionConfig.DefaultTimeout;
+        var env = values.TryGetValue("env", out var e) ? Env(e) : new Dictionary<string, string>();
+
+        switch (kind)
+        {
+            case FunctionKind.NodeJs:
+                handler ??= "index.js";
+                break;
+            case FunctionKind.Exec when command is null:
+                throw Error(root, "'command' is required for kind exec");
+        }
+        return new FunctionConfig(kind, handler, command, rootFolder, timeout, env);
+    }
+
+    private static YamlMappingNode ReadRoot(string yaml)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new FunctionConfigException($"{FunctionConfig.FileName} line {ex.Start.Line}: {OneLine(ex.Message)}");
+        }
+        return stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode
+            ?? throw new FunctionConfigException($"{FunctionConfig.FileName} must be a mapping such as 'kind: nodejs'");
+    }
+
+    private static void CheckFiles(FunctionConfig config, string repositoryRoot)
+    {
+        var rootFolder = Path.Combine(repositoryRoot, config.Root);
+        if (!Directory.Exists(rootFolder) || !PathGuard.IsInside(repositoryRoot, rootFolder))
+        {
+            throw new FunctionConfigException($"{FunctionConfig.FileName}: root '{config.Root}' is not a folder of the repository");
+        }
+        if (config.Handler is { } handler)
+        {
+            var file = Path.Combine(repositoryRoot, handler);
+            if (!File.Exists(file) || !PathGuard.IsInside(repositoryRoot, file))
+            {
+                throw new FunctionConfigException($"{FunctionConfig.FileName}: handler '{handler}' is not a file of the repository");
+            }
+        }
+        if (config.Command is [var program, ..] && program.Contains('/'))
+        {
+            var file = Path.Combine(repositoryRoot, program);
+            if (!File.Exists(file) || !PathGuard.IsInside(repositoryRoot, file))
+            {
+                throw new FunctionConfigException($"{FunctionConfig.FileName}: command '{program}' is not a file of the repository");
+            }
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(file) & UnixFileMode.UserExecute) == 0)
+            {
+                throw new FunctionConfigException($"{FunctionConfig.FileName}: command '{program}' is not executable (git update-index --chmod=+x {program})");
+            }
+        }
+    }
+
+    private static string RelativePath(YamlNode node, string key)
+    {
+        var value = Scalar(node, key).Replace('\\', '/');
+        if (value.Length == 0 || value.StartsWith('/') || value.Split('/').Contains(".."))
+        {
+            throw Error(node, $"'{key}' must be a path inside the repository, not '{value}'");
+        }
+        return value;
+    }
+
+    private static IReadOnlyList<string> Command(YamlNode node)
+    {
+        var parts = node is YamlSequenceNode sequence
+            ? sequence.Children.Select(part => Scalar(part, "command")).ToList()
+            : Scalar(node, "command").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        if (parts.Count == 0)
+        {
+            throw Error(node, "'command' must not be empty");
+        }
+        if (parts[0].StartsWith('/') || parts[0].Split('/').Contains(".."))
+        {
+            throw Error(node, $"'command' must be a file of the repository (./{Path.GetFileName(parts[0])}) or a program on PATH");
+        }
+        return parts;
+    }
+
+    private static TimeSpan Timeout(YamlNode node)
+    {
+        var text = Scalar(node, "timeout");
+        var match = DurationPattern().Match(text);
+        if (!match.Success)
+        {
+            throw Error(node, $"timeout '{text}' is not a duration such as 500ms, 30s or 2m");
+        }
+        var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var timeout = match.Groups[2].Value switch
+        {
+            "ms" => TimeSpan.FromMilliseconds(amount),
+            "m" => TimeSpan.FromMinutes(amount),
+            "h" => TimeSpan.FromHours(amount),
+            _ => TimeSpan.FromSeconds(amount),
+        };
+        if (timeout <= TimeSpan.Zero || timeout > FunctionConfig.MaxTimeout)
+        {
+            throw Error(node, $"timeout '{text}' must be more than 0 and at most {FunctionConfig.MaxTimeout.TotalMinutes:0}m");
+        }
+        return timeout;
+    }
+
+    private static Dictionary<string, string> Env(YamlNode node)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            throw Error(node, "'env' must be a mapping of NAME: value");
+        }
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            var name = Scalar(keyNode, "env");
+            if (!EnvNamePattern().IsMatch(name))
+            {
+                throw Error(keyNode, $"env name '{name}' must be letters, digits and underscores");
+            }
+            env[name] = Scalar(valueNode, $"env.{name}");
+        }
+        return env;
+    }
+
+    private static string Scalar(YamlNode node, string key) =>
+        node is YamlScalarNode scalar ? scalar.Value ?? "" : throw Error(node, $"'{key}' must be a single value");
+
+    private static FunctionConfigException Error(YamlNode node, string message) =>
+        new($"{FunctionConfig.FileName} line {node.Start.Line}: {message}");
+
+    private static string OneLine(string text) => string.Join(' ', text.Split('\n', StringSplitOptions.TrimEntries));
+
+    [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h)?$")]
+    private static partial Regex DurationPattern();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvNamePattern();
+}

@@ -1,0 +1,23 @@
+namespace Klusterkluck.Functions;
+
+/// <summary>How a function's code is run. The yaml names are the lower-case names.</summary>
+public enum FunctionKind
+{
+    NodeJs,
+    Exec,
+    Static,
+}
+
+public static class FunctionKinds
+{
+    public static IReadOnlyList<string> Names { get; } = ["nodejs", "exec", "static"];
+
+    public static string ToName(this FunctionKind kind) => Names[(int)kind];
+
+    public static bool TryParse(string? name, out FunctionKind kind)
+    {
+        var index = Names.ToList().IndexOf(name?.Trim().ToLowerInvariant() ?? "");
+        kind = (FunctionKind)Math.Max(index, 0);
+        return index >= 0;
+    }
+}

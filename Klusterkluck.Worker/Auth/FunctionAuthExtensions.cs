@@ -1,0 +1,66 @@
+using Klusterkluck.Worker.Hosting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Klusterkluck.Worker.Auth;
+
+/// <summary>
+/// With KK_AUTH_AUTHORITY set, a function only answers bearer tokens from that issuer whose
+/// preferred_username is the function's owner. Without it the function is public.
+/// </summary>
+public static class FunctionAuthExtensions
+{
+    private const string UsernameClaim = "preferred_username";
+
+    public static WebApplicationBuilder AddFunctionAuth(this WebApplicationBuilder builder)
+    {
+        var options = new WorkerOptions();
+        builder.Configuration.Bind(options);
+        builder.Services.AddAuthentication();
+        builder.Services.AddAuthorization();
+        if (string.IsNullOrEmpty(options.AuthAuthority))
+        {
+            return builder;
+        }
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.Authority = options.AuthAuthority;
+            // Plain http is the operator's explicit choice (an in-cluster issuer, loopback in tests).
+            jwt.RequireHttpsMetadata = options.AuthAuthority.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidateIssuer = true,
+                ValidateAudience = !string.IsNullOrEmpty(options.AuthAudience),
+                ValidAudience = options.AuthAudience,
+                ValidateLifetime = true,
+                ClockSkew = TimeSpan.FromSeconds(30),
+                NameClaimType = UsernameClaim,
+            };
+            jwt.Events = new JwtBearerEvents
+            {
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                    await Runtime.FunctionProblems.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized,
+                        "A valid bearer token is required", context.AuthenticateFailure is null ? null : "The token is invalid or expired.");
+                },
+                OnForbidden = context => Runtime.FunctionProblems.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden,
+                    "This function belongs to another user"),
+            };
+        });
+        builder.Services.AddAuthorizationBuilder().AddPolicy(WorkerEndpoints.OwnerPolicy, policy => policy
+            .RequireAuthenticatedUser()
+            .RequireClaim(UsernameClaim, options.Owner ?? ""));
+        return builder;
+    }
+
+    public static WebApplication UseFunctionAuth(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+}

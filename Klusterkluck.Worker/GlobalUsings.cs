@@ -1,0 +1,3 @@
+global using Klusterkluck.Worker;
+global using Klusterkluck.Worker.Auth;
+global using Klusterkluck.Worker.Hosting;

@@ -1,0 +1,105 @@
+using Klusterkluck.Functions;
+using Klusterkluck.Worker.Runtime;
+using Klusterkluck.Worker.Runtime.Exec;
+using Klusterkluck.Worker.Runtime.NodeJs;
+using Klusterkluck.Worker.Runtime.Static;
+using Klusterkluck.Worker.Source;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Klusterkluck.Worker.Hosting;
+
+/// <summary>Checks the commit out, reads its config and starts the runtime for its kind.</summary>
+public sealed class FunctionLoader(
+    IOptions<WorkerOptions> options,
+    IHttpForwarder forwarder,
+    ILoggerFactory loggers,
+    ILogger<FunctionLoader> logger) : IAsyncDisposable
+{
+    private readonly WorkerOptions _options = options.Value;
+    private string? _ownedWorkDirectory;
+
+    /// <summary>The running function, once loaded.</summary>
+    public IFunctionRuntime? Runtime { get; private set; }
+
+    public bool IsReady => Runtime?.IsReady == true;
+
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var url = Required(_options.GitUrl, "KK_GIT_URL");
+        var commit = Required(_options.GitCommit, "KK_GIT_COMMIT");
+        if (_options.AuthAuthority is not null && string.IsNullOrEmpty(_options.Owner))
+        {
+            throw new WorkerStartupException("KK_FUNCTION ({user}/{function}) is required when KK_AUTH_AUTHORITY is set");
+        }
+
+        var directory = CreateWorkDirectory();
+        var sha = GitCheckout.Checkout(url, commit, directory, _options.GitToken, _options.Owner);
+        FunctionConfig config;
+        try
+        {
+            config = FunctionConfigReader.Load(directory);
+        }
+        catch (FunctionConfigException ex)
+        {
+            throw new WorkerStartupException($"commit {sha[..12]}: {ex.Message}");
+        }
+
+        var function = new LoadedFunction(_options.Function ?? "local/function", sha, directory, config);
+        IFunctionRuntime runtime = config.Kind switch
+        {
+            FunctionKind.NodeJs => new NodeJsRuntime(function, _options, forwarder, loggers),
+            FunctionKind.Exec => new ExecRuntime(function, loggers),
+            _ => new StaticRuntime(function),
+        };
+        try
+        {
+            await runtime.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await runtime.DisposeAsync();
+            throw;
+        }
+        Runtime = runtime;
+        logger.LogInformation("Serving {Function} ({Kind}) at {Sha}", function.Name, config.Kind.ToName(), sha);
+    }
+
+    private string CreateWorkDirectory()
+    {
+        if (!string.IsNullOrEmpty(_options.WorkDirectory))
+        {
+            var folder = Path.GetFullPath(_options.WorkDirectory);
+            if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                throw new WorkerStartupException($"KK_WORK_DIR {folder} is not empty");
+            }
+            return folder;
+        }
+        // Private to the worker's user: the checkout may hold code its owner keeps secret.
+        _ownedWorkDirectory = Directory.CreateTempSubdirectory("klusterkluck-worker-").FullName;
+        return _ownedWorkDirectory;
+    }
+
+    private static string Required(string? value, string name) =>
+        string.IsNullOrWhiteSpace(value) ? throw new WorkerStartupException($"{name} is required") : value;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Runtime is not null)
+        {
+            await Runtime.DisposeAsync();
+        }
+        if (_ownedWorkDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_ownedWorkDirectory, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning("Could not delete {Folder}: {Error}", _ownedWorkDirectory, ex.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+// Klusterkluck.Worker serves one function at one commit; everything it needs comes from
+// environment variables (see WorkerOptions and DESIGN.md "Worker").
+// The content root is the worker's own folder (for appsettings.json), not wherever it was started.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+builder.AddServiceDefaults();
+builder.AddWorker();
+builder.AddFunctionAuth();
+
+var app = builder.Build();
+
+app.UseFunctionAuth();
+app.MapDefaultEndpoints();
+app.MapWorkerEndpoints();
+
+return await app.RunWorkerAsync();

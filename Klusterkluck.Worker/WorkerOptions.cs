@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Klusterkluck.Worker;
+
+/// <summary>The worker's environment contract. Names are the environment variables themselves.</summary>
+public sealed class WorkerOptions
+{
+    [ConfigurationKeyName("KK_GIT_URL")]
+    public string? GitUrl { get; set; }
+
+    [ConfigurationKeyName("KK_GIT_COMMIT")]
+    public string? GitCommit { get; set; }
+
+    /// <summary>Read-only credential for the repository, sent as the password of HTTP Basic.</summary>
+    [ConfigurationKeyName("KK_GIT_TOKEN")]
+    public string? GitToken { get; set; }
+
+    /// <summary>"{user}/{function}": the owner is the only user whose tokens are accepted.</summary>
+    [ConfigurationKeyName("KK_FUNCTION")]
+    public string? Function { get; set; }
+
+    [ConfigurationKeyName("KK_AUTH_AUTHORITY")]
+    public string? AuthAuthority { get; set; }
+
+    [ConfigurationKeyName("KK_AUTH_AUDIENCE")]
+    public string? AuthAudience { get; set; }
+
+    /// <summary>Where the commit is checked out; a fresh private temporary folder when unset.</summary>
+    [ConfigurationKeyName("KK_WORK_DIR")]
+    public string? WorkDirectory { get; set; }
+
+    [ConfigurationKeyName("KK_NODE")]
+    public string Node { get; set; } = "node";
+
+    [ConfigurationKeyName("KK_MAX_REQUEST_BYTES")]
+    public long MaxRequestBytes { get; set; } = 256L * 1024 * 1024;
+
+    public string? Owner => Function?.Split('/', 2)[0];
+}
+
+/// <summary>The worker cannot serve: the message is the one line printed before it exits.</summary>
+public sealed class WorkerStartupException(string message, Exception? inner = null) : Exception(message, inner);
