@@ -14,13 +14,21 @@ public static class TelemetryExtensions
 
     public static TBuilder AddTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // Without an endpoint there is nowhere to send telemetry, and collecting it anyway costs
+        // every request an Activity and its instruments (a measurable share of a worker's
+        // throughput), so nothing is registered. The exporter reads OTEL_EXPORTER_OTLP_* itself.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
 
-        var telemetry = builder.Services.AddOpenTelemetry()
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -32,14 +40,8 @@ public static class TelemetryExtensions
                 .AddAspNetCoreInstrumentation(aspnet =>
                     // Probes are polled every few seconds; tracing them would drown real requests.
                     aspnet.Filter = context => !IsProbe(context.Request.Path))
-                .AddHttpClientInstrumentation());
-
-        // The exporter reads OTEL_EXPORTER_OTLP_ENDPOINT/PROTOCOL/HEADERS itself; without an
-        // endpoint there is nowhere to send, so nothing is exported.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            telemetry.UseOtlpExporter();
-        }
+                .AddHttpClientInstrumentation())
+            .UseOtlpExporter();
         return builder;
     }
 

@@ -16,7 +16,6 @@ public static class FunctionAuthExtensions
     {
         var options = new WorkerOptions();
         builder.Configuration.Bind(options);
-        builder.Services.AddAuthentication();
         builder.Services.AddAuthorization();
         if (string.IsNullOrEmpty(options.AuthAuthority))
         {
@@ -57,10 +56,14 @@ public static class FunctionAuthExtensions
         return builder;
     }
 
+    /// <summary>Adds the auth middleware only for a private function: a public one pays nothing per request.</summary>
     public static WebApplication UseFunctionAuth(this WebApplication app)
     {
-        app.UseAuthentication();
-        app.UseAuthorization();
+        if (!string.IsNullOrEmpty(app.Configuration["KK_AUTH_AUTHORITY"]))
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
         return app;
     }
 }

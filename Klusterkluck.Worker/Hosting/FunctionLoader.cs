@@ -5,14 +5,12 @@ using Klusterkluck.Worker.Runtime.NodeJs;
 using Klusterkluck.Worker.Runtime.Static;
 using Klusterkluck.Worker.Source;
 using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Klusterkluck.Worker.Hosting;
 
 /// <summary>Checks the commit out, reads its config and starts the runtime for its kind.</summary>
 public sealed class FunctionLoader(
     IOptions<WorkerOptions> options,
-    IHttpForwarder forwarder,
     ILoggerFactory loggers,
     ILogger<FunctionLoader> logger) : IAsyncDisposable
 {
@@ -48,7 +46,7 @@ public sealed class FunctionLoader(
         var function = new LoadedFunction(_options.Function ?? "local/function", sha, directory, config);
         IFunctionRuntime runtime = config.Kind switch
         {
-            FunctionKind.NodeJs => new NodeJsRuntime(function, _options, forwarder, loggers),
+            FunctionKind.NodeJs => new NodeJsRuntime(function, _options, loggers),
             FunctionKind.Exec => new ExecRuntime(function, loggers),
             _ => new StaticRuntime(function),
         };

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Klusterkluck.Worker.Hosting;
 
@@ -10,7 +9,6 @@ public static class WorkerExtensions
     {
         builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration);
         builder.Services.AddProblemDetails();
-        builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<FunctionLoader>();
         builder.Services.AddHealthChecks().AddCheck<FunctionReadyCheck>("function");
 
@@ -22,7 +20,11 @@ public static class WorkerExtensions
         });
 
         var maxBody = builder.Configuration.GetValue("KK_MAX_REQUEST_BYTES", 256L * 1024 * 1024);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = maxBody;
+            kestrel.AddServerHeader = false;
+        });
         return builder;
     }
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Yarp.ReverseProxy.Forwarder;
+using System.Net.Sockets;
 
 namespace Klusterkluck.Worker.Runtime.NodeJs;
 
@@ -7,31 +7,26 @@ namespace Klusterkluck.Worker.Runtime.NodeJs;
 public sealed class NodeJsRuntime : IFunctionRuntime
 {
     private readonly LoadedFunction _function;
-    private readonly IHttpForwarder _forwarder;
     private readonly NodeProcess _node;
-    private readonly ForwarderRequestConfig _requestConfig;
-    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        UseCookies = false,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-    });
+    private readonly HttpMessageInvoker _client;
+    private readonly ShimForwarder _forwarder;
 
-    public NodeJsRuntime(LoadedFunction function, WorkerOptions options, IHttpForwarder forwarder, ILoggerFactory loggers)
+    public NodeJsRuntime(LoadedFunction function, WorkerOptions options, ILoggerFactory loggers)
     {
         _function = function;
-        _forwarder = forwarder;
         _node = new NodeProcess(function, options.Node, loggers.CreateLogger("Function"));
-        // The shim answers only once the handler settled, so idle time is the request's time.
-        _requestConfig = new ForwarderRequestConfig
+        _client = new HttpMessageInvoker(new SocketsHttpHandler
         {
-            ActivityTimeout = function.Config.Timeout,
-            Version = HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            ConnectCallback = ConnectAsync,
+        });
+        // The shim answers only once the handler settled, so time to headers is the request's time.
+        _forwarder = new ShimForwarder(_client, function.Config.Timeout);
     }
 
     public bool IsReady => _node.IsReady;
@@ -40,29 +35,38 @@ public sealed class NodeJsRuntime : IFunctionRuntime
 
     public async Task HandleAsync(HttpContext context)
     {
-        var shim = await _node.WaitReadyAsync(_function.Config.Timeout, context.RequestAborted);
-        if (shim is null)
+        if (await _node.WaitReadyAsync(_function.Config.Timeout, context.RequestAborted) is null)
         {
             await FunctionProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The function is restarting");
             return;
         }
 
-        var error = await _forwarder.SendAsync(context, shim.ToString(), _client, _requestConfig, HttpTransformer.Default);
-        switch (error)
+        switch (await _forwarder.ForwardAsync(context))
         {
-            case ForwarderError.None:
-                return;
-            case ForwarderError.RequestCanceled:
-            case ForwarderError.RequestBodyCanceled:
-                return;
-            case ForwarderError.RequestTimedOut:
+            case ForwardOutcome.TimedOut:
                 await FunctionProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "The function timed out",
                     $"No response within {_function.Config.Timeout.TotalSeconds:0.###} s.");
-                return;
-            default:
+                break;
+            case ForwardOutcome.Unreachable:
                 await FunctionProblems.WriteAsync(context, StatusCodes.Status502BadGateway, "The function did not answer",
                     "Its process stopped while serving the request; it is being restarted.");
-                return;
+                break;
+        }
+    }
+
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            var path = _node.Socket ?? throw new IOException("the function's process is restarting");
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 

@@ -3,18 +3,26 @@ using System.Diagnostics;
 namespace Klusterkluck.Worker.Runtime.NodeJs;
 
 /// <summary>
-/// One warm Node.js process running the shim on a loopback port, restarted with backoff when it
-/// dies. Requests wait for it to be ready again instead of failing while it restarts.
+/// One warm Node.js process running the shim, restarted with backoff when it dies. Requests wait
+/// for it to be ready again instead of failing while it restarts.
 /// </summary>
+/// <remarks>
+/// The shim listens on a Unix domain socket in a folder only the worker's user can open, not on a
+/// TCP port: on a shared host (the local runtime) another tenant's function could otherwise call
+/// the shim directly and skip the worker's token check. It is also cheaper than loopback TCP.
+/// </remarks>
 public sealed class NodeProcess(LoadedFunction function, string node, ILogger logger) : IAsyncDisposable
 {
+    private readonly string _socketFolder = Directory.CreateTempSubdirectory("kk-shim-").FullName;
+
     private static readonly TimeSpan s_firstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_stableAfter = TimeSpan.FromSeconds(30);
 
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stopping = new();
-    private TaskCompletionSource<Uri> _ready = NewReady();
+    private TaskCompletionSource<string> _ready = NewReady();
+    private int _generation;
     private Process? _process;
     private DateTime _startedAt;
     private TimeSpan _backoff = s_firstBackoff;
@@ -22,6 +30,9 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
     private volatile bool _everReady;
 
     public bool IsReady => _ready.Task.IsCompletedSuccessfully;
+
+    /// <summary>The socket of the running shim, or null while it (re)starts.</summary>
+    public string? Socket => _ready.Task.IsCompletedSuccessfully ? _ready.Task.Result : null;
 
     /// <summary>Starts node and returns once the shim listens; a handler that cannot load fails here.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -31,8 +42,8 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
         await first.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>The shim's address once it is ready, or null after <paramref name="timeout"/>.</summary>
-    public async Task<Uri?> WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The shim's socket path once it is ready, or null after <paramref name="timeout"/>.</summary>
+    public async Task<string?> WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
@@ -46,7 +57,8 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
 
     private void Launch()
     {
-        var port = LoopbackPort.GetFree();
+        // A new socket per start: a dying process may still hold the old one.
+        var socket = Path.Combine(_socketFolder, $"node-{Interlocked.Increment(ref _generation)}.sock");
         var readyToken = $"kk-shim-ready-{Guid.NewGuid():N}";
         var info = new ProcessStartInfo(node)
         {
@@ -56,7 +68,7 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Runtime", "NodeJs", "shim.mjs"));
-        info.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(socket);
         info.ArgumentList.Add(Path.Combine(function.Directory, function.Config.Handler!));
         info.ArgumentList.Add(readyToken);
         ChildEnvironment.Apply(info.Environment, function.Config);
@@ -68,7 +80,7 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
             if (line.Data == readyToken)
             {
                 _everReady = true;
-                ready.TrySetResult(new Uri($"http://127.0.0.1:{port}/"));
+                ready.TrySetResult(socket);
             }
             else if (line.Data is not null)
             {
@@ -104,7 +116,7 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
         }
     }
 
-    private void OnExited(Process process, TaskCompletionSource<Uri> ready)
+    private void OnExited(Process process, TaskCompletionSource<string> ready)
     {
         // Let the last stderr lines arrive before reporting them.
         process.WaitForExit();
@@ -166,8 +178,9 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
         {
             // Already gone.
         }
+        Directory.Delete(_socketFolder, recursive: true);
         _stopping.Dispose();
     }
 
-    private static TaskCompletionSource<Uri> NewReady() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static TaskCompletionSource<string> NewReady() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

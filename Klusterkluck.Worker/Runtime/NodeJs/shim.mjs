@@ -1,9 +1,10 @@
 // Klusterkluck's Node.js runtime shim: loads the function's handler once and serves it over
-// HTTP on loopback for the worker. Usage: node shim.mjs <port> <handler file> <ready token>
+// HTTP over a Unix domain socket for the worker.
+// Usage: node shim.mjs <socket path> <handler file> <ready token>
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 
-const [port, handlerFile, readyToken] = process.argv.slice(2);
+const [socketPath, handlerFile, readyToken] = process.argv.slice(2);
 const handler = pickHandler(await import(pathToFileURL(handlerFile).href));
 
 // module.exports = fn, exports.handler = fn, export default fn and export const handler all work.
@@ -79,11 +80,10 @@ function fail(res) {
   res.end(problem);
 }
 
-const server = http.createServer(async (req, res) => {
+const emptyBody = Buffer.alloc(0);
+
+async function serve(req, res, rawBody) {
   try {
-    const chunks = [];
-    for await (const chunk of req) chunks.push(chunk);
-    const rawBody = Buffer.concat(chunks);
     const url = new URL(req.url, 'http://function');
     const request = {
       method: req.method,
@@ -99,7 +99,14 @@ const server = http.createServer(async (req, res) => {
     if (!res.headersSent) fail(res);
     else res.destroy();
   }
+}
+
+// Plain 'data'/'end' events rather than an async iterator: this runs for every request.
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
+  req.on('end', () => serve(req, res, chunks.length === 0 ? emptyBody : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
 });
 // Longer than the worker's pooled connection lifetime, so the worker never reuses a closed socket.
 server.keepAliveTimeout = 120_000;
-server.listen(Number(port), '127.0.0.1', () => console.log(readyToken));
+server.listen(socketPath, () => console.log(readyToken));
