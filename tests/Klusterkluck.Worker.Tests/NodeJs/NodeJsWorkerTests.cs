@@ -181,4 +181,17 @@ public sealed class NodeJsWorkerTests
 
         Assert.Equal("Hej no-token", await worker.Client.GetStringAsync("/"));
     }
+
+    [Fact]
+    public async Task EsModuleHandlersWork()
+    {
+        using var repo = new GitRepo();
+        var sha = repo.Write("klusterkluck.yaml", "kind: nodejs\nhandler: main.mjs\n")
+            .Write("main.mjs", "import { greet } from './lib.mjs';\nexport default async (r) => greet(r.query.name);")
+            .Write("lib.mjs", "export const greet = (name) => `hi ${name}`;")
+            .Commit("esm");
+        await using var worker = await WorkerProcess.StartReadyAsync(repo, sha);
+
+        Assert.Equal("hi esm", await worker.Client.GetStringAsync("/?name=esm"));
+    }
 }
