@@ -73,7 +73,7 @@ public static partial class FunctionConfigReader
         }
         catch (YamlException ex)
         {
-            throw new FunctionConfigException($"{FunctionConfig.FileName} line {ex.Start.Line}: {OneLine(ex.Message)}");
+            throw new FunctionConfigException($"{FunctionConfig.FileName} line {ex.Start.Line}: {OneLine.Of(ex.Message)}");
         }
         return stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode
             ?? throw new FunctionConfigException($"{FunctionConfig.FileName} must be a mapping such as 'kind: nodejs'");
@@ -143,18 +143,19 @@ public static partial class FunctionConfigReader
             throw Error(node, $"timeout '{text}' is not a duration such as 500ms, 30s or 2m");
         }
         var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        var timeout = match.Groups[2].Value switch
+        var seconds = amount * match.Groups[2].Value switch
         {
-            "ms" => TimeSpan.FromMilliseconds(amount),
-            "m" => TimeSpan.FromMinutes(amount),
-            "h" => TimeSpan.FromHours(amount),
-            _ => TimeSpan.FromSeconds(amount),
+            "ms" => 0.001,
+            "m" => 60,
+            "h" => 3600,
+            _ => 1,
         };
-        if (timeout <= TimeSpan.Zero || timeout > FunctionConfig.MaxTimeout)
+        // Range first: a huge number would overflow TimeSpan.
+        if (seconds <= 0 || seconds > FunctionConfig.MaxTimeout.TotalSeconds)
         {
             throw Error(node, $"timeout '{text}' must be more than 0 and at most {FunctionConfig.MaxTimeout.TotalMinutes:0}m");
         }
-        return timeout;
+        return TimeSpan.FromSeconds(seconds);
     }
 
     private static Dictionary<string, string> Env(YamlNode node)
@@ -181,8 +182,6 @@ public static partial class FunctionConfigReader
 
     private static FunctionConfigException Error(YamlNode node, string message) =>
         new($"{FunctionConfig.FileName} line {node.Start.Line}: {message}");
-
-    private static string OneLine(string text) => string.Join(' ', text.Split('\n', StringSplitOptions.TrimEntries));
 
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h)?$")]
     private static partial Regex DurationPattern();

@@ -16,8 +16,13 @@ public static class FunctionKinds
 
     public static bool TryParse(string? name, out FunctionKind kind)
     {
-        var index = Names.ToList().IndexOf(name?.Trim().ToLowerInvariant() ?? "");
-        kind = (FunctionKind)Math.Max(index, 0);
-        return index >= 0;
+        (var known, kind) = name?.Trim().ToLowerInvariant() switch
+        {
+            "nodejs" => (true, FunctionKind.NodeJs),
+            "exec" => (true, FunctionKind.Exec),
+            "static" => (true, FunctionKind.Static),
+            _ => (false, default),
+        };
+        return known;
     }
 }

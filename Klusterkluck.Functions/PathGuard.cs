@@ -8,17 +8,12 @@ namespace Klusterkluck.Functions;
 /// </summary>
 public static partial class PathGuard
 {
-    public static bool IsInside(string folder, string path)
-    {
-        var realFolder = RealPath(folder);
-        var realPath = RealPath(path);
-        if (realFolder is null || realPath is null)
-        {
-            return false;
-        }
-        return realPath == realFolder
-            || realPath.StartsWith(realFolder.TrimEnd('/') + "/", StringComparison.Ordinal);
-    }
+    public static bool IsInside(string folder, string path) =>
+        RealPath(folder) is { } realFolder && RealPath(path) is { } realPath && IsWithin(realFolder, realPath);
+
+    /// <summary>Both paths already resolved by <see cref="RealPath"/>: a plain prefix test on whole segments.</summary>
+    public static bool IsWithin(string realFolder, string realPath) =>
+        realPath == realFolder || realPath.StartsWith(realFolder.TrimEnd('/') + "/", StringComparison.Ordinal);
 
     /// <summary>The canonical absolute path with every symlink resolved, or null when it does not exist.</summary>
     public static string? RealPath(string path)

@@ -14,6 +14,9 @@ public static class ServiceDefaultsExtensions
 {
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
+
+    /// <summary>Readiness of a service that needs time to become useful (the worker); mapped by that service.</summary>
+    public const string ReadyPath = "/healthz";
     private const string LiveTag = "live";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

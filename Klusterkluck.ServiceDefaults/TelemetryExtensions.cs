@@ -48,5 +48,5 @@ public static class TelemetryExtensions
     private static bool IsProbe(Microsoft.AspNetCore.Http.PathString path) =>
         path.StartsWithSegments(ServiceDefaultsExtensions.HealthPath)
         || path.StartsWithSegments(ServiceDefaultsExtensions.AlivePath)
-        || path.StartsWithSegments("/healthz");
+        || path.StartsWithSegments(ServiceDefaultsExtensions.ReadyPath);
 }

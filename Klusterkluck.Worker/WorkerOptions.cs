@@ -32,10 +32,33 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("KK_NODE")]
     public string Node { get; set; } = "node";
 
+    /// <summary>Requests an exec function runs at once; more wait for a slot (up to the timeout).</summary>
+    [ConfigurationKeyName("KK_MAX_CONCURRENCY")]
+    public int MaxConcurrency { get; set; } = 64;
+
     [ConfigurationKeyName("KK_MAX_REQUEST_BYTES")]
     public long MaxRequestBytes { get; set; } = 256L * 1024 * 1024;
 
     public string? Owner => Function?.Split('/', 2)[0];
+
+    /// <summary>With an issuer set, every function request needs the owner's token.</summary>
+    public bool IsPrivate => !string.IsNullOrEmpty(AuthAuthority);
+
+    /// <summary>A variable that could not be read (not a number, say), reported when the worker starts.</summary>
+    public string? BindingError { get; private init; }
+
+    /// <summary>Reads the environment once; the worker's services all share this instance.</summary>
+    public static WorkerOptions From(IConfiguration configuration)
+    {
+        try
+        {
+            return configuration.Get<WorkerOptions>() ?? new WorkerOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            return new WorkerOptions { BindingError = ex.InnerException?.Message ?? ex.Message };
+        }
+    }
 }
 
 /// <summary>The worker cannot serve: the message is the one line printed before it exits.</summary>

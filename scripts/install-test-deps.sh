@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite drives for real: git, Node.js, procps (kill),
-# coreutils. Installs only what is missing, so a developer's machine is left alone.
+# Installs the Debian packages the test suite drives for real: git, Node.js, coreutils and
+# util-linux (setsid). Installs only what is missing, so a developer's machine is left alone.
 set -euo pipefail
 
 need=()
-command -v git >/dev/null || need+=(git)
-command -v node >/dev/null || need+=(nodejs)
-command -v kill >/dev/null || need+=(procps)
-command -v sha256sum >/dev/null || need+=(coreutils)
+# type -P looks for a program on PATH only, never a shell builtin.
+type -P git >/dev/null || need+=(git)
+type -P node >/dev/null || need+=(nodejs)
+type -P setsid >/dev/null || need+=(util-linux)
+type -P sha256sum >/dev/null || need+=(coreutils)
 
 if ((${#need[@]})); then
   sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ "$(id -u)" -ne 0 ]; then
+    type -P sudo >/dev/null || { echo "missing ${need[*]}: install them as root (apt-get install ${need[*]})" >&2; exit 1; }
+    sudo="sudo"
+  fi
   echo "installing: ${need[*]}"
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${need[@]}"

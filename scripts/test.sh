@@ -4,7 +4,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-test-deps.sh || exit 1
+if ! bash scripts/install-test-deps.sh; then
+  echo "the test dependencies could not be installed" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 
 results="TestResults/run-$(date +%s)"
 mkdir -p "$results"
@@ -14,7 +18,8 @@ status=$?
 shopt -s nullglob
 trx=("$results"/*.trx)
 if ((${#trx[@]} == 0)); then
-  echo "no test results were written (did the build fail?)" >&2
+  echo "no test results were written: the build failed" >&2
+  echo "0 passed, 1 failed"
   exit 1
 fi
 # Each TRX has one <Counters .../> element; sum its attributes over all projects.

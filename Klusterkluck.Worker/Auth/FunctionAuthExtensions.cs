@@ -12,12 +12,14 @@ public static class FunctionAuthExtensions
 {
     private const string UsernameClaim = "preferred_username";
 
+    /// <summary>Who called a private function, for the function's code; never taken from the client.</summary>
+    public const string UserHeader = "X-Klusterkluck-User";
+
     public static WebApplicationBuilder AddFunctionAuth(this WebApplicationBuilder builder)
     {
-        var options = new WorkerOptions();
-        builder.Configuration.Bind(options);
+        var options = WorkerOptions.From(builder.Configuration);
         builder.Services.AddAuthorization();
-        if (string.IsNullOrEmpty(options.AuthAuthority))
+        if (!options.IsPrivate)
         {
             return builder;
         }
@@ -26,7 +28,7 @@ public static class FunctionAuthExtensions
         {
             jwt.Authority = options.AuthAuthority;
             // Plain http is the operator's explicit choice (an in-cluster issuer, loopback in tests).
-            jwt.RequireHttpsMetadata = options.AuthAuthority.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            jwt.RequireHttpsMetadata = options.AuthAuthority!.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
@@ -59,11 +61,25 @@ public static class FunctionAuthExtensions
     /// <summary>Adds the auth middleware only for a private function: a public one pays nothing per request.</summary>
     public static WebApplication UseFunctionAuth(this WebApplication app)
     {
-        if (!string.IsNullOrEmpty(app.Configuration["KK_AUTH_AUTHORITY"]))
+        var isPrivate = app.Services.GetRequiredService<WorkerOptions>().IsPrivate;
+        if (isPrivate)
         {
             app.UseAuthentication();
             app.UseAuthorization();
         }
+        app.Use((context, next) =>
+        {
+            var headers = context.Request.Headers;
+            headers.Remove(UserHeader);
+            if (isPrivate && context.User.Identity?.IsAuthenticated == true)
+            {
+                // The token was for the worker, and it would let the function act as its caller
+                // anywhere the issuer is trusted: the function learns who called, not the token.
+                headers.Authorization = default;
+                headers[UserHeader] = context.User.Identity.Name;
+            }
+            return next(context);
+        });
         return app;
     }
 }

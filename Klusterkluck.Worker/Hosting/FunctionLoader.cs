@@ -4,17 +4,16 @@ using Klusterkluck.Worker.Runtime.Exec;
 using Klusterkluck.Worker.Runtime.NodeJs;
 using Klusterkluck.Worker.Runtime.Static;
 using Klusterkluck.Worker.Source;
-using Microsoft.Extensions.Options;
 
 namespace Klusterkluck.Worker.Hosting;
 
 /// <summary>Checks the commit out, reads its config and starts the runtime for its kind.</summary>
 public sealed class FunctionLoader(
-    IOptions<WorkerOptions> options,
+    WorkerOptions options,
     ILoggerFactory loggers,
     ILogger<FunctionLoader> logger) : IAsyncDisposable
 {
-    private readonly WorkerOptions _options = options.Value;
+    private readonly WorkerOptions _options = options;
     private string? _ownedWorkDirectory;
 
     /// <summary>The running function, once loaded.</summary>
@@ -24,9 +23,17 @@ public sealed class FunctionLoader(
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
+        if (_options.BindingError is { } error)
+        {
+            throw new WorkerStartupException(error);
+        }
         var url = Required(_options.GitUrl, "KK_GIT_URL");
         var commit = Required(_options.GitCommit, "KK_GIT_COMMIT");
-        if (_options.AuthAuthority is not null && string.IsNullOrEmpty(_options.Owner))
+        if (_options.MaxConcurrency < 1)
+        {
+            throw new WorkerStartupException("KK_MAX_CONCURRENCY must be at least 1");
+        }
+        if (_options.IsPrivate && string.IsNullOrEmpty(_options.Owner))
         {
             throw new WorkerStartupException("KK_FUNCTION ({user}/{function}) is required when KK_AUTH_AUTHORITY is set");
         }
@@ -47,7 +54,7 @@ public sealed class FunctionLoader(
         IFunctionRuntime runtime = config.Kind switch
         {
             FunctionKind.NodeJs => new NodeJsRuntime(function, _options, loggers),
-            FunctionKind.Exec => new ExecRuntime(function, loggers),
+            FunctionKind.Exec => new ExecRuntime(function, _options, loggers),
             _ => new StaticRuntime(function),
         };
         try

@@ -4,19 +4,18 @@ namespace Klusterkluck.Worker.Hosting;
 
 public static class WorkerEndpoints
 {
-    public const string ReadyPath = "/healthz";
     public const string OwnerPolicy = "FunctionOwner";
 
     /// <summary>/healthz for readiness, and every other path to the function.</summary>
     public static IEndpointRouteBuilder MapWorkerEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(ReadyPath, (FunctionLoader loader) => loader.IsReady
-            ? Results.Text("ready")
-            : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The function is not ready"));
+        app.MapHealthChecks(ServiceDefaultsExtensions.ReadyPath, new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(WorkerExtensions.ReadyTag),
+        });
 
         var function = app.Map("/{**path}", ServeAsync).WithName("Function");
-        var options = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkerOptions>>().Value;
-        if (!string.IsNullOrEmpty(options.AuthAuthority))
+        if (app.ServiceProvider.GetRequiredService<WorkerOptions>().IsPrivate)
         {
             function.RequireAuthorization(OwnerPolicy);
         }

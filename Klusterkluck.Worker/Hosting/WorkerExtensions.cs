@@ -1,16 +1,19 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace Klusterkluck.Worker.Hosting;
 
 public static class WorkerExtensions
 {
+    /// <summary>Health checks with this tag decide /healthz: is the function ready to serve?</summary>
+    public const string ReadyTag = "ready";
+
     public static WebApplicationBuilder AddWorker(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration);
+        var options = WorkerOptions.From(builder.Configuration);
+        builder.Services.AddSingleton(options);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<FunctionLoader>();
-        builder.Services.AddHealthChecks().AddCheck<FunctionReadyCheck>("function");
+        builder.Services.AddHealthChecks().AddCheck<FunctionReadyCheck>("function", tags: [ReadyTag]);
 
         // One line per log entry: the local runtime and kubectl logs read these line by line.
         builder.Logging.AddSimpleConsole(console =>
@@ -19,10 +22,9 @@ public static class WorkerExtensions
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
 
-        var maxBody = builder.Configuration.GetValue("KK_MAX_REQUEST_BYTES", 256L * 1024 * 1024);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Limits.MaxRequestBodySize = maxBody;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
             kestrel.AddServerHeader = false;
         });
         return builder;
@@ -40,15 +42,17 @@ public static class WorkerExtensions
         {
             await loader.LoadAsync(app.Lifetime.ApplicationStopping);
         }
-        catch (WorkerStartupException ex)
-        {
-            await Console.Error.WriteLineAsync($"klusterkluck-worker: {ex.Message}");
-            await app.StopAsync();
-            return 1;
-        }
         catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
         {
             return 0;
+        }
+        catch (Exception ex)
+        {
+            // Whatever stopped the load, the operator gets one line, not a stack trace.
+            var message = ex is WorkerStartupException ? ex.Message : $"cannot start: {Klusterkluck.Functions.OneLine.Of(ex.Message)}";
+            await Console.Error.WriteLineAsync($"klusterkluck-worker: {message}");
+            await app.StopAsync();
+            return 1;
         }
         await app.WaitForShutdownAsync();
         return 0;

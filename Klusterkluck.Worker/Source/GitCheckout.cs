@@ -1,3 +1,4 @@
+using Klusterkluck.Functions;
 using LibGit2Sharp;
 
 namespace Klusterkluck.Worker.Source;
@@ -9,29 +10,37 @@ public static class GitCheckout
     /// <returns>The full sha of the checked-out commit.</returns>
     public static string Checkout(string url, string commit, string folder, string? token, string? user)
     {
+        var source = FileUrlOrUrl(url);
         var options = new CloneOptions { Checkout = false, RecurseSubmodules = false };
         if (!string.IsNullOrEmpty(token))
         {
-            options.FetchOptions.CredentialsProvider = (_, urlUser, _) => new UsernamePasswordCredentials
-            {
-                Username = urlUser ?? user ?? "klusterkluck",
-                Password = token,
-            };
+            options.FetchOptions.CredentialsProvider = (askingUrl, urlUser, _) =>
+                SameOrigin(askingUrl, source)
+                    ? new UsernamePasswordCredentials { Username = urlUser ?? user ?? "klusterkluck", Password = token }
+                    // A redirect to another host gets no credential meant for ours.
+                    : throw new LibGit2SharpException($"{Redact(askingUrl)} is not the repository's host; its token is not sent there");
         }
 
         try
         {
-            Repository.Clone(LocalPathOrUrl(url), folder, options);
+            Repository.Clone(source, folder, options);
         }
         catch (LibGit2SharpException ex)
         {
-            throw new WorkerStartupException($"cannot fetch repository {Redact(url)}: {OneLine(ex.Message)}", ex);
+            throw new WorkerStartupException($"cannot fetch repository {Redact(url)}: {OneLine.Of(ex.Message)}", ex);
         }
 
         using var repository = new Repository(folder);
         var target = FindCommit(repository, commit)
             ?? throw new WorkerStartupException($"commit '{commit}' is not in repository {Redact(url)}");
-        Commands.Checkout(repository, target, new CheckoutOptions { CheckoutModifiers = CheckoutModifiers.Force });
+        try
+        {
+            Commands.Checkout(repository, target, new CheckoutOptions { CheckoutModifiers = CheckoutModifiers.Force });
+        }
+        catch (LibGit2SharpException ex)
+        {
+            throw new WorkerStartupException($"cannot check out commit {target.Sha[..12]}: {OneLine.Of(ex.Message)}", ex);
+        }
         return target.Sha;
     }
 
@@ -48,15 +57,24 @@ public static class GitCheckout
         }
     }
 
-    /// <summary>libgit2 takes local paths as they are; file:// URLs are turned into paths so both work.</summary>
-    private static string LocalPathOrUrl(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.IsFile ? uri.LocalPath : url;
+    /// <summary>
+    /// A plain path becomes a file:// URL: for a plain path libgit2 clones by hard-linking the
+    /// source's object files, which the function (same user, locally) could then write through.
+    /// </summary>
+    private static string FileUrlOrUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsoluteUri : new Uri(Path.GetFullPath(url)).AbsoluteUri;
 
-    /// <summary>Never print a credential embedded in a URL.</summary>
-    private static string Redact(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.UserInfo)
-            ? url.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal)
-            : url;
+    private static bool SameOrigin(string url, string expected) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var asked) && Uri.TryCreate(expected, UriKind.Absolute, out var ours)
+        && Uri.Compare(asked, ours, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
-    private static string OneLine(string text) => string.Join(' ', text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+    /// <summary>Never print a credential embedded in a URL, in its user part or its query.</summary>
+    private static string Redact(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.IsFile)
+        {
+            return url;
+        }
+        return new UriBuilder(uri) { UserName = "", Password = "", Query = "" }.Uri.ToString();
+    }
 }

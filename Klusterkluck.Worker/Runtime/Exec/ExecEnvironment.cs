@@ -7,13 +7,14 @@ public static class ExecEnvironment
 {
     public static void Add(IDictionary<string, string?> environment, HttpRequest request)
     {
-        environment["Http_Method"] = request.Method;
-        environment["Http_Path"] = request.Path.Value ?? "/";
-        environment["Http_Query"] = request.QueryString.HasValue ? request.QueryString.Value![1..] : "";
         foreach (var (name, values) in request.Headers)
         {
             environment[$"Http_{Canonical(name)}"] = values.ToString();
         }
+        // Last, so that a header named "Method" or "Path" cannot pose as the request line.
+        environment["Http_Method"] = request.Method;
+        environment["Http_Path"] = request.Path.Value ?? "/";
+        environment["Http_Query"] = request.QueryString.HasValue ? request.QueryString.Value![1..] : "";
     }
 
     /// <summary>content-type → Content_Type, as Go canonicalises header names for the watchdog.</summary>
@@ -23,7 +24,7 @@ public static class ExecEnvironment
         var upper = true;
         foreach (var c in header)
         {
-            if (c == '-' || !char.IsAsciiLetterOrDigit(c))
+            if (!char.IsAsciiLetterOrDigit(c))
             {
                 name.Append('_');
                 upper = true;

@@ -5,18 +5,49 @@ namespace Klusterkluck.Worker.Runtime.Exec;
 /// <summary>
 /// Runs the command once per request: body streamed to stdin, stdout streamed back. The first
 /// 64 KiB of output are held back so that a command failing early still gets an honest 500;
-/// past that the reply is streamed, and a late failure aborts the response instead.
+/// past that the reply is streamed, and a late failure aborts the response instead. Nothing the
+/// command started outlives its request: the whole process group is killed when it ends.
 /// </summary>
-public sealed class ExecRuntime(LoadedFunction function, ILoggerFactory loggers) : IFunctionRuntime
+public sealed class ExecRuntime(LoadedFunction function, WorkerOptions options, ILoggerFactory loggers) : IFunctionRuntime
 {
     private const int HeldBackBytes = 64 * 1024;
     private readonly ILogger _logger = loggers.CreateLogger("Function");
+    private readonly SemaphoreSlim _slots = new(options.MaxConcurrency, options.MaxConcurrency);
+    private string _program = "";
 
-    public bool IsReady => true;
+    public bool IsReady => _program.Length > 0;
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Resolves the command once, so that a missing program fails the start, not every request.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var name = function.Config.Command![0];
+        _program = name.Contains('/')
+            ? Path.Combine(function.Directory, name)
+            : FindOnPath(name) ?? throw new WorkerStartupException(
+                $"command '{name}' is not a program on PATH (a file of the repository is written ./{name})");
+        return Task.CompletedTask;
+    }
 
     public async Task HandleAsync(HttpContext context)
+    {
+        if (!await _slots.WaitAsync(function.Config.Timeout, context.RequestAborted))
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await FunctionProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The function is busy",
+                $"{options.MaxConcurrency} requests are running already (KK_MAX_CONCURRENCY).");
+            return;
+        }
+        try
+        {
+            await RunAsync(context);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task RunAsync(HttpContext context)
     {
         Process process;
         try
@@ -33,27 +64,32 @@ public sealed class ExecRuntime(LoadedFunction function, ILoggerFactory loggers)
         using var _ = process;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         limit.CancelAfter(function.Config.Timeout);
-        var stdin = PumpStdinAsync(context.Request.Body, process.StandardInput.BaseStream, limit.Token);
+        var stdin = PumpStdinAsync(context.Request.Body, process.StandardInput.BaseStream, limit);
         var stderr = LogStderrAsync(process.StandardError);
+        // Background children of a finished command would hold stdout open: they go with it.
+        var exited = process.WaitForExitAsync().ContinueWith(_ => ProcessGroup.Kill(process), TaskScheduler.Default);
         try
         {
             await ReplyAsync(context, process, limit.Token);
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested)
         {
-            Kill(process);
-            if (context.RequestAborted.IsCancellationRequested)
+            ProcessGroup.Kill(process);
+            if (await stdin is { } bodyError)
             {
-                return;
+                await FunctionProblems.WriteAsync(context, bodyError.StatusCode, "The request body was rejected", bodyError.Message);
             }
-            _logger.LogWarning("{Command} timed out after {Timeout} s and was killed", Command, function.Config.Timeout.TotalSeconds);
-            await FunctionProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "The function timed out",
-                $"No reply within {function.Config.Timeout.TotalSeconds:0.###} s.");
+            else if (!context.RequestAborted.IsCancellationRequested)
+            {
+                _logger.LogWarning("{Command} timed out after {Timeout} s and was killed", Command, function.Config.Timeout.TotalSeconds);
+                await FunctionProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "The function timed out",
+                    $"No reply within {function.Config.Timeout.TotalSeconds:0.###} s.");
+            }
         }
         finally
         {
-            Kill(process);
-            await Task.WhenAll(stdin, stderr);
+            ProcessGroup.Kill(process);
+            await Task.WhenAll(stdin, stderr, exited);
         }
     }
 
@@ -107,9 +143,7 @@ public sealed class ExecRuntime(LoadedFunction function, ILoggerFactory loggers)
 
     private Process Start(HttpRequest request)
     {
-        var command = function.Config.Command!;
-        var program = command[0].Contains('/') ? Path.Combine(function.Directory, command[0]) : command[0];
-        var info = new ProcessStartInfo(program)
+        var info = new ProcessStartInfo(_program)
         {
             WorkingDirectory = function.Directory,
             RedirectStandardInput = true,
@@ -117,24 +151,33 @@ public sealed class ExecRuntime(LoadedFunction function, ILoggerFactory loggers)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in command.Skip(1))
+        foreach (var argument in function.Config.Command!.Skip(1))
         {
             info.ArgumentList.Add(argument);
         }
         ChildEnvironment.Apply(info.Environment, function.Config);
         ExecEnvironment.Add(info.Environment, request);
-        return Process.Start(info)!;
+        return ProcessGroup.Start(info);
     }
 
-    private static async Task PumpStdinAsync(Stream body, Stream stdin, CancellationToken cancellationToken)
+    /// <returns>The request's own error when its body was refused (too large, malformed), else null.</returns>
+    private static async Task<BadHttpRequestException?> PumpStdinAsync(Stream body, Stream stdin, CancellationTokenSource limit)
     {
         try
         {
-            await body.CopyToAsync(stdin, cancellationToken);
+            await body.CopyToAsync(stdin, limit.Token);
+            return null;
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
+        catch (BadHttpRequestException ex)
+        {
+            // The command must not answer a truncated body as if it were whole.
+            await limit.CancelAsync();
+            return ex;
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
             // The command may exit without reading all of its input: a closed pipe is not an error.
+            return null;
         }
         finally
         {
@@ -156,21 +199,17 @@ public sealed class ExecRuntime(LoadedFunction function, ILoggerFactory loggers)
         }
     }
 
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, name))
+            .FirstOrDefault(File.Exists);
 
     private string Command => function.Config.Command![0];
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _slots.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

@@ -10,11 +10,14 @@ public sealed class NodeJsRuntime : IFunctionRuntime
     private readonly NodeProcess _node;
     private readonly HttpMessageInvoker _client;
     private readonly ShimForwarder _forwarder;
+    private readonly ILogger _logger;
+    private int _checking;
 
     public NodeJsRuntime(LoadedFunction function, WorkerOptions options, ILoggerFactory loggers)
     {
         _function = function;
-        _node = new NodeProcess(function, options.Node, loggers.CreateLogger("Function"));
+        _logger = loggers.CreateLogger("Function");
+        _node = new NodeProcess(function, options.Node, _logger);
         _client = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -35,24 +38,72 @@ public sealed class NodeJsRuntime : IFunctionRuntime
 
     public async Task HandleAsync(HttpContext context)
     {
-        if (await _node.WaitReadyAsync(_function.Config.Timeout, context.RequestAborted) is null)
+        // A node that just died may still look ready for a moment; a request it never received is
+        // safe to send once more, to the node that replaces it.
+        for (var attempt = 1; ; attempt++)
         {
-            await FunctionProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The function is restarting");
+            if (await _node.WaitReadyAsync(_function.Config.Timeout, context.RequestAborted) is null)
+            {
+                await FunctionProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The function is restarting");
+                return;
+            }
+            var outcome = await _forwarder.ForwardAsync(context);
+            if (outcome == ForwardOutcome.NotDelivered && attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), context.RequestAborted);
+                continue;
+            }
+            await ReportAsync(context, outcome);
             return;
         }
+    }
 
-        switch (await _forwarder.ForwardAsync(context))
+    private async Task ReportAsync(HttpContext context, ForwardOutcome outcome)
+    {
+        switch (outcome)
         {
             case ForwardOutcome.TimedOut:
+                _ = RestartIfUnresponsiveAsync();
                 await FunctionProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "The function timed out",
                     $"No response within {_function.Config.Timeout.TotalSeconds:0.###} s.");
                 break;
+            case ForwardOutcome.NotDelivered:
             case ForwardOutcome.Unreachable:
                 await FunctionProblems.WriteAsync(context, StatusCodes.Status502BadGateway, "The function did not answer",
-                    "Its process stopped while serving the request; it is being restarted.");
+                    "Its process closed the connection without a response.");
                 break;
         }
     }
+
+    /// <summary>
+    /// A timeout may be one slow request, or a handler that blocks node's event loop for good; a
+    /// ping the shim answers without the handler tells them apart, and only the second restarts node.
+    /// </summary>
+    private async Task RestartIfUnresponsiveAsync()
+    {
+        if (Interlocked.Exchange(ref _checking, 1) == 1)
+        {
+            return;
+        }
+        try
+        {
+            using var ping = new HttpRequestMessage(HttpMethod.Get, ShimForwarder.ShimOrigin + "/");
+            ping.Headers.Add(ShimForwarder.PingHeader, "1");
+            using var deadline = new CancellationTokenSource(s_pingTimeout);
+            using var _ = await _client.SendAsync(ping, deadline.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
+        {
+            _logger.LogError("node did not answer a ping within {Timeout} s (its event loop is blocked); restarting it", s_pingTimeout.TotalSeconds);
+            _node.Kill();
+        }
+        finally
+        {
+            Volatile.Write(ref _checking, 0);
+        }
+    }
+
+    private static readonly TimeSpan s_pingTimeout = TimeSpan.FromSeconds(2);
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

@@ -13,26 +13,34 @@ namespace Klusterkluck.Worker.Runtime.NodeJs;
 /// </remarks>
 public sealed class NodeProcess(LoadedFunction function, string node, ILogger logger) : IAsyncDisposable
 {
-    private readonly string _socketFolder = Directory.CreateTempSubdirectory("kk-shim-").FullName;
-
+    /// <summary>The shim prints this before the one line that says why the handler did not load.</summary>
+    private const string StartErrorMarker = "kk-shim-error: ";
     private static readonly TimeSpan s_firstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_stableAfter = TimeSpan.FromSeconds(30);
 
+    private readonly string _socketFolder = Directory.CreateTempSubdirectory("kk-shim-").FullName;
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stopping = new();
-    private TaskCompletionSource<string> _ready = NewReady();
-    private int _generation;
+    private volatile TaskCompletionSource<string> _ready = NewReady();
     private Process? _process;
     private DateTime _startedAt;
     private TimeSpan _backoff = s_firstBackoff;
+    private int _generation;
     private string? _lastError;
     private volatile bool _everReady;
 
     public bool IsReady => _ready.Task.IsCompletedSuccessfully;
 
     /// <summary>The socket of the running shim, or null while it (re)starts.</summary>
-    public string? Socket => _ready.Task.IsCompletedSuccessfully ? _ready.Task.Result : null;
+    public string? Socket
+    {
+        get
+        {
+            var ready = _ready.Task;
+            return ready.IsCompletedSuccessfully ? ready.Result : null;
+        }
+    }
 
     /// <summary>Starts node and returns once the shim listens; a handler that cannot load fails here.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -55,10 +63,29 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
         }
     }
 
+    /// <summary>Kills node (and whatever it started); it is restarted as after a crash.</summary>
+    public void Kill()
+    {
+        lock (_lock)
+        {
+            // Not ready from this moment: new requests wait for the next node.
+            if (_ready.Task.IsCompleted)
+            {
+                _ready = NewReady();
+            }
+            if (_process is { } process)
+            {
+                ProcessGroup.Kill(process);
+            }
+        }
+    }
+
     private void Launch()
     {
         // A new socket per start: a dying process may still hold the old one.
-        var socket = Path.Combine(_socketFolder, $"node-{Interlocked.Increment(ref _generation)}.sock");
+        var generation = Interlocked.Increment(ref _generation);
+        var socket = Path.Combine(_socketFolder, $"node-{generation}.sock");
+        File.Delete(Path.Combine(_socketFolder, $"node-{generation - 1}.sock"));
         var readyToken = $"kk-shim-ready-{Guid.NewGuid():N}";
         var info = new ProcessStartInfo(node)
         {
@@ -73,11 +100,28 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
         info.ArgumentList.Add(readyToken);
         ChildEnvironment.Apply(info.Environment, function.Config);
 
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var ready = _ready;
+        Process process;
+        try
+        {
+            process = ProcessGroup.Start(info);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            ready.TrySetException(new WorkerStartupException($"cannot start Node.js ('{node}'): {ex.Message}"));
+            return;
+        }
+        process.EnableRaisingEvents = true;
+        // Output ends (a null line) after Exited may fire: the reason a start failed comes last.
+        var outputClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var errorClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, line) =>
         {
-            if (line.Data == readyToken)
+            if (line.Data is null)
+            {
+                outputClosed.TrySetResult();
+            }
+            else if (line.Data == readyToken)
             {
                 _everReady = true;
                 ready.TrySetResult(socket);
@@ -89,37 +133,42 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
         };
         process.ErrorDataReceived += (_, line) =>
         {
-            if (line.Data is not null)
+            if (line.Data is null)
             {
-                _lastError = line.Data;
+                errorClosed.TrySetResult();
+            }
+            else
+            {
+                if (line.Data.StartsWith(StartErrorMarker, StringComparison.Ordinal))
+                {
+                    _lastError = line.Data[StartErrorMarker.Length..];
+                }
                 logger.LogWarning("{Line}", line.Data);
             }
         };
-        process.Exited += (_, _) => OnExited(process, ready);
-
-        try
-        {
-            process.Start();
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            ready.TrySetException(new WorkerStartupException($"cannot start Node.js ('{node}'): {ex.Message}"));
-            return;
-        }
+        process.Exited += (_, _) => OnExited(process, ready, Task.WhenAll(outputClosed.Task, errorClosed.Task));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         lock (_lock)
         {
+            if (_stopping.IsCancellationRequested)
+            {
+                // Disposed while this restart was on its way: the new node must not outlive us.
+                ProcessGroup.Kill(process);
+                return;
+            }
             _process?.Dispose();
             _process = process;
             _startedAt = DateTime.UtcNow;
         }
     }
 
-    private void OnExited(Process process, TaskCompletionSource<string> ready)
+    private void OnExited(Process process, TaskCompletionSource<string> ready, Task outputDrained)
     {
-        // Let the last stderr lines arrive before reporting them.
-        process.WaitForExit();
+        // Whatever node started dies with it, and with them the last holders of its output pipes,
+        // so the final stderr lines can be awaited; the bound covers a child that left the group.
+        ProcessGroup.Kill(process);
+        outputDrained.Wait(TimeSpan.FromSeconds(2));
         var code = process.ExitCode;
         if (_stopping.IsCancellationRequested)
         {
@@ -139,7 +188,12 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
             _backoff = DateTime.UtcNow - _startedAt > s_stableAfter ? s_firstBackoff : _backoff;
             delay = _backoff;
             _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, s_maxBackoff.Ticks));
-            _ready = NewReady();
+            // A start that died before it was ready leaves its signal pending: requests already
+            // waiting on it keep waiting for the next start rather than being orphaned.
+            if (_ready.Task.IsCompleted)
+            {
+                _ready = NewReady();
+            }
         }
         logger.LogError("node exited with code {Code}; restarting in {Delay} ms", code, (int)delay.TotalMilliseconds);
         _ = RestartAfterAsync(delay);
@@ -159,26 +213,26 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync();
         Process? process;
         lock (_lock)
         {
+            _stopping.Cancel();
             process = _process;
+        }
+        if (process is not null)
+        {
+            ProcessGroup.Kill(process);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await process.WaitForExitAsync(grace.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            process.Dispose();
         }
         try
         {
-            if (process is { HasExited: false })
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-            process?.Dispose();
+            Directory.Delete(_socketFolder, recursive: true);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (IOException)
         {
-            // Already gone.
         }
-        Directory.Delete(_socketFolder, recursive: true);
         _stopping.Dispose();
     }
 

@@ -5,8 +5,11 @@ namespace Klusterkluck.Worker.Runtime.NodeJs;
 
 public enum ForwardOutcome
 {
+    /// <summary>A response was relayed, or the request's own body was refused (and answered).</summary>
     Done,
     TimedOut,
+    /// <summary>No connection to the shim could be made: the request was not delivered, so it may be tried again.</summary>
+    NotDelivered,
     Unreachable,
     ClientGone,
 }
@@ -19,13 +22,17 @@ public enum ForwardOutcome
 public sealed class ShimForwarder(HttpMessageInvoker client, TimeSpan timeout)
 {
     /// <summary>The host is only a label: the handler connects every request to the shim's socket.</summary>
-    private const string ShimOrigin = "http://function";
+    public const string ShimOrigin = "http://function";
+
+    /// <summary>The shim answers a request carrying this header itself, without the handler.</summary>
+    public const string PingHeader = "X-Klusterkluck-Ping";
 
     // Hop-by-hop headers (RFC 9110 7.6.1) describe one connection and are never relayed; the
     // shim's Date is replaced by Kestrel's own.
     private static readonly HashSet<string> s_notRelayed = new(StringComparer.OrdinalIgnoreCase)
     {
         "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Host", "Date",
+        PingHeader,
     };
 
     public async Task<ForwardOutcome> ForwardAsync(HttpContext context)
@@ -61,9 +68,17 @@ public sealed class ShimForwarder(HttpMessageInvoker client, TimeSpan timeout)
         {
             return context.RequestAborted.IsCancellationRequested ? ForwardOutcome.ClientGone : ForwardOutcome.TimedOut;
         }
-        catch (HttpRequestException)
+        catch (HttpRequestException ex) when (FindBodyError(ex) is { } bodyError)
         {
-            return context.RequestAborted.IsCancellationRequested ? ForwardOutcome.ClientGone : ForwardOutcome.Unreachable;
+            // Too large or malformed: the client's fault, said with Kestrel's status (413, 400).
+            await FunctionProblems.WriteAsync(context, bodyError.StatusCode, "The request body was rejected", bodyError.Message);
+            return ForwardOutcome.Done;
+        }
+        catch (HttpRequestException ex)
+        {
+            return context.RequestAborted.IsCancellationRequested ? ForwardOutcome.ClientGone
+                : ex.HttpRequestError == HttpRequestError.ConnectionError ? ForwardOutcome.NotDelivered
+                : ForwardOutcome.Unreachable;
         }
 
         using (response)
@@ -83,6 +98,18 @@ public sealed class ShimForwarder(HttpMessageInvoker client, TimeSpan timeout)
             }
         }
         return ForwardOutcome.Done;
+    }
+
+    private static BadHttpRequestException? FindBodyError(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is BadHttpRequestException bodyError)
+            {
+                return bodyError;
+            }
+        }
+        return null;
     }
 
     private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to)

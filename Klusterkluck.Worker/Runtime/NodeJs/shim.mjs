@@ -5,21 +5,36 @@ import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 
 const [socketPath, handlerFile, readyToken] = process.argv.slice(2);
-const handler = pickHandler(await import(pathToFileURL(handlerFile).href));
+const handler = await loadHandler();
+
+// The worker reports the line after this marker as the reason the function did not start.
+function startError(message) {
+  console.error(`kk-shim-error: ${message.split('\n')[0]}`);
+  process.exit(3);
+}
 
 // module.exports = fn, exports.handler = fn, export default fn and export const handler all work.
-function pickHandler(mod) {
+async function loadHandler() {
+  let mod;
+  try {
+    mod = await import(pathToFileURL(handlerFile).href);
+  } catch (error) {
+    console.error(error?.stack ?? String(error));
+    startError(`${error?.name ?? 'Error'}: ${error?.message ?? error}`);
+  }
   const candidates = [mod.default, mod.default?.handler, mod.handler];
   const found = candidates.find((candidate) => typeof candidate === 'function');
-  if (!found) {
-    console.error(`${handlerFile} exports no function: use module.exports = async (request) => response`);
-    process.exit(3);
-  }
+  if (!found) startError('the module exports no function: use module.exports = async (request) => response');
   return found;
 }
 
+// Without a parent (a worker killed with SIGKILL) there is nobody to serve: leave too.
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 1000).unref();
+
 function queryOf(url) {
-  const query = {};
+  // No prototype: keys such as toString or __proto__ are plain keys here.
+  const query = Object.create(null);
   for (const [key, value] of url.searchParams) {
     query[key] = key in query ? [].concat(query[key], value) : value;
   }
@@ -84,7 +99,8 @@ const emptyBody = Buffer.alloc(0);
 
 async function serve(req, res, rawBody) {
   try {
-    const url = new URL(req.url, 'http://function');
+    // Prefixing, not resolving: a request for //host/x must stay the path //host/x.
+    const url = new URL(`http://function${req.url}`);
     const request = {
       method: req.method,
       path: url.pathname,
@@ -103,6 +119,12 @@ async function serve(req, res, rawBody) {
 
 // Plain 'data'/'end' events rather than an async iterator: this runs for every request.
 const server = http.createServer((req, res) => {
+  if (req.headers['x-klusterkluck-ping']) {
+    // The worker's liveness check: answered by the event loop alone, never by the handler.
+    res.writeHead(204).end();
+    req.resume();
+    return;
+  }
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', () => serve(req, res, chunks.length === 0 ? emptyBody : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));

@@ -4,14 +4,18 @@ using Microsoft.AspNetCore.StaticFiles;
 namespace Klusterkluck.Worker.Runtime.Static;
 
 /// <summary>
-/// Serves the files of the commit under the configured root. Nothing under .git and nothing that
-/// resolves (through "..", encoded slashes or symlinks) outside the root is ever served.
+/// Serves the files of the commit under the configured root. Nothing under .git, not the
+/// repository's klusterkluck.yaml (its env may hold settings), and nothing that resolves
+/// (through "..", encoded slashes or symlinks) outside the root is ever served.
 /// </summary>
 public sealed class StaticRuntime(LoadedFunction function) : IFunctionRuntime
 {
     private const string IndexFile = "index.html";
     private static readonly FileExtensionContentTypeProvider s_contentTypes = new();
     private readonly string _root = function.RootDirectory;
+    private readonly string _realRoot = PathGuard.RealPath(function.RootDirectory)!;
+    private readonly string _realGit = PathGuard.RealPath(Path.Combine(function.Directory, ".git"))!;
+    private readonly string _realConfig = PathGuard.RealPath(Path.Combine(function.Directory, FunctionConfig.FileName))!;
 
     public bool IsReady => true;
 
@@ -41,13 +45,14 @@ public sealed class StaticRuntime(LoadedFunction function) : IFunctionRuntime
             if (!relative.EndsWith('/'))
             {
                 // Relative links in the folder's index.html only resolve under a trailing slash.
-                context.Response.Redirect($"{(segments.Length > 0 ? segments[^1] : ".")}/{context.Request.QueryString}");
+                var folder = segments.Length > 0 ? Uri.EscapeDataString(segments[^1]) : ".";
+                context.Response.Redirect($"{folder}/{context.Request.QueryString}");
                 return;
             }
             path = Path.Combine(path, IndexFile);
         }
 
-        if (!File.Exists(path) || !PathGuard.IsInside(_root, path) || IsInsideGit(path))
+        if (!IsServable(path))
         {
             await NotFoundAsync(context);
             return;
@@ -59,12 +64,13 @@ public sealed class StaticRuntime(LoadedFunction function) : IFunctionRuntime
             .ExecuteAsync(context);
     }
 
-    /// <summary>A symlink inside the root may still point into the repository's .git folder.</summary>
-    private bool IsInsideGit(string path)
-    {
-        var gitFolder = Path.Combine(function.Directory, ".git");
-        return PathGuard.IsInside(gitFolder, path);
-    }
+    /// <summary>Decided on the real path: a symlink inside the root may point anywhere.</summary>
+    private bool IsServable(string path) =>
+        File.Exists(path)
+        && PathGuard.RealPath(path) is { } real
+        && PathGuard.IsWithin(_realRoot, real)
+        && !PathGuard.IsWithin(_realGit, real)
+        && real != _realConfig;
 
     private static Task NotFoundAsync(HttpContext context) =>
         FunctionProblems.WriteAsync(context, StatusCodes.Status404NotFound, "Not found");

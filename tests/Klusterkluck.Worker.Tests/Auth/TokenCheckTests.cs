@@ -16,7 +16,7 @@ public sealed class TokenCheckTests : IAsyncLifetime
     {
         _issuer = await TestIdentityProvider.StartAsync();
         _repo = new GitRepo();
-        var sha = _repo.Write("klusterkluck.yaml", "kind: nodejs\n").Write("index.js", "module.exports = async () => 'secret answer';").Commit("private");
+        var sha = _repo.Write("klusterkluck.yaml", "kind: nodejs\n").Write("index.js", "module.exports = async (r) => `secret answer for ${r.headers['x-klusterkluck-user']}, ${r.headers.authorization ?? 'no token'}`;").Commit("private");
         var env = WorkerProcess.Env(_repo, sha);
         env["KK_AUTH_AUTHORITY"] = _issuer.Issuer;
         env["KK_AUTH_AUDIENCE"] = Audience;
@@ -41,12 +41,12 @@ public sealed class TokenCheckTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OwnersTokenIsAccepted()
+    public async Task OwnersTokenIsAcceptedAndKeptFromTheFunction()
     {
         using var response = await GetAsync(_issuer.Mint("alice", audience: Audience));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("secret answer", await response.Content.ReadAsStringAsync());
+        Assert.Equal("secret answer for alice, no token", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -155,4 +155,64 @@ public sealed class ExecWorkerTests
         }
         Assert.True(condition());
     }
+
+    [Fact]
+    public async Task BackgroundChildrenDoNotHoldTheReplyOrOutliveIt()
+    {
+        using var folder = new TempFolder();
+        var pidFile = Path.Combine(folder.Path, "orphan.pid");
+        var (repo, worker) = await StartAsync($"(sleep 300 & echo $! > {pidFile})\necho done\n");
+        using var _ = repo;
+        await using var __ = worker;
+
+        var started = DateTime.UtcNow;
+        using var response = await worker.Client.GetAsync("/");
+
+        Assert.Equal("done\n", await response.Content.ReadAsStringAsync());
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "the reply waited for a background child");
+        var orphan = File.ReadAllText(pidFile).Trim();
+        await Eventually(() => !Directory.Exists($"/proc/{orphan}") || File.ReadAllText($"/proc/{orphan}/stat").Contains(") Z "));
+    }
+
+    [Fact]
+    public async Task HeadersCannotPoseAsTheRequestLine()
+    {
+        var (repo, worker) = await StartAsync("echo \"$Http_Method $Http_Path\"\n");
+        using var _ = repo;
+        await using var __ = worker;
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/real");
+        request.Headers.Add("Method", "DELETE");
+        request.Headers.Add("Path", "/admin");
+        using var response = await worker.Client.SendAsync(request);
+
+        Assert.Equal("GET /real\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TooLargeBodyIs413AndNeverReachesTheCommand()
+    {
+        using var repo = new GitRepo();
+        var sha = repo.Write("klusterkluck.yaml", Config()).Write("handler.sh", "#!/bin/sh\nwc -c\n", executable: true).Commit("count");
+        var env = WorkerProcess.Env(repo, sha);
+        env["KK_MAX_REQUEST_BYTES"] = "1000";
+        await using var worker = await WorkerProcess.StartReadyAsync(env);
+
+        using var response = await worker.Client.PostAsync("/", new ByteArrayContent(new byte[5000]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task CommandNotOnPathStopsTheWorker()
+    {
+        using var repo = new GitRepo();
+        var sha = repo.Write("klusterkluck.yaml", "kind: exec\ncommand: handler.sh\n").Write("handler.sh", "#!/bin/sh\necho hi\n", executable: true).Commit("no ./");
+
+        var (exitCode, output) = await WorkerProcess.RunToExitAsync(WorkerProcess.Env(repo, sha));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("command 'handler.sh' is not a program on PATH (a file of the repository is written ./handler.sh)", output);
+    }
 }

@@ -6,7 +6,7 @@ using System.Reflection;
 namespace Klusterkluck.Worker.Tests.Infrastructure;
 
 /// <summary>The worker started as a real process on a free loopback port, as the runtime starts it.</summary>
-public sealed class WorkerProcess : IAsyncDisposable
+public sealed partial class WorkerProcess : IAsyncDisposable
 {
     private static readonly string s_workerAssembly = typeof(WorkerProcess).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WorkerAssembly").Value!;
@@ -152,6 +152,11 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.LibraryImport("libc")]
+    private static partial int kill(int pid, int signal);
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
@@ -165,7 +170,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             // SIGTERM first, as Kubernetes and the local runtime stop workers, so it cleans up its children.
-            Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+            kill(_process.Id, SigTerm);
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {

@@ -194,4 +194,68 @@ public sealed class NodeJsWorkerTests
 
         Assert.Equal("hi esm", await worker.Client.GetStringAsync("/?name=esm"));
     }
+
+    [Fact]
+    public async Task HandlerThatBlocksTheEventLoopGetsNodeRestarted()
+    {
+        using var repo = new GitRepo();
+        var sha = repo.Write("klusterkluck.yaml", Config + "timeout: 1s\n").Write("index.js", """
+            module.exports = async (r) => {
+              if (r.path === '/spin') for (;;) {}
+              return String(process.pid);
+            };
+            """).Commit("spins");
+        await using var worker = await WorkerProcess.StartReadyAsync(repo, sha);
+        var firstPid = await worker.Client.GetStringAsync("/");
+
+        using var stuck = await worker.Client.GetAsync("/spin");
+        Assert.Equal(HttpStatusCode.GatewayTimeout, stuck.StatusCode);
+        Assert.True(await worker.WaitForOutputAsync("restarting it"), worker.Output);
+
+        Assert.NotEqual(firstPid, await worker.Client.GetStringAsync("/"));
+    }
+
+    [Fact]
+    public async Task PathIsTakenAsWrittenAndQueryKeysArePlain()
+    {
+        using var repo = new GitRepo();
+        var sha = repo.Write("klusterkluck.yaml", Config)
+            .Write("index.js", "module.exports = async (r) => ({ path: r.path, keys: Object.keys(r.query), value: r.query.toString });")
+            .Commit("echo path");
+        await using var worker = await WorkerProcess.StartReadyAsync(repo, sha);
+
+        using var response = await worker.Client.GetAsync(new Uri($"http://127.0.0.1:{worker.Port}//evil.example/x?toString=a&__proto__=b"));
+        var echo = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal("//evil.example/x", echo.GetProperty("path").GetString());
+        Assert.Equal("[\"toString\",\"__proto__\"]", echo.GetProperty("keys").GetRawText());
+        Assert.Equal("a", echo.GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task HandlerThatCannotLoadSaysWhy()
+    {
+        using var repo = new GitRepo();
+        var sha = repo.Write("klusterkluck.yaml", Config).Write("index.js", "require('left-pad-that-is-not-installed');").Commit("missing module");
+
+        var (exitCode, output) = await WorkerProcess.RunToExitAsync(WorkerProcess.Env(repo, sha));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("did not start (node exited with code 3): Error: Cannot find module 'left-pad-that-is-not-installed'", output);
+    }
+
+    [Fact]
+    public async Task ClientsCannotClaimToBeAUser()
+    {
+        using var repo = new GitRepo();
+        var sha = repo.Write("klusterkluck.yaml", Config)
+            .Write("index.js", "module.exports = async (r) => r.headers['x-klusterkluck-user'] ?? 'nobody';").Commit("who");
+        await using var worker = await WorkerProcess.StartReadyAsync(repo, sha);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("X-Klusterkluck-User", "admin");
+        using var response = await worker.Client.SendAsync(request);
+
+        Assert.Equal("nobody", await response.Content.ReadAsStringAsync());
+    }
 }

@@ -67,7 +67,7 @@ public sealed class StaticWorkerTests
     }
 
     [Fact]
-    public async Task RootRepositoryNeverServesGit()
+    public async Task SiteAtTheRepositoryRootNeverServesGitOrItsConfig()
     {
         using var repo = new GitRepo();
         var sha = repo.Write("klusterkluck.yaml", "kind: static\n").Write("index.html", "home").Commit("site at root");
@@ -75,6 +75,7 @@ public sealed class StaticWorkerTests
 
         Assert.Equal(404, await RawHttp.GetStatusAsync(worker.Port, "/.git/HEAD"));
         Assert.Equal(404, await RawHttp.GetStatusAsync(worker.Port, "/.git/"));
-        Assert.Equal(200, await RawHttp.GetStatusAsync(worker.Port, "/klusterkluck.yaml"));
+        Assert.Equal(404, await RawHttp.GetStatusAsync(worker.Port, "/klusterkluck.yaml"));
+        Assert.Equal(200, await RawHttp.GetStatusAsync(worker.Port, "/index.html"));
     }
 }
