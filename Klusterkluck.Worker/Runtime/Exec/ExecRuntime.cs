@@ -157,7 +157,7 @@ public sealed class ExecRuntime(LoadedFunction function, WorkerOptions options, 
         }
         ChildEnvironment.Apply(info.Environment, function.Config);
         ExecEnvironment.Add(info.Environment, request);
-        return ProcessGroup.Start(info);
+        return ProcessGroup.StartSession(info);
     }
 
     /// <returns>The request's own error when its body was refused (too large, malformed), else null.</returns>

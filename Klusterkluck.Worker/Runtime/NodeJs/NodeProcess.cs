@@ -27,6 +27,7 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
     private DateTime _startedAt;
     private TimeSpan _backoff = s_firstBackoff;
     private int _generation;
+    private string? _startError;
     private string? _lastError;
     private volatile bool _everReady;
 
@@ -104,7 +105,7 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
         Process process;
         try
         {
-            process = ProcessGroup.Start(info);
+            process = ProcessGroup.StartGroup(info);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
@@ -141,8 +142,9 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
             {
                 if (line.Data.StartsWith(StartErrorMarker, StringComparison.Ordinal))
                 {
-                    _lastError = line.Data[StartErrorMarker.Length..];
+                    _startError = line.Data[StartErrorMarker.Length..];
                 }
+                _lastError = line.Data;
                 logger.LogWarning("{Line}", line.Data);
             }
         };
@@ -178,7 +180,7 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
         {
             // The handler never loaded: that is a broken commit, fatal for the worker, not a crash to retry.
             ready.TrySetException(new WorkerStartupException(
-                $"the nodejs handler '{function.Config.Handler}' did not start (node exited with code {code}): {_lastError ?? "no error output"}"));
+                $"the nodejs handler '{function.Config.Handler}' did not start (node exited with code {code}): {_startError ?? _lastError ?? "no error output"}"));
             return;
         }
 
