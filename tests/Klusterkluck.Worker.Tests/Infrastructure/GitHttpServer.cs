@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Klusterkluck.Worker.Tests.Infrastructure;
 
@@ -14,22 +9,11 @@ namespace Klusterkluck.Worker.Tests.Infrastructure;
 /// Git's smart HTTP protocol served by git's own CGI program (git http-backend) behind HTTP Basic
 /// authentication, so that fetching with a token goes through the real protocol and a real 401.
 /// </summary>
-public sealed class GitHttpServer : IAsyncDisposable
+public static class GitHttpServer
 {
-    private readonly WebApplication _app;
-
-    private GitHttpServer(WebApplication app) => _app = app;
-
-    public string BaseUrl { get; private set; } = "";
-
     /// <summary>Serves the repositories under <paramref name="projectRoot"/> to requests whose Basic password is <paramref name="token"/>.</summary>
-    public static async Task<GitHttpServer> StartAsync(string projectRoot, string token)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.Map("/{**path}", async (HttpContext context) =>
+    public static Task<LoopbackServer> StartAsync(string projectRoot, string token) =>
+        LoopbackServer.StartAsync(app => app.Map("/{**path}", async (HttpContext context) =>
         {
             if (!IsAuthorized(context.Request, token))
             {
@@ -38,13 +22,7 @@ public sealed class GitHttpServer : IAsyncDisposable
                 return;
             }
             await RunBackendAsync(context, projectRoot);
-        });
-        await app.StartAsync();
-        return new GitHttpServer(app)
-        {
-            BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(),
-        };
-    }
+        }));
 
     private static bool IsAuthorized(HttpRequest request, string token)
     {
@@ -112,6 +90,4 @@ public sealed class GitHttpServer : IAsyncDisposable
         await output.CopyToAsync(context.Response.Body);
         await git.WaitForExitAsync();
     }
-
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

@@ -1,12 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -18,39 +13,35 @@ namespace Klusterkluck.Worker.Tests.Infrastructure;
 /// </summary>
 public sealed class TestIdentityProvider : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly RsaSecurityKey _key = NewKey("test-key-1");
+    private LoopbackServer? _server;
 
-    private TestIdentityProvider(WebApplication app) => _app = app;
-
-    public string Issuer { get; private set; } = "";
+    public string Issuer => _server!.BaseUrl;
 
     public static async Task<TestIdentityProvider> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var provider = new TestIdentityProvider(app);
+        var provider = new TestIdentityProvider();
+        provider._server = await LoopbackServer.StartAsync(provider.Map);
+        return provider;
+    }
+
+    private void Map(WebApplication app)
+    {
         app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
         {
-            ["issuer"] = provider.Issuer,
-            ["jwks_uri"] = $"{provider.Issuer}/protocol/openid-connect/certs",
-            ["token_endpoint"] = $"{provider.Issuer}/protocol/openid-connect/token",
+            ["issuer"] = Issuer,
+            ["jwks_uri"] = $"{Issuer}/protocol/openid-connect/certs",
+            ["token_endpoint"] = $"{Issuer}/protocol/openid-connect/token",
             ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
         }));
         app.MapGet("/protocol/openid-connect/certs", () =>
         {
-            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(provider._key.Rsa.ExportParameters(false)) { KeyId = provider._key.KeyId });
+            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(_key.Rsa.ExportParameters(false)) { KeyId = _key.KeyId });
             jwk.Use = "sig";
             jwk.Alg = SecurityAlgorithms.RsaSha256;
             return Results.Json(new { keys = new[] { new { jwk.Kty, jwk.Kid, jwk.Use, jwk.Alg, jwk.N, jwk.E } } },
                 new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower });
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        provider.Issuer = address.TrimEnd('/');
-        return provider;
     }
 
     /// <summary>A token for <paramref name="username"/>; every part can be made wrong on purpose.</summary>
@@ -75,5 +66,5 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
     private static RsaSecurityKey NewKey(string keyId) => new(RSA.Create(2048)) { KeyId = keyId };
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _server!.DisposeAsync();
 }

@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Klusterkluck.Worker.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Klusterkluck.Worker.Tests.ServiceDefaults;
 
@@ -18,24 +13,18 @@ public sealed class TelemetryExportTests
     public async Task TracesMetricsAndLogsGoToTheOtlpEndpoint()
     {
         var received = new ConcurrentDictionary<string, ConcurrentQueue<byte[]>>();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        await using var collector = builder.Build();
-        collector.MapPost("/v1/{signal}", async (string signal, HttpRequest request) =>
+        await using var collector = await LoopbackServer.StartAsync(app => app.MapPost("/v1/{signal}", async (string signal, HttpRequest request) =>
         {
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
             received.GetOrAdd(signal, _ => new()).Enqueue(body.ToArray());
             return Results.Ok();
-        });
-        await collector.StartAsync();
-        var endpoint = collector.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }));
 
         using var repo = new GitRepo();
         var sha = repo.Write("klusterkluck.yaml", "kind: static\n").Write("index.html", "traced").Commit("site");
         var env = WorkerProcess.Env(repo, sha);
-        env["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint;
+        env["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.BaseUrl;
         env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         env["OTEL_BSP_SCHEDULE_DELAY"] = "200";
         env["OTEL_BLRP_SCHEDULE_DELAY"] = "200";

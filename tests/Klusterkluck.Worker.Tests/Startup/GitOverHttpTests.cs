@@ -16,6 +16,21 @@ public sealed class GitOverHttpTests
         return (repo, root, sha);
     }
 
+    private static Dictionary<string, string> Env(LoopbackServer server, string sha, string? token)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["KK_GIT_URL"] = $"{server.BaseUrl}/hello.git",
+            ["KK_GIT_COMMIT"] = sha,
+            ["KK_FUNCTION"] = "alice/hello",
+        };
+        if (token is not null)
+        {
+            env["KK_GIT_TOKEN"] = token;
+        }
+        return env;
+    }
+
     [Fact]
     public async Task TokenFetchesTheRepository()
     {
@@ -23,14 +38,7 @@ public sealed class GitOverHttpTests
         using var _ = repo;
         using var __ = root;
         await using var server = await GitHttpServer.StartAsync(root.Path, Token);
-        var env = new Dictionary<string, string>
-        {
-            ["KK_GIT_URL"] = $"{server.BaseUrl}/hello.git",
-            ["KK_GIT_COMMIT"] = sha,
-            ["KK_GIT_TOKEN"] = Token,
-            ["KK_FUNCTION"] = "alice/hello",
-        };
-        await using var worker = await WorkerProcess.StartReadyAsync(env);
+        await using var worker = await WorkerProcess.StartReadyAsync(Env(server, sha, Token));
 
         Assert.Equal("fetched over http", await worker.Client.GetStringAsync("/index.html"));
     }
@@ -44,18 +52,7 @@ public sealed class GitOverHttpTests
         using var _ = repo;
         using var __ = root;
         await using var server = await GitHttpServer.StartAsync(root.Path, Token);
-        var env = new Dictionary<string, string>
-        {
-            ["KK_GIT_URL"] = $"{server.BaseUrl}/hello.git",
-            ["KK_GIT_COMMIT"] = sha,
-            ["KK_FUNCTION"] = "alice/hello",
-        };
-        if (token is not null)
-        {
-            env["KK_GIT_TOKEN"] = token;
-        }
-
-        var (exitCode, output) = await WorkerProcess.RunToExitAsync(env);
+        var (exitCode, output) = await WorkerProcess.RunToExitAsync(Env(server, sha, token));
 
         Assert.Equal(1, exitCode);
         Assert.Contains("klusterkluck-worker: cannot fetch repository", output);
