@@ -150,10 +150,10 @@ public static partial class FunctionConfigReader
             "h" => 3600,
             _ => 1,
         };
-        // Range first: a huge number would overflow TimeSpan.
-        if (seconds <= 0 || seconds > FunctionConfig.MaxTimeout.TotalSeconds)
+        // Range first: a huge number would overflow TimeSpan; a tiny one would round to zero.
+        if (seconds < 0.001 || seconds > FunctionConfig.MaxTimeout.TotalSeconds)
         {
-            throw Error(node, $"timeout '{text}' must be more than 0 and at most {FunctionConfig.MaxTimeout.TotalMinutes:0}m");
+            throw Error(node, $"timeout '{text}' must be at least 1ms and at most {FunctionConfig.MaxTimeout.TotalMinutes:0}m");
         }
         return TimeSpan.FromSeconds(seconds);
     }

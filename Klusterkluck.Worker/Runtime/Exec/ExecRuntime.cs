@@ -11,6 +11,7 @@ namespace Klusterkluck.Worker.Runtime.Exec;
 public sealed class ExecRuntime(LoadedFunction function, WorkerOptions options, ILoggerFactory loggers) : IFunctionRuntime
 {
     private const int HeldBackBytes = 64 * 1024;
+    private static readonly TimeSpan s_drainLimit = TimeSpan.FromSeconds(5);
     private readonly ILogger _logger = loggers.CreateLogger("Function");
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrency, options.MaxConcurrency);
     private string _program = "";
@@ -23,7 +24,7 @@ public sealed class ExecRuntime(LoadedFunction function, WorkerOptions options, 
         var name = function.Config.Command![0];
         _program = name.Contains('/')
             ? Path.Combine(function.Directory, name)
-            : FindOnPath(name) ?? throw new WorkerStartupException(
+            : ProcessGroup.FindOnPath(name) ?? throw new WorkerStartupException(
                 $"command '{name}' is not a program on PATH (a file of the repository is written ./{name})");
         return Task.CompletedTask;
     }
@@ -88,8 +89,20 @@ public sealed class ExecRuntime(LoadedFunction function, WorkerOptions options, 
         }
         finally
         {
-            ProcessGroup.Kill(process);
-            await Task.WhenAll(stdin, stderr, exited);
+            if (!process.HasExited)
+            {
+                ProcessGroup.Kill(process);
+            }
+            try
+            {
+                // Bounded: a grandchild that left the group could hold stderr open for ever, and
+                // this request's concurrency slot with it.
+                await Task.WhenAll(stdin, stderr, exited).WaitAsync(s_drainLimit);
+            }
+            catch (TimeoutException)
+            {
+                _logger.LogWarning("{Command} left a process behind that keeps its output open", Command);
+            }
         }
     }
 
@@ -157,7 +170,7 @@ public sealed class ExecRuntime(LoadedFunction function, WorkerOptions options, 
         }
         ChildEnvironment.Apply(info.Environment, function.Config);
         ExecEnvironment.Add(info.Environment, request);
-        return ProcessGroup.StartSession(info);
+        return Process.Start(ProcessGroup.InNewSession(info))!;
     }
 
     /// <returns>The request's own error when its body was refused (too large, malformed), else null.</returns>
@@ -199,17 +212,8 @@ public sealed class ExecRuntime(LoadedFunction function, WorkerOptions options, 
         }
     }
 
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Combine(folder, name))
-            .FirstOrDefault(File.Exists);
-
     private string Command => function.Config.Command![0];
 
-    public ValueTask DisposeAsync()
-    {
-        _slots.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    // The semaphore is not disposed: requests still draining release their slot after this.
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -81,7 +81,8 @@ public sealed class NodeJsRuntime : IFunctionRuntime
     /// </summary>
     private async Task RestartIfUnresponsiveAsync()
     {
-        if (Interlocked.Exchange(ref _checking, 1) == 1)
+        // The node that timed out; a restart under way or already done needs no ping.
+        if (_node.Socket is not { } socket || Interlocked.Exchange(ref _checking, 1) == 1)
         {
             return;
         }
@@ -95,7 +96,7 @@ public sealed class NodeJsRuntime : IFunctionRuntime
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
         {
             _logger.LogError("node did not answer a ping within {Timeout} s (its event loop is blocked); restarting it", s_pingTimeout.TotalSeconds);
-            _node.Kill();
+            _node.Kill(socket);
         }
         finally
         {

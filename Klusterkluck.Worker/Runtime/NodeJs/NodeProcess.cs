@@ -23,6 +23,7 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stopping = new();
     private volatile TaskCompletionSource<string> _ready = NewReady();
+    private string _node = node;
     private Process? _process;
     private DateTime _startedAt;
     private TimeSpan _backoff = s_firstBackoff;
@@ -46,6 +47,9 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
     /// <summary>Starts node and returns once the shim listens; a handler that cannot load fails here.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Resolved once, from the worker's PATH: the function's env may set a PATH of its own.
+        _node = _node.Contains('/') ? _node : ProcessGroup.FindOnPath(_node)
+            ?? throw new WorkerStartupException($"Node.js ('{_node}') is not on PATH");
         var first = _ready;
         Launch();
         await first.Task.WaitAsync(cancellationToken);
@@ -64,17 +68,21 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
         }
     }
 
-    /// <summary>Kills node (and whatever it started); it is restarted as after a crash.</summary>
-    public void Kill()
+    /// <summary>
+    /// Kills the node serving <paramref name="socket"/> (and whatever it started); it is restarted
+    /// as after a crash. A node that already replaced that one is left alone.
+    /// </summary>
+    public void Kill(string socket)
     {
         lock (_lock)
         {
-            // Not ready from this moment: new requests wait for the next node.
-            if (_ready.Task.IsCompleted)
+            if (Socket != socket)
             {
-                _ready = NewReady();
+                return;
             }
-            if (_process is { } process)
+            // Not ready from this moment: new requests wait for the next node.
+            _ready = NewReady();
+            if (_process is { HasExited: false } process)
             {
                 ProcessGroup.Kill(process);
             }
@@ -83,12 +91,16 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
 
     private void Launch()
     {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
         // A new socket per start: a dying process may still hold the old one.
         var generation = Interlocked.Increment(ref _generation);
         var socket = Path.Combine(_socketFolder, $"node-{generation}.sock");
-        File.Delete(Path.Combine(_socketFolder, $"node-{generation - 1}.sock"));
+        TryDelete(Path.Combine(_socketFolder, $"node-{generation - 1}.sock"));
         var readyToken = $"kk-shim-ready-{Guid.NewGuid():N}";
-        var info = new ProcessStartInfo(node)
+        var info = new ProcessStartInfo(_node)
         {
             WorkingDirectory = function.Directory,
             RedirectStandardOutput = true,
@@ -102,20 +114,11 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
         ChildEnvironment.Apply(info.Environment, function.Config);
 
         var ready = _ready;
-        Process process;
-        try
-        {
-            process = ProcessGroup.StartGroup(info);
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            ready.TrySetException(new WorkerStartupException($"cannot start Node.js ('{node}'): {ex.Message}"));
-            return;
-        }
-        process.EnableRaisingEvents = true;
         // Output ends (a null line) after Exited may fire: the reason a start failed comes last.
         var outputClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var errorClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Every handler is attached before the start, so not even an instant exit goes unseen.
+        var process = new Process { StartInfo = ProcessGroup.InNewGroup(info), EnableRaisingEvents = true };
         process.OutputDataReceived += (_, line) =>
         {
             if (line.Data is null)
@@ -127,7 +130,7 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
                 _everReady = true;
                 ready.TrySetResult(socket);
             }
-            else if (line.Data is not null)
+            else
             {
                 logger.LogInformation("{Line}", line.Data);
             }
@@ -137,18 +140,27 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
             if (line.Data is null)
             {
                 errorClosed.TrySetResult();
+                return;
             }
-            else
+            if (line.Data.StartsWith(StartErrorMarker, StringComparison.Ordinal))
             {
-                if (line.Data.StartsWith(StartErrorMarker, StringComparison.Ordinal))
-                {
-                    _startError = line.Data[StartErrorMarker.Length..];
-                }
-                _lastError = line.Data;
-                logger.LogWarning("{Line}", line.Data);
+                _startError = line.Data[StartErrorMarker.Length..];
             }
+            _lastError = line.Data;
+            logger.LogWarning("{Line}", line.Data);
         };
         process.Exited += (_, _) => OnExited(process, ready, Task.WhenAll(outputClosed.Task, errorClosed.Task));
+
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            ready.TrySetException(new WorkerStartupException($"cannot start the Node.js launcher ({info.FileName}): {ex.Message}"));
+            process.Dispose();
+            return;
+        }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         lock (_lock)
@@ -167,9 +179,22 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
 
     private void OnExited(Process process, TaskCompletionSource<string> ready, Task outputDrained)
     {
-        // Whatever node started dies with it, and with them the last holders of its output pipes,
-        // so the final stderr lines can be awaited; the bound covers a child that left the group.
+        // Whatever node started dies with it, and with them the last holders of its output pipes.
         ProcessGroup.Kill(process);
+        if (_everReady)
+        {
+            lock (_lock)
+            {
+                // Not ready from now on, before anything slow: requests wait for the next node
+                // instead of being sent to a dead socket. A start that died before it was ready
+                // leaves its signal pending, and requests waiting on it wait for the next start.
+                if (_ready.Task.IsCompleted)
+                {
+                    _ready = NewReady();
+                }
+            }
+        }
+        // The last stderr lines say why; the bound covers a child that left the group.
         outputDrained.Wait(TimeSpan.FromSeconds(2));
         var code = process.ExitCode;
         if (_stopping.IsCancellationRequested)
@@ -190,12 +215,6 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
             _backoff = DateTime.UtcNow - _startedAt > s_stableAfter ? s_firstBackoff : _backoff;
             delay = _backoff;
             _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, s_maxBackoff.Ticks));
-            // A start that died before it was ready leaves its signal pending: requests already
-            // waiting on it keep waiting for the next start rather than being orphaned.
-            if (_ready.Task.IsCompleted)
-            {
-                _ready = NewReady();
-            }
         }
         logger.LogError("node exited with code {Code}; restarting in {Delay} ms", code, (int)delay.TotalMilliseconds);
         _ = RestartAfterAsync(delay);
@@ -213,6 +232,7 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
         }
     }
 
+    // _stopping is never disposed: a restart under way may still look at it after this.
     public async ValueTask DisposeAsync()
     {
         Process? process;
@@ -223,7 +243,10 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
         }
         if (process is not null)
         {
-            ProcessGroup.Kill(process);
+            if (!process.HasExited)
+            {
+                ProcessGroup.Kill(process);
+            }
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await process.WaitForExitAsync(grace.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             process.Dispose();
@@ -235,7 +258,17 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
         catch (IOException)
         {
         }
-        _stopping.Dispose();
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     private static TaskCompletionSource<string> NewReady() => new(TaskCreationOptions.RunContinuationsAsynchronously);

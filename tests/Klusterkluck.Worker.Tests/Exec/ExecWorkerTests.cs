@@ -193,14 +193,16 @@ public sealed class ExecWorkerTests
     public async Task TooLargeBodyIs413AndNeverReachesTheCommand()
     {
         using var repo = new GitRepo();
-        var sha = repo.Write("klusterkluck.yaml", Config()).Write("handler.sh", "#!/bin/sh\nwc -c\n", executable: true).Commit("count");
+        var sha = repo.Write("klusterkluck.yaml", Config()).Write("handler.sh", "#!/bin/sh\nsleep 30\nwc -c\n", executable: true).Commit("slow count");
         var env = WorkerProcess.Env(repo, sha);
         env["KK_MAX_REQUEST_BYTES"] = "1000";
         await using var worker = await WorkerProcess.StartReadyAsync(env);
 
+        var started = DateTime.UtcNow;
         using var response = await worker.Client.PostAsync("/", new ByteArrayContent(new byte[5000]));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "the refused request waited for its command");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
 

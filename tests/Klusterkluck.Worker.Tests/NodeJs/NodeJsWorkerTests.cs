@@ -211,6 +211,7 @@ public sealed class NodeJsWorkerTests
         using var stuck = await worker.Client.GetAsync("/spin");
         Assert.Equal(HttpStatusCode.GatewayTimeout, stuck.StatusCode);
         Assert.True(await worker.WaitForOutputAsync("restarting it"), worker.Output);
+        await worker.WaitReadyAsync();
 
         Assert.NotEqual(firstPid, await worker.Client.GetStringAsync("/"));
     }
