@@ -28,8 +28,7 @@ public sealed class NodeJsRuntime : IFunctionRuntime
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
             ConnectCallback = ConnectAsync,
         });
-        // The shim answers only once the handler settled, so time to headers is the request's time.
-        _forwarder = new ShimForwarder(_client, function.Config.Timeout);
+        _forwarder = new ShimForwarder(_client);
     }
 
     public bool IsReady => _node.IsReady;
@@ -40,14 +39,19 @@ public sealed class NodeJsRuntime : IFunctionRuntime
     {
         // A node that just died may still look ready for a moment; a request it never received is
         // safe to send once more, to the node that replaces it.
+        // One time limit for the whole request, waiting for a restarting node included. The shim
+        // answers only once the handler settled, so time to headers is the handler's time.
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        TimeSpan Left() => _function.Config.Timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
         for (var attempt = 1; ; attempt++)
         {
-            if (await _node.WaitReadyAsync(_function.Config.Timeout, context.RequestAborted) is null)
+            if (await _node.WaitReadyAsync(Left(), context.RequestAborted) is null)
             {
                 await FunctionProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The function is restarting");
                 return;
             }
-            var outcome = await _forwarder.ForwardAsync(context);
+            var left = Left();
+            var outcome = left > TimeSpan.Zero ? await _forwarder.ForwardAsync(context, left) : ForwardOutcome.TimedOut;
             if (outcome == ForwardOutcome.NotDelivered && attempt < 3)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), context.RequestAborted);

@@ -60,7 +60,8 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
     {
         try
         {
-            return await _ready.Task.WaitAsync(timeout, cancellationToken);
+            // Never negative: WaitAsync would read -1 ms as "for ever".
+            return await _ready.Task.WaitAsync(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, cancellationToken);
         }
         catch (TimeoutException)
         {
