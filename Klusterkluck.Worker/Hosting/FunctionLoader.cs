@@ -13,7 +13,6 @@ public sealed class FunctionLoader(
     ILoggerFactory loggers,
     ILogger<FunctionLoader> logger) : IAsyncDisposable
 {
-    private readonly WorkerOptions _options = options;
     private string? _ownedWorkDirectory;
 
     /// <summary>The running function, once loaded.</summary>
@@ -23,23 +22,23 @@ public sealed class FunctionLoader(
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        if (_options.BindingError is { } error)
+        if (options.BindingError is { } error)
         {
             throw new WorkerStartupException(error);
         }
-        var url = Required(_options.GitUrl, "KK_GIT_URL");
-        var commit = Required(_options.GitCommit, "KK_GIT_COMMIT");
-        if (_options.MaxConcurrency < 1)
+        var url = Required(options.GitUrl, "KK_GIT_URL");
+        var commit = Required(options.GitCommit, "KK_GIT_COMMIT");
+        if (options.MaxConcurrency < 1)
         {
             throw new WorkerStartupException("KK_MAX_CONCURRENCY must be at least 1");
         }
-        if (_options.IsPrivate && string.IsNullOrEmpty(_options.Owner))
+        if (options.IsPrivate && string.IsNullOrEmpty(options.Owner))
         {
             throw new WorkerStartupException("KK_FUNCTION ({user}/{function}) is required when KK_AUTH_AUTHORITY is set");
         }
 
         var directory = CreateWorkDirectory();
-        var sha = GitCheckout.Checkout(url, commit, directory, _options.GitToken, _options.Owner);
+        var sha = GitCheckout.Checkout(url, commit, directory, options.GitToken, options.Owner);
         FunctionConfig config;
         try
         {
@@ -50,11 +49,11 @@ public sealed class FunctionLoader(
             throw new WorkerStartupException($"commit {sha[..12]}: {ex.Message}");
         }
 
-        var function = new LoadedFunction(_options.Function ?? "local/function", sha, directory, config);
+        var function = new LoadedFunction(options.Function ?? "local/function", sha, directory, config);
         IFunctionRuntime runtime = config.Kind switch
         {
-            FunctionKind.NodeJs => new NodeJsRuntime(function, _options, loggers),
-            FunctionKind.Exec => new ExecRuntime(function, _options, loggers),
+            FunctionKind.NodeJs => new NodeJsRuntime(function, options, loggers),
+            FunctionKind.Exec => new ExecRuntime(function, options, loggers),
             _ => new StaticRuntime(function),
         };
         try
@@ -72,9 +71,9 @@ public sealed class FunctionLoader(
 
     private string CreateWorkDirectory()
     {
-        if (!string.IsNullOrEmpty(_options.WorkDirectory))
+        if (!string.IsNullOrEmpty(options.WorkDirectory))
         {
-            var folder = Path.GetFullPath(_options.WorkDirectory);
+            var folder = Path.GetFullPath(options.WorkDirectory);
             if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
             {
                 throw new WorkerStartupException($"KK_WORK_DIR {folder} is not empty");

@@ -23,4 +23,13 @@ public static class FunctionProblems
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
     }
+
+    /// <summary>The request's time limit ran out before the function answered.</summary>
+    public static Task TimedOutAsync(HttpContext context, TimeSpan timeout) =>
+        WriteAsync(context, StatusCodes.Status504GatewayTimeout, "The function timed out",
+            $"No response within {timeout.TotalSeconds:0.###} s.");
+
+    /// <summary>Kestrel refused the request's body (too large, malformed); its status (413, 400) is kept.</summary>
+    public static Task BodyRejectedAsync(HttpContext context, BadHttpRequestException error) =>
+        WriteAsync(context, error.StatusCode, "The request body was rejected", error.Message);
 }

@@ -78,13 +78,12 @@ public sealed class ExecRuntime(LoadedFunction function, WorkerOptions options, 
             ProcessGroup.Kill(process);
             if (await stdin is { } bodyError)
             {
-                await FunctionProblems.WriteAsync(context, bodyError.StatusCode, "The request body was rejected", bodyError.Message);
+                await FunctionProblems.BodyRejectedAsync(context, bodyError);
             }
             else if (!context.RequestAborted.IsCancellationRequested)
             {
                 _logger.LogWarning("{Command} timed out after {Timeout} s and was killed", Command, function.Config.Timeout.TotalSeconds);
-                await FunctionProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "The function timed out",
-                    $"No reply within {function.Config.Timeout.TotalSeconds:0.###} s.");
+                await FunctionProblems.TimedOutAsync(context, function.Config.Timeout);
             }
         }
         finally

@@ -68,8 +68,7 @@ public sealed class NodeJsRuntime : IFunctionRuntime
         {
             case ForwardOutcome.TimedOut:
                 _ = RestartIfUnresponsiveAsync();
-                await FunctionProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "The function timed out",
-                    $"No response within {_function.Config.Timeout.TotalSeconds:0.###} s.");
+                await FunctionProblems.TimedOutAsync(context, _function.Config.Timeout);
                 break;
             case ForwardOutcome.NotDelivered:
             case ForwardOutcome.Unreachable:

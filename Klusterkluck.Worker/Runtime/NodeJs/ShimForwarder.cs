@@ -72,7 +72,7 @@ public sealed class ShimForwarder(HttpMessageInvoker client)
         catch (HttpRequestException ex) when (FindBodyError(ex) is { } bodyError)
         {
             // Too large or malformed: the client's fault, said with Kestrel's status (413, 400).
-            await FunctionProblems.WriteAsync(context, bodyError.StatusCode, "The request body was rejected", bodyError.Message);
+            await FunctionProblems.BodyRejectedAsync(context, bodyError);
             return ForwardOutcome.Done;
         }
         catch (HttpRequestException ex)
