@@ -1,52 +1,27 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Reflection;
+using Klusterkluck.Testing;
 
 namespace Klusterkluck.Worker.Tests.Infrastructure;
 
 /// <summary>The worker started as a real process on a free loopback port, as the runtime starts it.</summary>
-public sealed partial class WorkerProcess : IAsyncDisposable
+public sealed class WorkerProcess : IAsyncDisposable
 {
     private static readonly string s_workerAssembly = typeof(WorkerProcess).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WorkerAssembly").Value!;
 
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
+    private readonly ServiceProcess _process;
 
-    private WorkerProcess(IReadOnlyDictionary<string, string> environment)
-    {
-        Port = FreePort();
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(s_workerAssembly);
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}";
-        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-        _process = new Process { StartInfo = info };
-        _process.OutputDataReceived += (_, line) => Collect(line.Data);
-        _process.ErrorDataReceived += (_, line) => Collect(line.Data);
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(60) };
-    }
+    private WorkerProcess(IReadOnlyDictionary<string, string> environment) => _process = ServiceProcess.Start(s_workerAssembly, environment);
 
-    public int Port { get; }
+    public int Port => _process.Port;
 
-    public HttpClient Client { get; }
+    public HttpClient Client => _process.Client;
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _process.ProcessId;
 
     /// <summary>Everything the worker printed so far, stdout and stderr interleaved.</summary>
-    public string Output => string.Join('\n', _output);
+    public string Output => _process.Output;
 
     public static Dictionary<string, string> Env(GitRepo repo, string commit) => new()
     {
@@ -73,114 +48,20 @@ public sealed partial class WorkerProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string> environment)
     {
         await using var worker = new WorkerProcess(environment);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await worker._process.WaitForExitAsync(timeout.Token);
-        worker._process.WaitForExit();
-        return (worker._process.ExitCode, worker.Output);
+        var exitCode = await worker._process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (exitCode, worker.Output);
     }
 
-    public async Task WaitReadyAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"worker exited with {_process.ExitCode}:\n{Output}");
-            }
-            try
-            {
-                using var response = await Client.GetAsync("/healthz");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"worker not ready after 60 s:\n{Output}");
-    }
+    public Task WaitReadyAsync() => _process.WaitReadyAsync("/healthz");
 
     /// <summary>The status of the first /healthz request that gets an answer at all.</summary>
-    public async Task<HttpStatusCode> FirstHealthzAnswerAsync()
-    {
-        for (var attempt = 0; attempt < 1200; attempt++)
-        {
-            try
-            {
-                using var response = await Client.GetAsync("/healthz");
-                return response.StatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(25);
-            }
-        }
-        throw new TimeoutException($"worker never answered:\n{Output}");
-    }
+    public Task<HttpStatusCode> FirstHealthzAnswerAsync() => _process.FirstAnswerAsync("/healthz");
 
     /// <summary>Waits until the worker printed a line containing <paramref name="text"/>.</summary>
-    public async Task<bool> WaitForOutputAsync(string text, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Output.Contains(text, StringComparison.Ordinal))
-            {
-                return true;
-            }
-            await Task.Delay(50);
-        }
-        return false;
-    }
+    public Task<bool> WaitForOutputAsync(string text, TimeSpan? timeout = null) => _process.WaitForOutputAsync(text, timeout);
 
     /// <summary>The most memory the worker process ever held (VmHWM), in bytes.</summary>
-    public long PeakMemoryBytes()
-    {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-    }
+    public long PeakMemoryBytes() => _process.PeakMemoryBytes();
 
-    private void Collect(string? line)
-    {
-        if (line is not null)
-        {
-            _output.Enqueue(line);
-        }
-    }
-
-    private const int SigTerm = 15;
-
-    [System.Runtime.InteropServices.LibraryImport("libc")]
-    private static partial int kill(int pid, int signal);
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        if (!_process.HasExited)
-        {
-            // SIGTERM first, as Kubernetes and the local runtime stop workers, so it cleans up its children.
-            kill(_process.Id, SigTerm);
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await _process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -1,4 +1,4 @@
-namespace Klusterkluck.Worker.Tests.Infrastructure;
+namespace Klusterkluck.Testing;
 
 /// <summary>A folder of the test's own, deleted when the test ends.</summary>
 public sealed class TempFolder : IDisposable

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Klusterkluck.Worker.Tests.Infrastructure;
+namespace Klusterkluck.Testing;
 
 /// <summary>A real HTTP server of the test's own on a free 127.0.0.1 port: an issuer, a git host, a collector.</summary>
 public sealed class LoopbackServer : IAsyncDisposable

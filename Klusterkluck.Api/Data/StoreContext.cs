@@ -1,0 +1,40 @@
+using Klusterkluck.Api.Identity.Embedded;
+using Klusterkluck.Api.Tenants;
+using Microsoft.EntityFrameworkCore;
+
+namespace Klusterkluck.Api.Data;
+
+/// <summary>
+/// The control plane's store. One model, two providers: each provider has its own subclass so
+/// that each keeps its own migrations (SQL differs between SQLite and PostgreSQL).
+/// OpenIddict's tables (applications, authorizations, scopes, tokens) live here too.
+/// </summary>
+public abstract class StoreContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+
+    public DbSet<User> Users => Set<User>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.UseOpenIddict();
+        modelBuilder.Entity<Tenant>(tenant =>
+        {
+            tenant.HasKey(t => t.Name);
+            tenant.Property(t => t.Name).HasMaxLength(Tenant.MaxNameLength);
+        });
+        modelBuilder.Entity<User>(user =>
+        {
+            user.HasKey(u => u.Id);
+            user.Property(u => u.UserName).HasMaxLength(Tenant.MaxNameLength);
+            user.Property(u => u.Email).HasMaxLength(254);
+            user.HasIndex(u => u.UserName).IsUnique();
+            user.HasIndex(u => u.Email).IsUnique();
+        });
+    }
+}
+
+public sealed class SqliteStoreContext(DbContextOptions<SqliteStoreContext> options) : StoreContext(options);
+
+public sealed class PostgresStoreContext(DbContextOptions<PostgresStoreContext> options) : StoreContext(options);

@@ -1,0 +1,52 @@
+namespace Klusterkluck.Api.Hosting;
+
+/// <summary>What every Api endpoint shares: one error shape, one validation mechanism, the OpenAPI document.</summary>
+public static class ApiDefaultsExtensions
+{
+    /// <summary>Where the Api listens unless urls, ASPNETCORE_URLS or ASPNETCORE_HTTP_PORTS say otherwise.</summary>
+    public const string DefaultUrl = "http://localhost:8080";
+
+    public static WebApplicationBuilder AddApiDefaults(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"])
+            && string.IsNullOrEmpty(builder.Configuration["https_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+            builder.Configuration["urls"] = DefaultUrl;
+        }
+        builder.Services.AddSingleton(DataFolder.From(builder.Configuration));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddValidation();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseApiDefaults(this WebApplication app)
+    {
+        // Unhandled exceptions become a bare 500 problem (never a stack trace); empty error
+        // responses (404, 405, 415, a body that is not JSON) get a problem body too.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>
+    /// Opens the store and applies its migrations, then serves until stopped. A store that cannot
+    /// be opened or a configuration that does not validate ends the process with one line and exit code 1.
+    /// </summary>
+    public static async Task<int> RunApiAsync(this WebApplication app)
+    {
+        try
+        {
+            await app.MigrateStoreAsync();
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException
+            or System.Data.Common.DbException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"klusterkluck-api: {e.Message.ReplaceLineEndings(" ")}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Security.Claims;
+using Klusterkluck.Api.Identity.Embedded;
+using Klusterkluck.Api.Tenants;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Klusterkluck.Api.Identity;
+
+public static class AuthEndpoints
+{
+    /// <summary>Credentials and tokens are small; anything bigger is refused before it is read.</summary>
+    private const long MaxBodyBytes = 32 * 1024;
+
+    public static RouteGroupBuilder MapAuth(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IIdentityProvider>().Kind == IdentityProviderKind.Embedded)
+        {
+            app.MapEmbeddedTokenEndpoint();
+        }
+
+        var group = app.MapGroup("/api/v1/auth").WithTags("Auth");
+        group.MapPost("/register", RegisterAsync).RequireRateLimiting(AuthRateLimit.Policy).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        group.MapPost("/login", LoginAsync).RequireRateLimiting(AuthRateLimit.Policy).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        group.MapPost("/refresh", RefreshAsync).RequireRateLimiting(AuthRateLimit.Policy).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        group.MapGet("/whoami", WhoAmIAsync).RequireAuthorization();
+        return group;
+    }
+
+    private static async Task<Results<Created<RegisteredUser>, ProblemHttpResult>> RegisterAsync(
+        RegisterRequest request, IIdentityProvider identity, CancellationToken cancellationToken)
+    {
+        var result = await identity.RegisterAsync(request, cancellationToken);
+        return result.Value is { } user ? TypedResults.Created("/api/v1/auth/whoami", user) : result.Problem!.ToResult();
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> LoginAsync(
+        LoginRequest request, IIdentityProvider identity, CancellationToken cancellationToken) =>
+        Tokens(await identity.LoginAsync(request, cancellationToken));
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshAsync(
+        RefreshRequest request, IIdentityProvider identity, CancellationToken cancellationToken) =>
+        Tokens(await identity.RefreshAsync(request, cancellationToken));
+
+    private static Results<Ok<TokenResponse>, ProblemHttpResult> Tokens(AuthResult<TokenResponse> result) =>
+        result.Value is { } tokens ? TypedResults.Ok(tokens) : result.Problem!.ToResult();
+
+    private static async Task<Results<Ok<WhoAmIResponse>, ProblemHttpResult>> WhoAmIAsync(
+        ClaimsPrincipal user, TenantStore tenants, IIdentityProvider identity, CancellationToken cancellationToken)
+    {
+        var name = user.Identity?.Name;
+        if (!UserNames.IsValid(name))
+        {
+            // A user created in Keycloak directly may have a name no URL or namespace can carry.
+            return TypedResults.Problem($"The username '{name}' is not a DNS-1123 label, so it cannot own a tenant.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Unusable username");
+        }
+        var tenant = await tenants.EnsureAsync(name!, cancellationToken);
+        var roles = user.FindAll(BearerTokens.RoleClaim).Select(c => c.Value).Distinct().Order(StringComparer.Ordinal).ToList();
+        return TypedResults.Ok(new WhoAmIResponse(name!, user.FindFirstValue("email"), tenant.Name, roles, identity.Kind.ToString()));
+    }
+}

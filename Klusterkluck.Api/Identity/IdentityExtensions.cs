@@ -1,0 +1,36 @@
+using Klusterkluck.Api.Identity.Embedded;
+using Klusterkluck.Api.Identity.Keycloak;
+using Klusterkluck.Api.Tenants;
+
+namespace Klusterkluck.Api.Identity;
+
+public static class IdentityExtensions
+{
+    public static WebApplicationBuilder AddIdentityProvider(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IdentityProviderOptions>().BindConfiguration(IdentityProviderOptions.Section).ValidateOnStart();
+        builder.Services.AddScoped<TenantStore>();
+        builder.Services.AddHttpClient<TokenEndpointClient>();
+        builder.Services.AddAuthRateLimit();
+        builder.Services.AddAuthorization();
+
+        var options = builder.Configuration.GetSection(IdentityProviderOptions.Section).Get<IdentityProviderOptions>() ?? new();
+        if (options.Provider == IdentityProviderKind.Keycloak)
+        {
+            builder.AddKeycloakIdentity();
+        }
+        else
+        {
+            builder.AddEmbeddedIdentity(options);
+        }
+        return builder;
+    }
+
+    public static WebApplication UseIdentityProvider(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+}
