@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Options;
 using Klusterkluck.Api.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Klusterkluck.Api.Data;
 
@@ -12,17 +12,20 @@ public static class StoreExtensions
         builder.Services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
 
         // The provider decides which context (and so which migrations) is registered as StoreContext.
-        var options = builder.Configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
-        if (options.Provider == StoreProvider.PostgreSQL)
+        // Read leniently here: a bad value is reported by the options validation at start, in one line.
+        var section = builder.Configuration.GetSection(StoreOptions.Section);
+        var connectionString = section[nameof(StoreOptions.ConnectionString)];
+        if (Enum.TryParse<StoreProvider>(section[nameof(StoreOptions.Provider)], ignoreCase: true, out var provider)
+            && provider == StoreProvider.PostgreSQL)
         {
             builder.Services.AddDbContext<StoreContext, PostgresStoreContext>(db => db
-                .UseNpgsql(options.ConnectionString)
+                .UseNpgsql(connectionString)
                 .UseOpenIddict());
         }
         else
         {
             builder.Services.AddDbContext<StoreContext, SqliteStoreContext>((services, db) => db
-                .UseSqlite(options.ConnectionString ?? SqliteDefault(services.GetRequiredService<DataFolder>()))
+                .UseSqlite(connectionString ?? SqliteDefault(services.GetRequiredService<DataFolder>()))
                 .UseOpenIddict());
         }
         return builder;
@@ -33,7 +36,6 @@ public static class StoreExtensions
     /// <summary>Applies pending migrations; EF Core takes a lock, so several replicas may start at once.</summary>
     public static async Task MigrateStoreAsync(this WebApplication app)
     {
-        _ = app.Services.GetRequiredService<IOptions<StoreOptions>>().Value;
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<StoreContext>().Database.MigrateAsync();
     }

@@ -38,6 +38,8 @@ public static class ApiDefaultsExtensions
     {
         try
         {
+            // Settings first, so that a bad one is reported before anything else happens.
+            app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
             await app.MigrateStoreAsync();
             await app.RunAsync();
             return 0;

@@ -13,7 +13,7 @@ public static class AuthEndpoints
 
     public static RouteGroupBuilder MapAuth(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<IIdentityProvider>().Kind == IdentityProviderKind.Embedded)
+        if (IdentityExtensions.ConfiguredKind(app.Configuration) == IdentityProviderKind.Embedded)
         {
             app.MapEmbeddedTokenEndpoint();
         }

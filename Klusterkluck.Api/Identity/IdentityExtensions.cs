@@ -14,17 +14,21 @@ public static class IdentityExtensions
         builder.Services.AddAuthRateLimit();
         builder.Services.AddAuthorization();
 
-        var options = builder.Configuration.GetSection(IdentityProviderOptions.Section).Get<IdentityProviderOptions>() ?? new();
-        if (options.Provider == IdentityProviderKind.Keycloak)
+        if (ConfiguredKind(builder.Configuration) == IdentityProviderKind.Keycloak)
         {
             builder.AddKeycloakIdentity();
         }
         else
         {
-            builder.AddEmbeddedIdentity(options);
+            builder.AddEmbeddedIdentity();
         }
         return builder;
     }
+
+    /// <summary>Read leniently: a value that is no provider is reported by the options validation at start.</summary>
+    public static IdentityProviderKind ConfiguredKind(IConfiguration configuration) =>
+        Enum.TryParse<IdentityProviderKind>(configuration[$"{IdentityProviderOptions.Section}:{nameof(IdentityProviderOptions.Provider)}"],
+            ignoreCase: true, out var kind) ? kind : IdentityProviderKind.Embedded;
 
     public static WebApplication UseIdentityProvider(this WebApplication app)
     {

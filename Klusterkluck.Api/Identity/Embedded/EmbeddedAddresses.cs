@@ -13,7 +13,20 @@ public sealed class EmbeddedAddresses(IServer server)
     /// on (<c>urls</c>, <c>ASPNETCORE_URLS</c>, <c>--urls</c>), a wildcard host read as localhost.
     /// It must be known before the server starts, and be the same in every token.
     /// </summary>
-    public static Uri Issuer(IConfiguration configuration, IdentityProviderOptions options)
+    public static (Uri Issuer, string? Error) Issuer(IConfiguration configuration, IdentityProviderOptions options)
+    {
+        try
+        {
+            return (ResolveIssuer(configuration, options), null);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A placeholder lets the Api be built; the options validation then stops it with the error.
+            return (new Uri("http://localhost/"), e.Message);
+        }
+    }
+
+    private static Uri ResolveIssuer(IConfiguration configuration, IdentityProviderOptions options)
     {
         var configured = options.Issuer;
         if (string.IsNullOrWhiteSpace(configured))

@@ -12,9 +12,19 @@ internal static class EmbeddedIdentityExtensions
     /// and refresh-token grants, discovery at /.well-known/openid-configuration, JWKS at
     /// /.well-known/jwks), users in the store, keys in the data folder.
     /// </summary>
-    public static void AddEmbeddedIdentity(this WebApplicationBuilder builder, IdentityProviderOptions options)
+    public static void AddEmbeddedIdentity(this WebApplicationBuilder builder)
     {
-        var issuer = EmbeddedAddresses.Issuer(builder.Configuration, options);
+        var options = new IdentityProviderOptions();
+        try
+        {
+            builder.Configuration.GetSection(IdentityProviderOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException)
+        {
+            // Reported in one line by the options validation at start.
+        }
+        var (issuer, issuerError) = EmbeddedAddresses.Issuer(builder.Configuration, options);
+        builder.Services.AddOptions<IdentityProviderOptions>().Validate(_ => issuerError is null, issuerError ?? "");
         var keys = EmbeddedKeys.LoadOrCreate(DataFolder.From(builder.Configuration));
 
         builder.Services.AddSingleton(keys);

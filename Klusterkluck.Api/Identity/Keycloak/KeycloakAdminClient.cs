@@ -16,6 +16,21 @@ internal sealed partial class KeycloakAdminClient(HttpClient http, IOptions<Keyc
 
     public async Task<AuthResult<RegisteredUser>> CreateUserAsync(RegisterRequest request, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await CreateUserCoreAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException
+            && !cancellationToken.IsCancellationRequested)
+        {
+            LogUnexpected(logger, "register", 0, e.Message);
+            return AuthProblem.ProviderUnavailable("Keycloak could not be reached.");
+        }
+    }
+
+    private async Task<AuthResult<RegisteredUser>> CreateUserCoreAsync(RegisterRequest request, CancellationToken cancellationToken)
+    {
+        // A fresh service-account token per registration: registrations are rare and rate limited.
         var token = await ServiceAccountTokenAsync(cancellationToken);
         if (token.Problem is { } unavailable)
         {

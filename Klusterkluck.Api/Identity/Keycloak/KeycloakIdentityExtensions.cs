@@ -13,7 +13,15 @@ internal static class KeycloakIdentityExtensions
         builder.Services.AddHttpClient<KeycloakAdminClient>();
         builder.Services.AddScoped<IIdentityProvider, KeycloakIdentityProvider>();
 
-        var keycloak = builder.Configuration.GetSection(KeycloakOptions.Section).Get<KeycloakOptions>() ?? new();
+        var keycloak = new KeycloakOptions();
+        try
+        {
+            builder.Configuration.GetSection(KeycloakOptions.Section).Bind(keycloak);
+        }
+        catch (InvalidOperationException)
+        {
+            // Reported in one line by the options validation at start.
+        }
         builder.Services.AddBearerTokens(jwt =>
         {
             jwt.Authority = keycloak.Authority;
@@ -25,8 +33,9 @@ internal static class KeycloakIdentityExtensions
                 var client = context.HttpContext.RequestServices.GetRequiredService<IOptions<KeycloakOptions>>().Value.Resource;
                 if (context.Principal?.Identity is ClaimsIdentity identity)
                 {
-                    identity.AddClaims(KeycloakRoles.From(context.Principal, client).Distinct()
-                        .Select(role => new Claim(BearerTokens.RoleClaim, role)));
+                    // Read all roles before adding any: the claims being read are the ones added to.
+                    var roles = KeycloakRoles.From(context.Principal, client).Distinct().ToList();
+                    identity.AddClaims(roles.Select(role => new Claim(BearerTokens.RoleClaim, role)));
                 }
                 return Task.CompletedTask;
             };

@@ -12,18 +12,20 @@ public sealed class KeycloakOptions
 {
     public const string Section = "Keycloak";
 
-    [Required, ConfigurationKeyName("realm")]
+    [Required(ErrorMessage = "Keycloak:realm is required"), ConfigurationKeyName("realm")]
     public string Realm { get; set; } = "";
 
-    [Required, Url, ConfigurationKeyName("auth-server-url")]
+    [Required(ErrorMessage = "Keycloak:auth-server-url is required"), Url(ErrorMessage = "Keycloak:auth-server-url must be an http(s) URL")]
+    [ConfigurationKeyName("auth-server-url")]
     public string AuthServerUrl { get; set; } = "";
 
     /// <summary>The client users log in through (direct access grants enabled); also the expected audience.</summary>
-    [Required, ConfigurationKeyName("resource")]
+    [Required(ErrorMessage = "Keycloak:resource is required"), ConfigurationKeyName("resource")]
     public string Resource { get; set; } = "";
 
     /// <summary><c>all</c>, <c>external</c> (https except for loopback and private addresses) or <c>none</c>.</summary>
-    [RegularExpression("^(all|external|none)$"), ConfigurationKeyName("ssl-required")]
+    [RegularExpression("^(all|external|none)$", ErrorMessage = "Keycloak:ssl-required must be all, external or none")]
+    [ConfigurationKeyName("ssl-required")]
     public string SslRequired { get; set; } = "external";
 
     [ConfigurationKeyName("verify-token-audience")]

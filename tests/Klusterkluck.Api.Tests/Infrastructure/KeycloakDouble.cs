@@ -1,0 +1,242 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Klusterkluck.Api.Tests.Infrastructure;
+
+/// <summary>
+/// Keycloak cannot run here, so this is a faithful HTTP double of the endpoints the Api uses,
+/// with Keycloak's paths, status codes and error bodies: the realm's discovery document and JWKS,
+/// its token endpoint (password, refresh-token and client-credentials grants) issuing RS256 JWTs
+/// with Keycloak's claims, and the admin REST API's create-user, reset-password and delete-user.
+/// Configured from deploy/keycloak's realm export.
+/// </summary>
+public sealed class KeycloakDouble : IAsyncDisposable
+{
+    private readonly RsaSecurityKey _key = new(RSA.Create(2048)) { KeyId = "double-rs256" };
+    private readonly ConcurrentDictionary<string, DoubleUser> _users = new();
+    private readonly ConcurrentDictionary<string, string> _refreshTokens = new();
+    private readonly ConcurrentDictionary<string, bool> _adminTokens = new();
+    private LoopbackServer? _server;
+
+    private KeycloakDouble(RealmExport realm) => Realm = realm;
+
+    public RealmExport Realm { get; }
+
+    public string BaseUrl => _server!.BaseUrl;
+
+    public string Issuer => $"{BaseUrl}/realms/{Realm.Realm}";
+
+    public sealed record DoubleUser(string Id, string Username, string Email)
+    {
+        public string? Password { get; set; }
+    }
+
+    public static async Task<KeycloakDouble> StartAsync()
+    {
+        var keycloak = new KeycloakDouble(RealmExport.Load());
+        keycloak._server = await LoopbackServer.StartAsync(keycloak.Map);
+        return keycloak;
+    }
+
+    /// <summary>The environment that points the Api at this Keycloak, as an operator would set it.</summary>
+    public Dictionary<string, string> ApiEnvironment() => new()
+    {
+        ["Identity__Provider"] = "Keycloak",
+        ["Keycloak__realm"] = Realm.Realm,
+        ["Keycloak__auth-server-url"] = BaseUrl,
+        ["Keycloak__resource"] = Realm.LoginClient,
+        ["Keycloak__ssl-required"] = "external",
+        ["Keycloak__verify-token-audience"] = "true",
+        ["Keycloak__admin__resource"] = Realm.AdminClient,
+        ["Keycloak__admin__credentials__secret"] = Realm.AdminSecret,
+    };
+
+    public DoubleUser? FindUser(string username) => _users.Values.SingleOrDefault(u => u.Username == username);
+
+    /// <summary>A user made in Keycloak's console, not through the Api.</summary>
+    public void AddUser(string username, string password) =>
+        _users[Guid.NewGuid().ToString()] = new DoubleUser(Guid.NewGuid().ToString(), username, $"{username}@example.com") { Password = password };
+
+    /// <summary>An access token as Keycloak would issue it to <paramref name="username"/>, each part open to being made wrong.</summary>
+    public string AccessToken(string username, string? audience = null, bool foreignKey = false, TimeSpan? validFor = null)
+    {
+        var user = FindUser(username) ?? new DoubleUser(Guid.NewGuid().ToString(), username, $"{username}@example.com");
+        return Sign(UserClaims(user, audience), validFor ?? TimeSpan.FromSeconds(Realm.AccessTokenLifespan),
+            foreignKey ? new RsaSecurityKey(RSA.Create(2048)) { KeyId = _key.KeyId } : _key);
+    }
+
+    private void Map(WebApplication app)
+    {
+        var realm = $"/realms/{Realm.Realm}";
+        app.MapGet($"{realm}/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
+        {
+            ["issuer"] = Issuer,
+            ["token_endpoint"] = $"{Issuer}/protocol/openid-connect/token",
+            ["jwks_uri"] = $"{Issuer}/protocol/openid-connect/certs",
+            ["grant_types_supported"] = new[] { "authorization_code", "refresh_token", "password", "client_credentials" },
+            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+        }));
+        app.MapGet($"{realm}/protocol/openid-connect/certs", () =>
+        {
+            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(_key.Rsa.ExportParameters(false)) { KeyId = _key.KeyId });
+            return Results.Json(new { keys = new[] { new { kid = jwk.Kid, kty = jwk.Kty, alg = "RS256", use = "sig", n = jwk.N, e = jwk.E } } });
+        });
+        app.MapPost($"{realm}/protocol/openid-connect/token", TokenAsync);
+        app.MapPost($"/admin{realm}/users", CreateUserAsync);
+        app.MapPut($"/admin{realm}/users/{{id}}/reset-password", ResetPasswordAsync);
+        app.MapDelete($"/admin{realm}/users/{{id}}", (string id, HttpContext http) =>
+            !IsAdmin(http) ? Results.Unauthorized() : _users.TryRemove(id, out _) ? Results.NoContent() : NotFound());
+    }
+
+    private async Task<IResult> TokenAsync(HttpRequest request)
+    {
+        var form = await request.ReadFormAsync();
+        string Field(string name) => form[name].ToString();
+        switch (Field("grant_type"))
+        {
+            case "password":
+                if (Field("client_id") != Realm.LoginClient)
+                {
+                    return OAuthError(401, "unauthorized_client", "Invalid client or Invalid client credentials");
+                }
+                var user = FindUser(Field("username"));
+                if (user?.Password is null || user.Password != Field("password"))
+                {
+                    return OAuthError(401, "invalid_grant", "Invalid user credentials");
+                }
+                return Tokens(user);
+            case "refresh_token":
+                return _refreshTokens.TryGetValue(Field("refresh_token"), out var id) && _users.TryGetValue(id, out var owner)
+                    ? Tokens(owner)
+                    : OAuthError(400, "invalid_grant", "Invalid refresh token");
+            case "client_credentials":
+                if (Field("client_id") != Realm.AdminClient || Field("client_secret") != Realm.AdminSecret)
+                {
+                    return OAuthError(401, "unauthorized_client", "Invalid client or Invalid client credentials");
+                }
+                var token = Sign(new Dictionary<string, object>
+                {
+                    ["sub"] = Guid.NewGuid().ToString(),
+                    ["azp"] = Realm.AdminClient,
+                    ["preferred_username"] = $"service-account-{Realm.AdminClient}",
+                    ["resource_access"] = new Dictionary<string, object> { ["realm-management"] = new Dictionary<string, object> { ["roles"] = Realm.AdminRealmManagementRoles } },
+                }, TimeSpan.FromSeconds(Realm.AccessTokenLifespan), _key);
+                _adminTokens[token] = Realm.AdminRealmManagementRoles.Contains("manage-users");
+                return Results.Json(new { access_token = token, expires_in = Realm.AccessTokenLifespan, token_type = "Bearer", scope = "profile email" });
+            default:
+                return OAuthError(400, "unsupported_grant_type", "Unsupported grant_type");
+        }
+    }
+
+    private async Task<IResult> CreateUserAsync(HttpRequest request)
+    {
+        if (!IsAdmin(request.HttpContext))
+        {
+            return Results.Json(new { error = "HTTP 403 Forbidden" }, statusCode: 403);
+        }
+        var body = await request.ReadFromJsonAsync<JsonElement>();
+        var username = body.GetProperty("username").GetString()!.ToLowerInvariant();
+        var email = body.GetProperty("email").GetString()!;
+        if (_users.Values.Any(u => u.Username == username))
+        {
+            return Results.Json(new { errorMessage = "User exists with same username" }, statusCode: 409);
+        }
+        if (_users.Values.Any(u => string.Equals(u.Email, email, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Results.Json(new { errorMessage = "User exists with same email" }, statusCode: 409);
+        }
+        var id = Guid.NewGuid().ToString();
+        _users[id] = new DoubleUser(id, username, email);
+        return Results.Created($"{BaseUrl}/admin/realms/{Realm.Realm}/users/{id}", null);
+    }
+
+    private async Task<IResult> ResetPasswordAsync(string id, HttpContext http)
+    {
+        if (!IsAdmin(http))
+        {
+            return Results.Json(new { error = "HTTP 403 Forbidden" }, statusCode: 403);
+        }
+        if (!_users.TryGetValue(id, out var user))
+        {
+            return NotFound();
+        }
+        var password = (await http.Request.ReadFromJsonAsync<JsonElement>()).GetProperty("value").GetString() ?? "";
+        if (password.Length < Realm.PasswordMinLength)
+        {
+            return OAuthError(400, "invalidPasswordMinLengthMessage", $"Invalid password: minimum length {Realm.PasswordMinLength}.");
+        }
+        if (password.Count(char.IsAsciiDigit) < Realm.PasswordMinDigits)
+        {
+            return OAuthError(400, "invalidPasswordMinDigitsMessage", $"Invalid password: must contain at least {Realm.PasswordMinDigits} numerical digits.");
+        }
+        user.Password = password;
+        return Results.NoContent();
+    }
+
+    private bool IsAdmin(HttpContext http) =>
+        http.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+        && _adminTokens.TryGetValue(header["Bearer ".Length..], out var canManage) && canManage;
+
+    private IResult Tokens(DoubleUser user)
+    {
+        var refresh = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        _refreshTokens[refresh] = user.Id;
+        return Results.Json(new
+        {
+            access_token = Sign(UserClaims(user, null), TimeSpan.FromSeconds(Realm.AccessTokenLifespan), _key),
+            expires_in = Realm.AccessTokenLifespan,
+            refresh_expires_in = 1800,
+            refresh_token = refresh,
+            token_type = "Bearer",
+            scope = "profile email",
+        });
+    }
+
+    private Dictionary<string, object> UserClaims(DoubleUser user, string? audience)
+    {
+        var resourceAccess = Realm.DefaultClientRoles.ToDictionary(c => c.Key, c => (object)new Dictionary<string, object> { ["roles"] = c.Value });
+        return new Dictionary<string, object>
+        {
+            ["sub"] = user.Id,
+            ["typ"] = "Bearer",
+            ["azp"] = Realm.LoginClient,
+            ["aud"] = audience is null ? [.. Realm.LoginAudiences, "account"] : new[] { audience },
+            ["preferred_username"] = user.Username,
+            ["email"] = user.Email,
+            ["email_verified"] = false,
+            ["realm_access"] = new Dictionary<string, object> { ["roles"] = Realm.DefaultRealmRoles },
+            ["resource_access"] = resourceAccess,
+        };
+    }
+
+    private string Sign(Dictionary<string, object> claims, TimeSpan validFor, RsaSecurityKey key)
+    {
+        var now = DateTime.UtcNow;
+        var expires = now + validFor;
+        var issuedAt = validFor > TimeSpan.Zero ? now : expires.AddMinutes(-5);
+        claims["jti"] = Guid.NewGuid().ToString();
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            IssuedAt = issuedAt,
+            NotBefore = issuedAt,
+            Expires = expires,
+            Claims = claims,
+            Subject = new ClaimsIdentity(),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
+        });
+    }
+
+    private static IResult OAuthError(int status, string error, string description) =>
+        Results.Json(new { error, error_description = description }, statusCode: status);
+
+    private static IResult NotFound() => Results.Json(new { error = "User not found" }, statusCode: 404);
+
+    public async ValueTask DisposeAsync() => await _server!.DisposeAsync();
+}
