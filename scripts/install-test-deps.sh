@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: git, Node.js, coreutils and
-# util-linux (setsid), perl-base (perl). Installs only what is missing, so a developer's machine is left alone.
+# util-linux (setsid, runuser), perl-base (perl), PostgreSQL's server (the store tests). Installs only what is missing, so a developer's machine is left alone.
 set -euo pipefail
 
 need=()
@@ -10,6 +10,7 @@ type -P node >/dev/null || need+=(nodejs)
 type -P setsid >/dev/null || need+=(util-linux)
 type -P perl >/dev/null || need+=(perl-base)
 type -P sha256sum >/dev/null || need+=(coreutils)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 
 if ((${#need[@]})); then
   sudo=""

@@ -10,6 +10,14 @@ if ! bash scripts/install-test-deps.sh; then
   exit 1
 fi
 
+source scripts/test-postgres.sh
+trap stop_test_postgres EXIT
+if ! start_test_postgres; then
+  echo "PostgreSQL for the store tests could not be started" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
 results="TestResults/run-$(date +%s)"
 mkdir -p "$results"
 dotnet test Klusterkluck.sln --logger trx --results-directory "$results" "$@"
