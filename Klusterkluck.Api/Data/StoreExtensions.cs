@@ -12,11 +12,9 @@ public static class StoreExtensions
         builder.Services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
 
         // The provider decides which context (and so which migrations) is registered as StoreContext.
-        // Read leniently here: a bad value is reported by the options validation at start, in one line.
-        var section = builder.Configuration.GetSection(StoreOptions.Section);
-        var connectionString = section[nameof(StoreOptions.ConnectionString)];
-        if (Enum.TryParse<StoreProvider>(section[nameof(StoreOptions.Provider)], ignoreCase: true, out var provider)
-            && provider == StoreProvider.PostgreSQL)
+        var options = builder.Configuration.Peek<StoreOptions>(StoreOptions.Section);
+        var connectionString = options.ConnectionString;
+        if (options.Provider == StoreProvider.PostgreSQL)
         {
             builder.Services.AddDbContext<StoreContext, PostgresStoreContext>(db => db
                 .UseNpgsql(connectionString)

@@ -19,9 +19,11 @@ public static class AuthEndpoints
         }
 
         var group = app.MapGroup("/api/v1/auth").WithTags("Auth");
-        group.MapPost("/register", RegisterAsync).RequireRateLimiting(AuthRateLimit.Policy).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
-        group.MapPost("/login", LoginAsync).RequireRateLimiting(AuthRateLimit.Policy).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
-        group.MapPost("/refresh", RefreshAsync).RequireRateLimiting(AuthRateLimit.Policy).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        // The endpoints that take credentials: limited per client address, small bodies only.
+        var credentials = group.MapGroup("").RequireRateLimiting(AuthRateLimit.Policy).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        credentials.MapPost("/register", RegisterAsync);
+        credentials.MapPost("/login", LoginAsync);
+        credentials.MapPost("/refresh", RefreshAsync);
         group.MapGet("/whoami", WhoAmIAsync).RequireAuthorization();
         return group;
     }

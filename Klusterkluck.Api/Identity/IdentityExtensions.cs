@@ -25,10 +25,8 @@ public static class IdentityExtensions
         return builder;
     }
 
-    /// <summary>Read leniently: a value that is no provider is reported by the options validation at start.</summary>
     public static IdentityProviderKind ConfiguredKind(IConfiguration configuration) =>
-        Enum.TryParse<IdentityProviderKind>(configuration[$"{IdentityProviderOptions.Section}:{nameof(IdentityProviderOptions.Provider)}"],
-            ignoreCase: true, out var kind) ? kind : IdentityProviderKind.Embedded;
+        configuration.Peek<IdentityProviderOptions>(IdentityProviderOptions.Section).Provider;
 
     public static WebApplication UseIdentityProvider(this WebApplication app)
     {

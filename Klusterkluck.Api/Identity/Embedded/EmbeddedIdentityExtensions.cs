@@ -14,15 +14,7 @@ internal static class EmbeddedIdentityExtensions
     /// </summary>
     public static void AddEmbeddedIdentity(this WebApplicationBuilder builder)
     {
-        var options = new IdentityProviderOptions();
-        try
-        {
-            builder.Configuration.GetSection(IdentityProviderOptions.Section).Bind(options);
-        }
-        catch (InvalidOperationException)
-        {
-            // Reported in one line by the options validation at start.
-        }
+        var options = builder.Configuration.Peek<IdentityProviderOptions>(IdentityProviderOptions.Section);
         var (issuer, issuerError) = EmbeddedAddresses.Issuer(builder.Configuration, options);
         builder.Services.AddOptions<IdentityProviderOptions>().Validate(_ => issuerError is null, issuerError ?? "");
         var keys = EmbeddedKeys.LoadOrCreate(DataFolder.From(builder.Configuration));

@@ -10,7 +10,8 @@ namespace Klusterkluck.Api.Identity.Keycloak;
 /// and delete them again when the password is refused. Authenticated as the admin client's
 /// service account (client-credentials grant).
 /// </summary>
-internal sealed partial class KeycloakAdminClient(HttpClient http, IOptions<KeycloakOptions> options, ILogger<KeycloakAdminClient> logger)
+internal sealed partial class KeycloakAdminClient(HttpClient http, TokenEndpointClient tokens, IOptions<KeycloakOptions> options,
+    ILogger<KeycloakAdminClient> logger)
 {
     private readonly KeycloakOptions _keycloak = options.Value;
 
@@ -71,21 +72,12 @@ internal sealed partial class KeycloakAdminClient(HttpClient http, IOptions<Keyc
 
     private async Task<AuthResult<string>> ServiceAccountTokenAsync(CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _keycloak.TokenEndpoint)
-        {
-            Content = new FormUrlEncodedContent([
-                new("grant_type", "client_credentials"),
-                new("client_id", _keycloak.Admin.Resource),
-                new("client_secret", _keycloak.Admin.Credentials.Secret ?? ""),
-            ]),
-        };
-        using var response = await http.SendAsync(request, cancellationToken);
-        var reply = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<TokenReply>(cancellationToken) : null;
-        if (reply?.AccessToken is { Length: > 0 } accessToken)
-        {
-            return accessToken;
-        }
-        return await Unexpected("service account login", response, cancellationToken);
+        var result = await tokens.RequestAsync(_keycloak.TokenEndpoint, [
+            new("grant_type", "client_credentials"),
+            new("client_id", _keycloak.Admin.Resource),
+            new("client_secret", _keycloak.Admin.Credentials.Secret ?? ""),
+        ], AuthProblem.ProviderUnavailable("Keycloak refused the admin client's credentials."), cancellationToken);
+        return result.Value is { } token ? token.AccessToken : result.Problem!;
     }
 
     private static HttpRequestMessage Authorized(HttpMethod method, Uri uri, string token)
@@ -125,8 +117,6 @@ internal sealed partial class KeycloakAdminClient(HttpClient http, IOptions<Keyc
         [property: JsonPropertyName("type")] string Type,
         [property: JsonPropertyName("value")] string Value,
         [property: JsonPropertyName("temporary")] bool Temporary);
-
-    private sealed record TokenReply([property: JsonPropertyName("access_token")] string? AccessToken);
 
     private sealed record ErrorReply(
         [property: JsonPropertyName("errorMessage")] string? ErrorMessage,

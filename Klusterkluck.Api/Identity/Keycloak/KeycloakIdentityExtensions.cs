@@ -13,15 +13,7 @@ internal static class KeycloakIdentityExtensions
         builder.Services.AddHttpClient<KeycloakAdminClient>();
         builder.Services.AddScoped<IIdentityProvider, KeycloakIdentityProvider>();
 
-        var keycloak = new KeycloakOptions();
-        try
-        {
-            builder.Configuration.GetSection(KeycloakOptions.Section).Bind(keycloak);
-        }
-        catch (InvalidOperationException)
-        {
-            // Reported in one line by the options validation at start.
-        }
+        var keycloak = builder.Configuration.Peek<KeycloakOptions>(KeycloakOptions.Section);
         builder.Services.AddBearerTokens(jwt =>
         {
             jwt.Authority = keycloak.Authority;
