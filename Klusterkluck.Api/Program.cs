@@ -1,5 +1,6 @@
 // Klusterkluck.Api, the control plane: with nothing configured it listens on http://localhost:8080
-// with SQLite and its keys in ./.klusterkluck/ and the embedded OpenID Connect server.
+// with SQLite, keys and repositories in ./.klusterkluck/, the embedded OpenID Connect server and
+// the local runtime (worker processes on loopback ports behind the gateway at /fn/).
 // The content root is the Api's own folder (appsettings.json), not wherever it was started;
 // the data folder is relative to the current directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -8,13 +9,20 @@ builder.AddServiceDefaults();
 builder.AddApiDefaults();
 builder.AddStore();
 builder.AddIdentityProvider();
+builder.AddGit();
+builder.AddRuntime();
+builder.AddFunctions();
+builder.AddGateway();
 
 var app = builder.Build();
 
+app.UseGateway();
 app.UseApiDefaults();
 app.UseIdentityProvider();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapAuth();
+app.MapFunctions();
+app.MapGit();
 
 return await app.RunApiAsync();

@@ -39,6 +39,13 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("KK_MAX_REQUEST_BYTES")]
     public long MaxRequestBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Exit when stdin reaches its end: the local runtime keeps a pipe open to each worker, so a
+    /// worker outlives no Api, even one killed with SIGKILL. Off by default (a pod's stdin is empty).
+    /// </summary>
+    [ConfigurationKeyName("KK_EXIT_WITH_STDIN")]
+    public bool ExitWithStdin { get; set; }
+
     public string? Owner => Function?.Split('/', 2)[0];
 
     /// <summary>With an issuer set, every function request needs the owner's token.</summary>

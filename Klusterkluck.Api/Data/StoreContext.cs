@@ -1,3 +1,4 @@
+using Klusterkluck.Api.Functions;
 using Klusterkluck.Api.Identity.Embedded;
 using Klusterkluck.Api.Tenants;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,8 @@ public abstract class StoreContext(DbContextOptions options) : DbContext(options
 
     public DbSet<User> Users => Set<User>();
 
+    public DbSet<Function> Functions => Set<Function>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -31,6 +34,18 @@ public abstract class StoreContext(DbContextOptions options) : DbContext(options
             user.Property(u => u.Email).HasMaxLength(254);
             user.HasIndex(u => u.UserName).IsUnique();
             user.HasIndex(u => u.Email).IsUnique();
+        });
+        modelBuilder.Entity<Function>(function =>
+        {
+            function.HasKey(f => new { f.Owner, f.Name });
+            function.HasOne<Tenant>().WithMany().HasForeignKey(f => f.Owner).OnDelete(DeleteBehavior.Cascade);
+            function.Property(f => f.Owner).HasMaxLength(Tenant.MaxNameLength);
+            function.Property(f => f.Name).HasMaxLength(Function.MaxNameLength);
+            function.Property(f => f.Kind).HasMaxLength(16);
+            function.Property(f => f.DeployedCommit).HasMaxLength(40);
+            function.Property(f => f.TargetCommit).HasMaxLength(40);
+            function.Property(f => f.Status).HasConversion<string>().HasMaxLength(16);
+            function.Property(f => f.Error).HasMaxLength(2000);
         });
     }
 }

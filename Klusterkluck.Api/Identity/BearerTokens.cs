@@ -34,21 +34,11 @@ internal static class BearerTokens
                 {
                     context.HandleResponse();
                     context.Response.Headers.WWWAuthenticate = "Bearer";
-                    await WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "A valid bearer token is required",
+                    await context.HttpContext.WriteProblemAsync(StatusCodes.Status401Unauthorized, "A valid bearer token is required",
                         context.AuthenticateFailure is null ? null : "The token is invalid, expired, or from another issuer.");
                 },
-                OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", null),
+                OnForbidden = context => context.HttpContext.WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", null),
             };
             configure(jwt);
         });
-
-    private static async Task WriteProblemAsync(HttpContext http, int status, string title, string? detail)
-    {
-        http.Response.StatusCode = status;
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
-    }
 }

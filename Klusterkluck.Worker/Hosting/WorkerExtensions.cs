@@ -37,6 +37,10 @@ public static class WorkerExtensions
     public static async Task<int> RunWorkerAsync(this WebApplication app)
     {
         await using var loader = app.Services.GetRequiredService<FunctionLoader>();
+        if (app.Services.GetRequiredService<WorkerOptions>().ExitWithStdin)
+        {
+            _ = StopWhenStdinEndsAsync(app.Lifetime);
+        }
         await app.StartAsync();
         try
         {
@@ -56,6 +60,23 @@ public static class WorkerExtensions
         }
         await app.WaitForShutdownAsync();
         return 0;
+    }
+
+    private static async Task StopWhenStdinEndsAsync(IHostApplicationLifetime lifetime)
+    {
+        try
+        {
+            await using var stdin = Console.OpenStandardInput();
+            var buffer = new byte[256];
+            while (await stdin.ReadAsync(buffer, lifetime.ApplicationStopping) > 0)
+            {
+            }
+            lifetime.StopApplication();
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping for another reason.
+        }
     }
 
     private sealed class FunctionReadyCheck(FunctionLoader loader) : IHealthCheck

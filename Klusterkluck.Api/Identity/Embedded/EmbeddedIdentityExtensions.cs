@@ -20,6 +20,7 @@ internal static class EmbeddedIdentityExtensions
         var keys = EmbeddedKeys.LoadOrCreate(DataFolder.From(builder.Configuration));
 
         builder.Services.AddSingleton(keys);
+        builder.Services.AddSingleton(new TokenIssuer(issuer.AbsoluteUri, options.Audience));
         builder.Services.AddSingleton<EmbeddedAddresses>();
         builder.Services.AddSingleton<InternalCaller>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();

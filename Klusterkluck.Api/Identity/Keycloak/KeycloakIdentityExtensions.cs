@@ -14,6 +14,7 @@ internal static class KeycloakIdentityExtensions
         builder.Services.AddScoped<IIdentityProvider, KeycloakIdentityProvider>();
 
         var keycloak = builder.Configuration.Peek<KeycloakOptions>(KeycloakOptions.Section);
+        builder.Services.AddSingleton(new TokenIssuer(keycloak.Authority, keycloak.VerifyTokenAudience ? keycloak.Resource : null));
         builder.Services.AddBearerTokens(jwt =>
         {
             jwt.Authority = keycloak.Authority;

@@ -1,0 +1,44 @@
+namespace Klusterkluck.Api.Functions;
+
+public enum DeployStatus
+{
+    Deploying,
+    Ready,
+    Failed,
+}
+
+/// <summary>
+/// A function as the store keeps it: what is deployed and what is being deployed. This is the
+/// desired state the runtime is brought back to after a restart, never the runtime's memory.
+/// </summary>
+public sealed class Function
+{
+    public const int MaxNameLength = 40;
+
+    public required string Owner { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>The kind of the commit that serves (or, before the first deploy, of the template).</summary>
+    public required string Kind { get; set; }
+
+    /// <summary>Public functions answer without a token.</summary>
+    public bool Public { get; set; }
+
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>The commit that serves: set only once a revision at it was ready.</summary>
+    public string? DeployedCommit { get; set; }
+
+    /// <summary>The commit of the latest deploy, serving or not.</summary>
+    public required string TargetCommit { get; set; }
+
+    public DeployStatus Status { get; set; } = DeployStatus.Deploying;
+
+    /// <summary>Why the latest deploy failed, in one line.</summary>
+    public string? Error { get; set; }
+
+    public DateTime CreatedAt { get; init; } = DateTime.UtcNow;
+
+    public DateTime UpdatedAt { get; set; } = DateTime.UtcNow;
+}

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using Klusterkluck.Api.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Klusterkluck.Api.Functions;
+
+/// <summary>
+/// Runs deploys in the background, one at a time per function, and records how each ends in the
+/// store. At start it brings every function back to its deployed commit: the store, not the
+/// runtime's memory, says what runs.
+/// </summary>
+public sealed partial class FunctionDeployer(
+    IRuntime runtime, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<FunctionDeployer> logger) : IHostedService
+{
+    private readonly ConcurrentDictionary<FunctionId, CancellationTokenSource> _cancellations = new();
+    private readonly ConcurrentDictionary<FunctionId, SemaphoreSlim> _gates = new();
+    private readonly ConcurrentDictionary<Task, bool> _running = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Starts a deploy; the function's row says when it is ready or why it failed.</summary>
+    public void Start(FunctionDeployment deployment) => Track(RunAsync(deployment));
+
+    /// <summary>Abandons the function's deploys in progress or waiting (it is being deleted).</summary>
+    public async Task CancelAsync(FunctionId id)
+    {
+        if (_cancellations.TryRemove(id, out var cancellation))
+        {
+            await cancellation.CancelAsync();
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // After the server listens: workers ask the Api's discovery document for its keys.
+        lifetime.ApplicationStarted.Register(() => Track(RestoreAsync()));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_running.Keys);
+    }
+
+    private async Task RunAsync(FunctionDeployment deployment)
+    {
+        var cancellation = _cancellations.GetOrAdd(deployment.Id, _ => CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token)).Token;
+        var gate = _gates.GetOrAdd(deployment.Id, _ => new SemaphoreSlim(1, 1));
+        try
+        {
+            await gate.WaitAsync(cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        try
+        {
+            string? error = null;
+            try
+            {
+                await runtime.DeployAsync(deployment, cancellation);
+            }
+            catch (DeployException e)
+            {
+                error = e.Message;
+            }
+            if (!cancellation.IsCancellationRequested)
+            {
+                await RecordAsync(deployment, error);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            LogDeployCrashed(logger, e, deployment.Id.ToString());
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task RecordAsync(FunctionDeployment deployment, string? error)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<StoreContext>();
+        if (await store.Functions.FindAsync([deployment.Id.User, deployment.Id.Name]) is not { } function)
+        {
+            return;
+        }
+        if (error is null)
+        {
+            function.DeployedCommit = deployment.Commit;
+        }
+        // A newer deploy waiting behind this one owns the status.
+        if (function.TargetCommit == deployment.Commit)
+        {
+            function.Status = error is null ? DeployStatus.Ready : DeployStatus.Failed;
+            function.Error = error;
+        }
+        function.UpdatedAt = DateTime.UtcNow;
+        await store.SaveChangesAsync();
+        LogDeployed(logger, deployment.Id.ToString(), deployment.Commit[..Math.Min(12, deployment.Commit.Length)], error ?? "ready");
+    }
+
+    /// <summary>Every function back at its deployed commit, then any deploy the last run did not finish.</summary>
+    private async Task RestoreAsync()
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<StoreContext>();
+        var functions = await store.Functions.AsNoTracking().ToListAsync(_stopping.Token);
+        foreach (var function in functions)
+        {
+            var id = new FunctionId(function.Owner, function.Name);
+            if (function.DeployedCommit is { } deployed)
+            {
+                Start(new FunctionDeployment(id, deployed, function.Public, function.Replicas));
+            }
+            if (function.Status == DeployStatus.Deploying && function.TargetCommit is { Length: > 0 } target && target != function.DeployedCommit)
+            {
+                Start(new FunctionDeployment(id, target, function.Public, function.Replicas));
+            }
+        }
+    }
+
+    private void Track(Task task)
+    {
+        _running.TryAdd(task, true);
+        task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deploy of {Function} at {Commit}: {Outcome}")]
+    private static partial void LogDeployed(ILogger logger, string function, string commit, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Deploy of {Function} failed unexpectedly")]
+    private static partial void LogDeployCrashed(ILogger logger, Exception exception, string function);
+}

@@ -1,0 +1,145 @@
+using System.Security.Claims;
+using Klusterkluck.Api.Git;
+using Klusterkluck.Api.Runtime;
+using Klusterkluck.Api.Tenants;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Klusterkluck.Api.Functions;
+
+/// <summary>/api/v1/functions: every endpoint acts on the caller's own functions only; another user's name is a 404.</summary>
+public static class FunctionEndpoints
+{
+    public static RouteGroupBuilder MapFunctions(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1/functions").WithTags("Functions").RequireAuthorization()
+            .AddEndpointFilter(Callers.RequireTenantName);
+        group.MapGet("/", ListAsync);
+        group.MapPost("/", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(32 * 1024));
+        group.MapGet("/{name}", GetAsync);
+        group.MapDelete("/{name}", DeleteAsync);
+        group.MapGet("/{name}/versions", VersionsAsync);
+        group.MapPut("/{name}/versions/{sha}", DeployAsync);
+        group.MapPost("/{name}/invoke", InvokeAsync).WithMetadata(new RequestSizeLimitAttribute(FunctionInvoker.MaxBodyBytes));
+        group.MapGet("/{name}/logs", LogsAsync);
+        return group;
+    }
+
+    private static async Task<Ok<List<FunctionResponse>>> ListAsync(ClaimsPrincipal user, FunctionService functions, IRuntime runtime,
+        HttpRequest request, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await functions.ListAsync(user.Identity!.Name!, cancellationToken)).Select(f => f.ToResponse(runtime, request)).ToList());
+
+    private static async Task<Results<Created<FunctionResponse>, ProblemHttpResult>> CreateAsync(CreateFunctionRequest body,
+        ClaimsPrincipal user, FunctionService functions, IRuntime runtime, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (await functions.CreateAsync(user.Identity!.Name!, body, cancellationToken) is not { } function)
+        {
+            return TypedResults.Problem($"You already have a function named '{body.Name}'.", statusCode: StatusCodes.Status409Conflict,
+                title: "Function exists");
+        }
+        return TypedResults.Created($"/api/v1/functions/{function.Name}", function.ToResponse(runtime, request));
+    }
+
+    private static async Task<Results<Ok<FunctionResponse>, ProblemHttpResult>> GetAsync(string name, ClaimsPrincipal user,
+        FunctionService functions, IRuntime runtime, HttpRequest request, CancellationToken cancellationToken) =>
+        await functions.FindAsync(user.Identity!.Name!, name, cancellationToken) is { } function
+            ? TypedResults.Ok(function.ToResponse(runtime, request))
+            : NotFound(name);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, ClaimsPrincipal user,
+        FunctionService functions, CancellationToken cancellationToken)
+    {
+        if (await functions.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } function)
+        {
+            return NotFound(name);
+        }
+        await functions.DeleteAsync(function, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<List<VersionResponse>>, ProblemHttpResult>> VersionsAsync(string name, ClaimsPrincipal user,
+        FunctionService functions, Repositories repositories, CancellationToken cancellationToken, int? limit = null)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            return TypedResults.Problem("limit must be between 1 and 1000.", statusCode: StatusCodes.Status400BadRequest, title: "Bad limit");
+        }
+        if (await functions.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } function)
+        {
+            return NotFound(name);
+        }
+        using var repository = repositories.Open(function.Owner, function.Name);
+        return TypedResults.Ok(History.Versions(repository, limit ?? 100)
+            .Select(v => new VersionResponse(v.Sha, v.Message, v.Author, v.AuthorEmail, v.Time, v.Sha == function.DeployedCommit))
+            .ToList());
+    }
+
+    private static async Task<Results<Accepted<FunctionResponse>, ProblemHttpResult>> DeployAsync(string name, string sha,
+        ClaimsPrincipal user, FunctionService functions, IRuntime runtime, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!Shas.IsValid(sha))
+        {
+            return TypedResults.Problem("A version is a commit sha: 4 to 40 hexadecimal digits.", statusCode: StatusCodes.Status400BadRequest,
+                title: "Bad version");
+        }
+        if (await functions.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } function)
+        {
+            return NotFound(name);
+        }
+        return await functions.DeployAsync(function, sha.ToLowerInvariant(), cancellationToken) switch
+        {
+            DeployOutcome.UnknownCommit => TypedResults.Problem($"'{sha}' is not a commit of {name}'s history.",
+                statusCode: StatusCodes.Status404NotFound, title: "Unknown version"),
+            DeployOutcome.InvalidConfig => TypedResults.Problem(function.Error, statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "The commit cannot be deployed"),
+            _ => TypedResults.Accepted($"/api/v1/functions/{name}", function.ToResponse(runtime, request)),
+        };
+    }
+
+    private static async Task<Results<Ok<InvokeResponse>, ProblemHttpResult>> InvokeAsync(string name, ClaimsPrincipal user,
+        FunctionService functions, FunctionInvoker invoker, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (await functions.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } function)
+        {
+            return NotFound(name);
+        }
+        try
+        {
+            return await invoker.InvokeAsync(new FunctionId(function.Owner, function.Name), request, cancellationToken) is { } answer
+                ? TypedResults.Ok(answer)
+                : NotServing(function);
+        }
+        catch (HttpRequestException e)
+        {
+            return TypedResults.Problem($"The function's worker did not answer: {e.Message}", statusCode: StatusCodes.Status502BadGateway,
+                title: "Function unreachable");
+        }
+    }
+
+    private static async Task<Results<Ok<LogsResponse>, ProblemHttpResult>> LogsAsync(string name, ClaimsPrincipal user,
+        FunctionService functions, IRuntime runtime, CancellationToken cancellationToken, int? lines = null)
+    {
+        if (lines is < 1 or > 10_000)
+        {
+            return TypedResults.Problem("lines must be between 1 and 10000.", statusCode: StatusCodes.Status400BadRequest, title: "Bad lines");
+        }
+        if (await functions.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } function)
+        {
+            return NotFound(name);
+        }
+        var logs = runtime.Logs(new FunctionId(function.Owner, function.Name))
+            .Select(r => r with { Lines = r.Lines.TakeLast(lines ?? 200).ToList() })
+            .ToList();
+        return TypedResults.Ok(new LogsResponse(logs));
+    }
+
+    internal static ProblemHttpResult NotFound(string name) =>
+        TypedResults.Problem($"You have no function named '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Unknown function");
+
+    internal static ProblemHttpResult NotServing(Function function) =>
+        TypedResults.Problem(
+            function.Status == DeployStatus.Failed && function.DeployedCommit is null
+                ? $"Its deploy failed: {function.Error}"
+                : "No replica is ready yet; try again in a moment.",
+            statusCode: StatusCodes.Status503ServiceUnavailable, title: "Function not serving");
+}

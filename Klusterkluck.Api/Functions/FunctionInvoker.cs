@@ -1,0 +1,69 @@
+using System.Text;
+using Klusterkluck.Api.Runtime;
+
+namespace Klusterkluck.Api.Functions;
+
+/// <summary>
+/// The dashboard's "try it": one request to the function as its owner (the caller's own token is
+/// passed on, so the worker checks it as it checks any other), answered as JSON.
+/// </summary>
+public sealed class FunctionInvoker(IRuntime runtime, FunctionHttp http)
+{
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    /// <summary>Headers about the connection to the worker, not about the function's answer.</summary>
+    private static readonly HashSet<string> s_hopByHop = new(["Connection", "Keep-Alive", "Transfer-Encoding"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The function's answer, or null when no replica serves it right now.</summary>
+    public async Task<InvokeResponse?> InvokeAsync(FunctionId id, HttpRequest incoming, CancellationToken cancellationToken)
+    {
+        using var lease = runtime.Route(id);
+        if (lease.Destination is not { } destination)
+        {
+            return null;
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, destination) { Content = new StreamContent(incoming.Body) };
+        if (incoming.ContentType is { } contentType)
+        {
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+        if (incoming.Headers.Authorization is { Count: > 0 } authorization)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization.ToString());
+        }
+        using var response = await http.Invoker.SendAsync(request, cancellationToken);
+        var (body, truncated) = await ReadCappedAsync(response.Content, cancellationToken);
+        var headers = response.Headers.Concat(response.Content.Headers)
+            .Where(h => !s_hopByHop.Contains(h.Key))
+            .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
+        var text = TryUtf8(body);
+        return new InvokeResponse((int)response.StatusCode, headers, text ?? Convert.ToBase64String(body), text is null ? "base64" : "text", truncated);
+    }
+
+    private static async Task<(byte[] Body, bool Truncated)> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[MaxBodyBytes + 1];
+        var read = 0;
+        int n;
+        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken)) > 0)
+        {
+            read += n;
+        }
+        return read > MaxBodyBytes ? (buffer[..MaxBodyBytes], true) : (buffer[..read], false);
+    }
+
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static string? TryUtf8(byte[] body)
+    {
+        try
+        {
+            return s_strictUtf8.GetString(body);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using Klusterkluck.Api.Git;
+using Klusterkluck.Api.Runtime;
+using Klusterkluck.Api.Tenants;
+using Klusterkluck.Functions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Klusterkluck.Api.Functions;
+
+/// <summary>What the function endpoints do to the store, the repositories and the runtime, in an order that survives a crash at any step.</summary>
+public sealed class FunctionService(StoreContext store, TenantStore tenants, Repositories repositories, FunctionDeployer deployer, IRuntime runtime)
+{
+    public Task<List<Function>> ListAsync(string owner, CancellationToken cancellationToken) =>
+        store.Functions.AsNoTracking().Where(f => f.Owner == owner).OrderBy(f => f.Name).ToListAsync(cancellationToken);
+
+    public async Task<Function?> FindAsync(string owner, string name, CancellationToken cancellationToken) =>
+        FunctionNameAttribute.IsValidName(name) ? await store.Functions.FindAsync([owner, name], cancellationToken) : null;
+
+    /// <summary>Claims the name, creates the repository from the template, and starts deploying its first commit; null if the name is taken.</summary>
+    public async Task<Function?> CreateAsync(string owner, CreateFunctionRequest request, CancellationToken cancellationToken)
+    {
+        FunctionKinds.TryParse(request.Kind, out var kind);
+        await tenants.EnsureAsync(owner, cancellationToken);
+        // The row first: it claims the name, so a concurrent create of the same name cannot touch this repository.
+        var function = new Function
+        {
+            Owner = owner,
+            Name = request.Name,
+            Kind = kind.ToName(),
+            Public = request.Public ?? false,
+            Replicas = request.Replicas ?? 1,
+            TargetCommit = "",
+        };
+        store.Functions.Add(function);
+        try
+        {
+            await store.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return null;
+        }
+        try
+        {
+            function.TargetCommit = repositories.Create(owner, request.Name, kind);
+            await store.SaveChangesAsync(CancellationToken.None);
+        }
+        catch
+        {
+            store.Functions.Remove(function);
+            await store.SaveChangesAsync(CancellationToken.None);
+            repositories.Delete(owner, request.Name);
+            throw;
+        }
+        deployer.Start(Deployment(function));
+        return function;
+    }
+
+    /// <summary>Deploys a commit of the function's history: an update or a rollback.</summary>
+    public async Task<DeployOutcome> DeployAsync(Function function, string sha, CancellationToken cancellationToken)
+    {
+        string commit;
+        FunctionConfig config;
+        using (var repository = repositories.Open(function.Owner, function.Name))
+        {
+            if (History.Find(repository, sha) is not { } found)
+            {
+                return DeployOutcome.UnknownCommit;
+            }
+            commit = found.Sha;
+            try
+            {
+                config = History.Config(found);
+            }
+            catch (FunctionConfigException e)
+            {
+                // Nothing starts: the serving revision stays, and the function's state says why.
+                await RecordAsync(function, commit, DeployStatus.Failed, $"{FunctionConfig.FileName}: {e.Message}", cancellationToken);
+                return DeployOutcome.InvalidConfig;
+            }
+        }
+        function.Kind = config.Kind.ToName();
+        await RecordAsync(function, commit, DeployStatus.Deploying, null, cancellationToken);
+        deployer.Start(Deployment(function));
+        return DeployOutcome.Started;
+    }
+
+    /// <summary>Removes the row first (so a restart never brings it back), then its workers and its repository.</summary>
+    public async Task DeleteAsync(Function function, CancellationToken cancellationToken)
+    {
+        store.Functions.Remove(function);
+        await store.SaveChangesAsync(cancellationToken);
+        var id = new FunctionId(function.Owner, function.Name);
+        await deployer.CancelAsync(id);
+        await runtime.RemoveAsync(id, CancellationToken.None);
+        repositories.Delete(function.Owner, function.Name);
+    }
+
+    private async Task RecordAsync(Function function, string commit, DeployStatus status, string? error, CancellationToken cancellationToken)
+    {
+        function.TargetCommit = commit;
+        function.Status = status;
+        function.Error = error;
+        function.UpdatedAt = DateTime.UtcNow;
+        await store.SaveChangesAsync(cancellationToken);
+    }
+
+    private static FunctionDeployment Deployment(Function function) =>
+        new(new FunctionId(function.Owner, function.Name), function.TargetCommit, function.Public, function.Replicas);
+}
+
+public enum DeployOutcome
+{
+    Started,
+    UnknownCommit,
+    InvalidConfig,
+}

@@ -1,0 +1,31 @@
+using Klusterkluck.Api.Runtime;
+
+namespace Klusterkluck.Api.Functions;
+
+/// <summary>Stored function plus runtime state → the response; URLs are built from the request's own origin.</summary>
+internal static class FunctionViews
+{
+    public static FunctionResponse ToResponse(this Function function, IRuntime runtime, HttpRequest request)
+    {
+        var id = new FunctionId(function.Owner, function.Name);
+        var instances = runtime.Replicas(id);
+        var origin = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var state = function.Status switch
+        {
+            DeployStatus.Ready when !instances.Any(i => i.State == "ready") => "unavailable",
+            var status => status.ToString().ToLowerInvariant(),
+        };
+        return new FunctionResponse(
+            function.Name,
+            function.Kind,
+            function.Public,
+            function.Replicas,
+            $"{origin}/fn/{function.Owner}/{function.Name}/",
+            $"{origin}/git/{function.Owner}/{function.Name}.git",
+            state,
+            function.DeployedCommit,
+            new DeploymentResponse(function.TargetCommit, function.Status.ToString().ToLowerInvariant(), function.Error, function.UpdatedAt),
+            instances,
+            function.CreatedAt);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using Klusterkluck.Api.Functions;
+using Klusterkluck.Api.Runtime;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Klusterkluck.Api.Gateway;
+
+/// <summary>
+/// <c>/fn/{user}/{name}/{**path}</c>: every request goes on to one of the function's ready
+/// replicas with YARP's forwarder, bodies streamed both ways, the Authorization header untouched
+/// (the worker checks it, so a public function needs none). A middleware ahead of the Api's own
+/// authentication and routing: the gateway is the hot path, and it validates no token itself.
+/// </summary>
+internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, IHttpForwarder forwarder, FunctionHttp http,
+    IServiceScopeFactory scopes)
+{
+    public static readonly PathString Prefix = "/fn";
+
+    private static readonly ForwarderRequestConfig s_config = new()
+    {
+        // A function may take up to 15 minutes (klusterkluck.yaml's timeout); the worker enforces it.
+        ActivityTimeout = TimeSpan.FromMinutes(16),
+        Version = HttpVersion.Version11,
+        VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+    };
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!context.Request.Path.StartsWithSegments(Prefix, out var rest))
+        {
+            await next(context);
+            return;
+        }
+        if (!TryParse(rest, out var id, out var functionPath))
+        {
+            await context.WriteProblemAsync(StatusCodes.Status404NotFound, "Unknown function", "Function URLs are /fn/{user}/{function}/.");
+            return;
+        }
+        if (!functionPath.HasValue && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+        {
+            // The function's root is a folder: relative links in a static site resolve against it.
+            context.Response.Redirect($"{context.Request.PathBase}{context.Request.Path}/{context.Request.QueryString}", permanent: true, preserveMethod: true);
+            return;
+        }
+
+        using var lease = runtime.Route(id);
+        if (lease.Destination is not { } destination)
+        {
+            await NotServingAsync(context, id, lease.Known);
+            return;
+        }
+        context.Request.PathBase = context.Request.PathBase.Add(Prefix).Add($"/{id.User}/{id.Name}");
+        context.Request.Path = functionPath;
+        var error = await forwarder.SendAsync(context, destination, http.Invoker, s_config, ForwardedHeaders.Instance);
+        if (error != ForwarderError.None && !context.Response.HasStarted)
+        {
+            await context.WriteProblemAsync(context.Response.StatusCode is >= 400 ? context.Response.StatusCode : StatusCodes.Status502BadGateway,
+                "Function unreachable", $"The function's worker did not answer ({error}).");
+        }
+    }
+
+    private static bool TryParse(PathString rest, out FunctionId id, out PathString functionPath)
+    {
+        id = null!;
+        functionPath = default;
+        var value = rest.Value ?? "";
+        var userEnd = value.IndexOf('/', 1);
+        if (userEnd < 0)
+        {
+            return false;
+        }
+        var nameEnd = value.IndexOf('/', userEnd + 1);
+        var user = value[1..userEnd];
+        var name = nameEnd < 0 ? value[(userEnd + 1)..] : value[(userEnd + 1)..nameEnd];
+        if (!FunctionNameAttribute.IsValidName(name) || !Identity.UserNames.IsValid(user))
+        {
+            return false;
+        }
+        id = new FunctionId(user, name);
+        functionPath = nameEnd < 0 ? default : new PathString(value[nameEnd..]);
+        return true;
+    }
+
+    /// <summary>The runtime does not serve it: either no such function (404) or one whose deploy is not ready (503).</summary>
+    private async Task NotServingAsync(HttpContext context, FunctionId id, bool known)
+    {
+        if (!known)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var stored = await scope.ServiceProvider.GetRequiredService<StoreContext>().Functions.FindAsync([id.User, id.Name], context.RequestAborted);
+            if (stored is null)
+            {
+                await context.WriteProblemAsync(StatusCodes.Status404NotFound, "Unknown function", $"There is no function {id}.");
+                return;
+            }
+        }
+        context.Response.Headers.RetryAfter = "1";
+        await context.WriteProblemAsync(StatusCodes.Status503ServiceUnavailable, "Function not serving", "No replica is ready yet; try again in a moment.");
+    }
+}

@@ -1,0 +1,13 @@
+namespace Klusterkluck.Api.Git;
+
+public static class GitExtensions
+{
+    public static WebApplicationBuilder AddGit(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<Repositories>();
+        builder.Services.AddSingleton<GitHttpBackend>();
+        builder.Services.AddSingleton<GitCredentials>();
+        builder.Services.AddMemoryCache();
+        return builder;
+    }
+}

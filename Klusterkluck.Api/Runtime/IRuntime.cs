@@ -1,0 +1,67 @@
+namespace Klusterkluck.Api.Runtime;
+
+/// <summary>A function's identity everywhere: its owner and its name, both DNS-1123 labels.</summary>
+public sealed record FunctionId(string User, string Name)
+{
+    public override string ToString() => $"{User}/{Name}";
+}
+
+/// <summary>What to run: a function at one commit.</summary>
+public sealed record FunctionDeployment(FunctionId Id, string Commit, bool Public, int Replicas);
+
+/// <summary>
+/// Where functions run: worker processes on this machine (Local, the embedded default) or
+/// Deployments in a cluster (Kubernetes). The store says what should run; a runtime makes it so.
+/// </summary>
+public interface IRuntime
+{
+    /// <summary>
+    /// Makes the function serve at the deployment's commit. The new revision takes requests only
+    /// once it is ready and the previous one keeps serving until then; if it never gets ready,
+    /// <see cref="DeployException"/> says why and the previous revision stays.
+    /// </summary>
+    Task DeployAsync(FunctionDeployment deployment, CancellationToken cancellationToken);
+
+    /// <summary>Stops and forgets everything the runtime runs for the function.</summary>
+    Task RemoveAsync(FunctionId id, CancellationToken cancellationToken);
+
+    /// <summary>Where to send one request now; dispose the lease when its response is done.</summary>
+    RouteLease Route(FunctionId id);
+
+    /// <summary>The function's replicas, serving or starting, for the function's state.</summary>
+    IReadOnlyList<ReplicaStatus> Replicas(FunctionId id);
+
+    /// <summary>The recent output of the function's replicas, per replica.</summary>
+    IReadOnlyList<ReplicaLog> Logs(FunctionId id);
+}
+
+/// <summary>A deploy that did not get ready; the message is one line meant for the function's owner.</summary>
+public sealed class DeployException(string message) : Exception(message);
+
+public sealed record ReplicaStatus(int Replica, string Commit, string State, int Restarts, int? ProcessId);
+
+public sealed record LogLine(DateTimeOffset Time, string Stream, string Text);
+
+public sealed record ReplicaLog(int Replica, string Commit, string State, IReadOnlyList<LogLine> Lines);
+
+/// <summary>Counts a request as in flight on a revision, so that a replaced revision is drained before it stops.</summary>
+public interface IInFlight
+{
+    void Exit();
+}
+
+/// <summary>
+/// The answer to "where does this request go": unknown function, known but nothing ready, or an
+/// address. A struct, since the gateway asks for every request.
+/// </summary>
+public readonly struct RouteLease(bool known, string? destination, IInFlight? inFlight) : IDisposable
+{
+    public static RouteLease Unknown => default;
+
+    public bool Known { get; } = known;
+
+    /// <summary>The replica's base address (<c>http://127.0.0.1:port/</c>), or null when no replica is ready.</summary>
+    public string? Destination { get; } = destination;
+
+    public void Dispose() => inFlight?.Exit();
+}

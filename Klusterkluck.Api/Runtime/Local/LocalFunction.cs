@@ -1,0 +1,40 @@
+namespace Klusterkluck.Api.Runtime.Local;
+
+/// <summary>What the local runtime runs for one function: the serving revision, and the one on its way in.</summary>
+internal sealed class LocalFunction
+{
+    /// <summary>One deploy at a time per function.</summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    private volatile Revision? _serving;
+
+    public Revision? Serving
+    {
+        get => _serving;
+        set => _serving = value;
+    }
+
+    public Revision? Starting { get; set; }
+
+    /// <summary>The last revision that never got ready, kept (stopped) so its logs say why.</summary>
+    public Revision? Failed { get; set; }
+
+    public RouteLease Route()
+    {
+        while (true)
+        {
+            if (_serving is not { } revision)
+            {
+                return new RouteLease(true, null, null);
+            }
+            if (revision.TryLease(out var lease))
+            {
+                return lease;
+            }
+            // Retired between the read and the lease: the new revision is serving by now.
+        }
+    }
+
+    public IEnumerable<Revision> Revisions() =>
+        new[] { Serving, Starting, Failed }.OfType<Revision>().Distinct();
+}

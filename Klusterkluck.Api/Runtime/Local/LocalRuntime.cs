@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace Klusterkluck.Api.Runtime.Local;
+
+/// <summary>
+/// The embedded runtime: one worker process per replica on a free loopback port. What runs here
+/// lives only as long as the Api; the store's deployed commits bring it back after a restart.
+/// </summary>
+internal sealed class LocalRuntime(
+    WorkerLauncher launcher, FunctionHttp http, IOptions<LocalRuntimeOptions> options, ILogger<LocalRuntime> logger) : IRuntime, IHostedService
+{
+    private readonly ConcurrentDictionary<FunctionId, LocalFunction> _functions = new();
+    private readonly ConcurrentDictionary<Task, bool> _retiring = new();
+
+    public async Task DeployAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
+    {
+        var function = _functions.GetOrAdd(deployment.Id, _ => new LocalFunction());
+        await function.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            var replicas = Enumerable.Range(0, deployment.Replicas)
+                .Select(i => new WorkerReplica(i, deployment, launcher, http, options.Value, logger))
+                .ToList();
+            var revision = new Revision(deployment.Commit, replicas);
+            function.Starting = revision;
+            try
+            {
+                await revision.StartAsync(cancellationToken);
+            }
+            catch (DeployException)
+            {
+                function.Failed = revision;
+                throw;
+            }
+            finally
+            {
+                function.Starting = null;
+            }
+            var previous = function.Serving;
+            function.Serving = revision;
+            function.Failed = null;
+            if (previous is not null)
+            {
+                Track(previous.RetireAsync(options.Value.DrainTimeout));
+            }
+        }
+        finally
+        {
+            function.Gate.Release();
+        }
+    }
+
+    public async Task RemoveAsync(FunctionId id, CancellationToken cancellationToken)
+    {
+        if (!_functions.TryRemove(id, out var function))
+        {
+            return;
+        }
+        await function.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            var serving = function.Serving;
+            function.Serving = null;
+            if (serving is not null)
+            {
+                await serving.RetireAsync(TimeSpan.Zero);
+            }
+        }
+        finally
+        {
+            function.Gate.Release();
+        }
+    }
+
+    public RouteLease Route(FunctionId id) => _functions.TryGetValue(id, out var function) ? function.Route() : RouteLease.Unknown;
+
+    public IReadOnlyList<ReplicaStatus> Replicas(FunctionId id) =>
+        _functions.TryGetValue(id, out var function)
+            ? [.. new[] { function.Serving, function.Starting }.OfType<Revision>()
+                .SelectMany(rev => rev.Replicas.Select(r => new ReplicaStatus(r.Index, rev.Commit, r.State, r.Restarts, r.ProcessId)))]
+            : [];
+
+    public IReadOnlyList<ReplicaLog> Logs(FunctionId id) =>
+        _functions.TryGetValue(id, out var function)
+            ? [.. function.Revisions().SelectMany(rev => rev.Replicas.Select(r => new ReplicaLog(r.Index, rev.Commit, r.State, r.Log.Snapshot())))]
+            : [];
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Stops every worker when the Api stops.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var stops = _functions.Values.SelectMany(f => new[] { f.Serving, f.Starting }).OfType<Revision>().Select(r => r.StopAsync());
+        await Task.WhenAll([.. stops, .. _retiring.Keys]);
+    }
+
+    private void Track(Task retiring)
+    {
+        _retiring.TryAdd(retiring, true);
+        retiring.ContinueWith(t => _retiring.TryRemove(t, out _), TaskScheduler.Default);
+    }
+}
