@@ -125,6 +125,13 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return false;
     }
 
+    /// <summary>SIGKILL: the process gets no chance to clean up, as in a crash or an OOM kill.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
     /// <summary>The most memory the process ever held (VmHWM), in bytes.</summary>
     public long PeakMemoryBytes()
     {

@@ -59,6 +59,9 @@ public sealed class ApiProcess : IAsyncDisposable
         return new ApiProcess(ServiceProcess.Start(s_assembly, env, port), dataFolder);
     }
 
+    /// <summary>SIGKILL, as a crash would end it.</summary>
+    public void Kill() => _process.Kill();
+
     public Task<int> WaitForExitAsync() => _process.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
     public Task<HttpResponseMessage> PostJsonAsync(string path, object body) => Client.PostAsJsonAsync(path, body);

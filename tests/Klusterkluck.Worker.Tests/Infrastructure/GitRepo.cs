@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Klusterkluck.Functions;
 
 namespace Klusterkluck.Worker.Tests.Infrastructure;
@@ -58,19 +57,7 @@ public sealed class GitRepo : IDisposable
         return Git("rev-parse", "HEAD").Trim();
     }
 
-    public string Git(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("git") { WorkingDirectory = Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-        using var git = Process.Start(info)!;
-        var output = git.StandardOutput.ReadToEnd();
-        var error = git.StandardError.ReadToEnd();
-        git.WaitForExit();
-        return git.ExitCode == 0 ? output : throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {error}");
-    }
+    public string Git(params string[] arguments) => GitCli.Run(Path, arguments);
 
     public void Dispose() => _folder.Dispose();
 }

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+
+namespace Klusterkluck.Testing;
+
+/// <summary>The stock git command line, as a user runs it; never prompts (no terminal in CI).</summary>
+public static class GitCli
+{
+    /// <summary>Runs git in <paramref name="folder"/>; returns stdout, or throws with stderr.</summary>
+    public static string Run(string folder, params string[] arguments)
+    {
+        var (exitCode, output, error) = TryRun(folder, arguments);
+        return exitCode == 0 ? output : throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {error}");
+    }
+
+    public static (int ExitCode, string Output, string Error) TryRun(string folder, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        info.Environment["GIT_ASKPASS"] = "/bin/false";
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var git = Process.Start(info)!;
+        var error = git.StandardError.ReadToEndAsync();
+        var output = git.StandardOutput.ReadToEnd();
+        git.WaitForExit();
+        return (git.ExitCode, output, error.Result);
+    }
+}
