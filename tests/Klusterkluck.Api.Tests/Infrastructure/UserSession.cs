@@ -107,5 +107,11 @@ public sealed class UserSession : IDisposable
         return body;
     }
 
+    public async Task DeleteAsync(string function)
+    {
+        using var response = await Client.DeleteAsync($"/api/v1/functions/{function}");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
     public void Dispose() => Client.Dispose();
 }

@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Klusterkluck.Api.Tests.Functions;
+
+public sealed class DeployTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+{
+    private ApiProcess Api => fixture.Api;
+
+    [Fact]
+    public async Task ARedeployUnderLoadFailsNoRequest()
+    {
+        using var user = await UserSession.StartAsync(Api, "load");
+        await user.CreateFunctionAsync("steady", "nodejs");
+        await user.WaitReadyAsync("steady");
+        using var clone = Clone.Of(user, "steady");
+        var second = clone.Write("klusterkluck.yaml", "kind: nodejs\nenv:\n  GREETING: Second\n").CommitAndPush("Second greeting");
+
+        var failures = new List<string>();
+        var replies = new HashSet<string>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var load = Task.Run(async () =>
+        {
+            // Bounded: it ends when the new reply shows up, or after a minute.
+            while (!stop.IsCancellationRequested && !replies.Contains("Second, x!\n"))
+            {
+                using var response = await user.CallAsync("steady", "?name=x");
+                var text = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    failures.Add($"{(int)response.StatusCode}: {text}");
+                }
+                replies.Add(text);
+            }
+        });
+        await user.DeployAsync("steady", second);
+        await load;
+
+        Assert.Empty(failures);
+        Assert.Equal(["Hello, x!\n", "Second, x!\n"], replies.Order());
+        await user.WaitReadyAsync("steady", second);
+    }
+
+    [Fact]
+    public async Task ACommitWithAnInvalidConfigFailsAndThePreviousRevisionKeepsServing()
+    {
+        using var user = await UserSession.StartAsync(Api, "badcfg");
+        var first = (await user.CreateFunctionAsync("keep", "nodejs")).GetProperty("deployment").GetProperty("commit").GetString();
+        await user.WaitReadyAsync("keep");
+        using var clone = Clone.Of(user, "keep");
+        var broken = clone.Write("klusterkluck.yaml", "kind: python\n").CommitAndPush("Not a kind");
+
+        using var response = await user.Client.PutAsync($"/api/v1/functions/keep/versions/{broken}", null);
+        var problem = await response.AssertProblemAsync(422);
+        Assert.Contains("kind 'python' is not one of", problem.GetProperty("detail").GetString());
+
+        var function = await user.GetFunctionAsync("keep");
+        Assert.Equal("failed", function.GetProperty("state").GetString());
+        Assert.Equal(broken, function.GetProperty("deployment").GetProperty("commit").GetString());
+        Assert.Contains("kind 'python'", function.GetProperty("deployment").GetProperty("error").GetString());
+        Assert.Equal(first, function.GetProperty("deployedCommit").GetString());
+        Assert.Equal("Hello, still!\n", await user.CallTextAsync("keep", "?name=still"));
+    }
+
+    [Fact]
+    public async Task AHandlerThatCannotLoadFailsItsDeployWithTheReasonAndLogs()
+    {
+        using var user = await UserSession.StartAsync(Api, "noload");
+        await user.CreateFunctionAsync("fragile", "nodejs");
+        var first = (await user.WaitReadyAsync("fragile")).GetProperty("deployedCommit").GetString();
+        using var clone = Clone.Of(user, "fragile");
+        var broken = clone.Write("index.js", "require('left-pad');\nmodule.exports = () => 'never';\n").CommitAndPush("Needs a module");
+
+        await user.DeployAsync("fragile", broken);
+        var function = await user.WaitDeployedAsync("fragile");
+
+        Assert.Equal("failed", function.GetProperty("state").GetString());
+        Assert.Contains("Cannot find module 'left-pad'", function.GetProperty("deployment").GetProperty("error").GetString());
+        Assert.Equal(first, function.GetProperty("deployedCommit").GetString());
+        Assert.Equal("Hello, world!\n", await user.CallTextAsync("fragile"));
+        var logs = await user.Client.GetFromJsonAsync<JsonElement>("/api/v1/functions/fragile/logs");
+        var failed = logs.GetProperty("replicas").EnumerateArray().Single(r => r.GetProperty("commit").GetString() == broken);
+        Assert.Contains(failed.GetProperty("lines").EnumerateArray(), l => l.GetProperty("text").GetString()!.Contains("left-pad"));
+    }
+
+    [Fact]
+    public async Task VersionsMustBeCommitsOfTheFunction()
+    {
+        using var user = await UserSession.StartAsync(Api, "sha");
+        await user.CreateFunctionAsync("versioned", "static");
+        using (var unknown = await user.Client.PutAsync($"/api/v1/functions/versioned/versions/{new string('a', 40)}", null))
+        {
+            await unknown.AssertProblemAsync(404);
+        }
+        using (var malformed = await user.Client.PutAsync("/api/v1/functions/versioned/versions/not-a-sha", null))
+        {
+            await malformed.AssertProblemAsync(400);
+        }
+        using (var badLimit = await user.Client.GetAsync("/api/v1/functions/versioned/versions?limit=0"))
+        {
+            await badLimit.AssertProblemAsync(400);
+        }
+        // An abbreviated sha of the history is a version.
+        var sha = (await user.WaitReadyAsync("versioned")).GetProperty("deployedCommit").GetString()!;
+        await user.DeployAsync("versioned", sha[..8]);
+        await user.WaitReadyAsync("versioned", sha);
+    }
+
+    [Fact]
+    public async Task RequestsAreSpreadOverTheReplicas()
+    {
+        using var user = await UserSession.StartAsync(Api, "replicas");
+        await user.CreateFunctionAsync("pids", "nodejs", replicas: 2);
+        await user.WaitReadyAsync("pids");
+        using var clone = Clone.Of(user, "pids");
+        var sha = clone.Write("index.js", "module.exports = () => String(process.pid);\n").CommitAndPush("Which process");
+        await user.DeployAsync("pids", sha);
+        var function = await user.WaitReadyAsync("pids", sha);
+        Assert.Equal(2, function.GetProperty("instances").GetArrayLength());
+
+        var pids = new HashSet<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            pids.Add(await user.CallTextAsync("pids"));
+        }
+        Assert.Equal(2, pids.Count);
+    }
+
+    [Fact]
+    public async Task APublicFunctionAnswersWithoutAToken()
+    {
+        using var user = await UserSession.StartAsync(Api, "public");
+        await user.CreateFunctionAsync("open", "exec", isPublic: true);
+        await user.WaitReadyAsync("open");
+        using var response = await Api.Client.PostAsync($"/fn/{user.Username}/open/", new StringContent("anyone"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Hello, anyone!\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task InvokeReturnsTheFunctionsStatusHeadersAndBodyAndLogsKeepItsOutput()
+    {
+        using var user = await UserSession.StartAsync(Api, "invoke");
+        await user.CreateFunctionAsync("echo", "nodejs");
+        await user.WaitReadyAsync("echo");
+        using var clone = Clone.Of(user, "echo");
+        var sha = clone.Write("index.js", """
+            module.exports = async (request) => {
+              console.log('got ' + JSON.stringify(request.body));
+              return { status: 201, headers: { 'x-echo': 'yes' }, body: { youSent: request.body } };
+            };
+            """).CommitAndPush("Echo");
+        await user.DeployAsync("echo", sha);
+        await user.WaitReadyAsync("echo", sha);
+
+        using var response = await user.Client.PostAsJsonAsync("/api/v1/functions/echo/invoke", new { n = 42 });
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(201, answer.GetProperty("status").GetInt32());
+        Assert.Equal("yes", answer.GetProperty("headers").GetProperty("x-echo").GetString());
+        Assert.Equal(42, JsonSerializer.Deserialize<JsonElement>(answer.GetProperty("body").GetString()!).GetProperty("youSent").GetProperty("n").GetInt32());
+
+        var logs = await user.Client.GetFromJsonAsync<JsonElement>("/api/v1/functions/echo/logs");
+        var serving = logs.GetProperty("replicas").EnumerateArray().Single(r => r.GetProperty("commit").GetString() == sha);
+        Assert.Contains(serving.GetProperty("lines").EnumerateArray(), l => l.GetProperty("text").GetString()!.Contains("got {\"n\":42}"));
+    }
+}
