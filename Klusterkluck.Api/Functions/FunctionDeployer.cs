@@ -65,6 +65,11 @@ public sealed partial class FunctionDeployer(
             {
                 error = e.Message;
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogDeployCrashed(logger, e, deployment.Id.ToString());
+                error = "the deploy failed unexpectedly; the Api's log has the details";
+            }
             if (!cancellation.IsCancellationRequested)
             {
                 await RecordAsync(deployment, error);
@@ -72,10 +77,6 @@ public sealed partial class FunctionDeployer(
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-        }
-        catch (Exception e)
-        {
-            LogDeployCrashed(logger, e, deployment.Id.ToString());
         }
         finally
         {

@@ -12,6 +12,8 @@ public static class GatewayExtensions
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseMiddleware<GatewayMiddleware>();
+        // Routing after the gateway: function requests never pay for matching the Api's endpoints.
+        app.UseRouting();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http.Features;
 using Klusterkluck.Api.Functions;
 using Klusterkluck.Api.Runtime;
 using Yarp.ReverseProxy.Forwarder;
@@ -49,9 +50,16 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
             await NotServingAsync(context, id, lease.Known);
             return;
         }
-        context.Request.PathBase = context.Request.PathBase.Add(Prefix).Add($"/{id.User}/{id.Name}");
+        // The function sees its own paths: /fn/{user}/{name}/x arrives as /x. No X-Forwarded-*
+        // headers are added: every header travels on to the function's process, and these four
+        // cost about 10% of the gateway's throughput in bench/gateway.
         context.Request.Path = functionPath;
-        var error = await forwarder.SendAsync(context, destination, http.Invoker, s_config, ForwardedHeaders.Instance);
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            // The worker enforces the function's own limit (KK_MAX_REQUEST_BYTES); bodies stream through.
+            limit.MaxRequestBodySize = null;
+        }
+        var error = await forwarder.SendAsync(context, destination, http.Invoker, s_config, HttpTransformer.Default);
         if (error != ForwarderError.None && !context.Response.HasStarted)
         {
             await context.WriteProblemAsync(context.Response.StatusCode is >= 400 ? context.Response.StatusCode : StatusCodes.Status502BadGateway,

@@ -8,6 +8,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+source "$here/../wrk.sh"
 duration=${1:-20}
 connections=${2:-32}
 rounds=${3:-3}
@@ -34,7 +35,6 @@ cp "$work/nodejs.yaml" "$node_repo/klusterkluck.yaml" && git -C "$node_repo" add
 exec_repo=$(repo exec "$root"/Klusterkluck.Functions/Templates/exec/.)
 static_repo=$(repo static "$root"/Klusterkluck.Functions/Templates/static/.)
 
-free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 wait_200() { for _ in $(seq 1 600); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = 200 ] && return 0; sleep 0.05; done; return 1; }
 
 measure() { # name, url
@@ -42,9 +42,7 @@ measure() { # name, url
   wrk -t1 -c4 -d3s "$2" >/dev/null
   local out; out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "$2")
   local rps p50 p99
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  rps=$(wrk_field "$out" rps) p50=$(wrk_field "$out" p50) p99=$(wrk_field "$out" p99)
   printf '%-12s %10s req/s   p50 %8s   p99 %8s\n' "$1" "$rps" "$p50" "$p99" >&2
   echo "$rps"
 }
@@ -66,7 +64,7 @@ for round in $(seq 1 "$rounds"); do
   echo "  worker / bare node throughput: $ratio%" >&2
   ratios+=("$ratio")
 done
-median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+median=$(median "${ratios[@]}")
 echo "median round: worker keeps $median% of bare node's throughput (rounds: ${ratios[*]})" >&2
 
 echo >&2

@@ -52,7 +52,15 @@ internal sealed partial class WorkerReplica(
     private async Task LaunchAsync(CancellationToken cancellationToken)
     {
         var port = WorkerLauncher.FreePort();
-        var process = launcher.Start(deployment, port, Log);
+        Process process;
+        try
+        {
+            process = launcher.Start(deployment, port, Log);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new DeployException($"cannot start the worker: {e.Message}");
+        }
         _process = process;
         var address = $"http://127.0.0.1:{port}/";
         var deadline = Stopwatch.StartNew();

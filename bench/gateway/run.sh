@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Gateway benchmark (not a test): warm throughput and latency of one function through the Api's
+# gateway (/fn/{user}/{name}/) versus straight to its worker's port, same handler, same token,
+# same concurrency; then create-to-first-200 per kind and redeploy time. Loopback only, bounded.
+# Usage: bash bench/gateway/run.sh [seconds per wrk run, default 20] [connections, default 32] [rounds, default 3]
+# Rounds alternate direct and gateway; on a shared two-core machine throughput drifts over
+# minutes, so the ratio is taken per round and the median round is the figure to quote.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+source "$here/../wrk.sh"
+duration=${1:-20}
+connections=${2:-32}
+rounds=${3:-3}
+
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+dotnet build "$root/Klusterkluck.Api" -c Release -v quiet -nologo >/dev/null
+api_dll="$root/Klusterkluck.Api/bin/Release/net10.0/Klusterkluck.Api.dll"
+
+work=$(mktemp -d)
+api_pid=
+cleanup() { [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+port=$(free_port)
+base="http://127.0.0.1:$port"
+DataFolder="$work/data" ASPNETCORE_URLS="$base" RateLimits__Auth__PermitLimit=1000 dotnet "$api_dll" >"$work/api.log" 2>&1 &
+api_pid=$!
+for _ in $(seq 1 600); do curl -sf -o /dev/null "$base/health" && break; sleep 0.05; done
+
+user=bench password=wrk-pass-2468
+curl -sf -o /dev/null -XPOST "$base/api/v1/auth/register" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"$user\",\"password\":\"$password\",\"email\":\"bench@localhost\"}"
+token=$(curl -sf -XPOST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"$user\",\"password\":\"$password\"}" | node -e 'process.stdin.on("data",d=>console.log(JSON.parse(d).accessToken))')
+curl -sf -o /dev/null -XPOST "$base/api/v1/functions" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"name":"warm","kind":"nodejs"}'
+for _ in $(seq 1 600); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base/fn/$user/warm/")" = 200 ] && break; sleep 0.05
+done
+# The worker's own address, from its environment (the API does not expose workers' ports).
+pid=$(curl -sf -H "Authorization: Bearer $token" "$base/api/v1/functions/warm" | node -e 'process.stdin.on("data",d=>console.log(JSON.parse(d).instances[0].processId))')
+direct=$(tr '\0' '\n' < "/proc/$pid/environ" | sed -n 's/^ASPNETCORE_URLS=//p')
+
+node_pid=$(pgrep -P "$pid" -f shim.mjs || pgrep -f "shim.mjs" | head -1)
+# CPU time (user + system, in clock ticks) a process has used so far.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+measure() { # name, url, [connections]
+  local connections=${3:-$connections}
+  wrk -t1 -c4 -d3s -H "Authorization: Bearer $token" "$2" >/dev/null   # warm up pools
+  local before_api before_worker before_node
+  before_api=$(ticks "$api_pid") before_worker=$(ticks "$pid") before_node=$(ticks "$node_pid")
+  local out; out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $token" "$2")
+  local rps p50 p99 requests
+  rps=$(wrk_field "$out" rps) p50=$(wrk_field "$out" p50) p99=$(wrk_field "$out" p99)
+  requests=$(wrk_field "$out" requests)
+  # CPU milliseconds per 1000 requests, per process (a tick is 10 ms).
+  local cpu
+  cpu=$(awk -v a=$(( $(ticks "$api_pid") - before_api )) -v w=$(( $(ticks "$pid") - before_worker )) \
+    -v n=$(( $(ticks "$node_pid") - before_node )) -v r="$requests" \
+    'BEGIN { printf "cpu ms/1000 req: api %.0f, worker %.0f, node %.0f", a * 10000 / r, w * 10000 / r, n * 10000 / r }')
+  printf '%-10s %10s req/s   p50 %8s   p99 %8s   %s\n' "$1" "$rps" "$p50" "$p99" "$cpu" >&2
+  echo "$rps"
+}
+
+# Both paths fully warm (the JIT's tiers, connection pools) before anything counts.
+wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "$direct/?name=bench" >/dev/null
+wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "$base/fn/$user/warm/?name=bench" >/dev/null
+
+echo "warm invocation: wrk -t1 -c$connections -d${duration}s, GET /?name=bench with a bearer token, $rounds rounds" >&2
+ratios=()
+for round in $(seq 1 "$rounds"); do
+  echo "round $round" >&2
+  straight=$(measure "  direct" "$direct/?name=bench")
+  through=$(measure "  gateway" "$base/fn/$user/warm/?name=bench")
+  ratio=$(awk -v g="$through" -v d="$straight" 'BEGIN { printf "%.0f", 100 * g / d }')
+  echo "  gateway / direct throughput: $ratio%" >&2
+  ratios+=("$ratio")
+done
+median=$(median "${ratios[@]}")
+echo "median round: the gateway keeps $median% of direct throughput (rounds: ${ratios[*]})" >&2
+
+echo >&2
+echo "one connection (the hop's own latency, no queueing): wrk -t1 -c1 -d${duration}s" >&2
+measure "  direct" "$direct/?name=bench" 1 >/dev/null
+measure "  gateway" "$base/fn/$user/warm/?name=bench" 1 >/dev/null
+
+echo >&2
+[ "${KK_BENCH_WARM_ONLY:-}" = 1 ] || node "$here/timings.mjs" "$base" "$user" "$password" 10 >&2
