@@ -58,7 +58,7 @@ public sealed class IsolationTests(ApiFixture fixture) : IClassFixture<ApiFixtur
         var asMallory = mallory.GitUrl("code", user: alice.Username);
         var clone = GitCli.TryRun(folder.Path, "clone", "-q", asMallory, "stolen");
         Assert.NotEqual(0, clone.ExitCode);
-        Assert.Contains("404", clone.Error);
+        Assert.Matches("404|not found", clone.Error);
         Assert.NotEqual(0, GitCli.TryRun(folder.Path, "ls-remote", asMallory).ExitCode);
 
         // No credentials, a wrong password.

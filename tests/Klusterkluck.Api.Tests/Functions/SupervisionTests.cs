@@ -38,6 +38,7 @@ public sealed class SupervisionTests
         string second;
         int port;
         UserSession user;
+        var pids = new List<int>();
         await using (var first = await ApiProcess.StartAsync(data.Path))
         {
             port = first.Port;
@@ -53,6 +54,15 @@ public sealed class SupervisionTests
             await user.DeployAsync("lasting", broken);
             Assert.Equal("failed", (await user.WaitDeployedAsync("lasting")).GetProperty("state").GetString());
             await user.WaitReadyAsync("page");
+            foreach (var name in new[] { "lasting", "page" })
+            {
+                pids.Add(Instance(await user.GetFunctionAsync(name)).GetProperty("processId").GetInt32());
+            }
+        }
+        // A stopped Api stops its workers.
+        foreach (var pid in pids)
+        {
+            Assert.True(await Processes.WaitGoneAsync(pid, TimeSpan.FromSeconds(15)), $"worker {pid} outlived the Api's shutdown");
         }
 
         // The same Api again (same data folder and address, so the same issuer and tokens).
