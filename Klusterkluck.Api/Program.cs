@@ -16,8 +16,8 @@ builder.AddGateway();
 
 var app = builder.Build();
 
-app.UseGateway();
 app.UseApiDefaults();
+app.UseGateway();
 app.UseIdentityProvider();
 app.MapDefaultEndpoints();
 app.MapOpenApi();

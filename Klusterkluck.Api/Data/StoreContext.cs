@@ -45,7 +45,7 @@ public abstract class StoreContext(DbContextOptions options) : DbContext(options
             function.Property(f => f.DeployedCommit).HasMaxLength(40);
             function.Property(f => f.TargetCommit).HasMaxLength(40);
             function.Property(f => f.Status).HasConversion<string>().HasMaxLength(16);
-            function.Property(f => f.Error).HasMaxLength(2000);
+            function.Property(f => f.Error).HasMaxLength(Function.MaxErrorLength);
         });
     }
 }

@@ -15,6 +15,8 @@ public sealed class Function
 {
     public const int MaxNameLength = 40;
 
+    public const int MaxErrorLength = 2000;
+
     public required string Owner { get; init; }
 
     public required string Name { get; init; }
@@ -41,4 +43,7 @@ public sealed class Function
     public DateTime CreatedAt { get; init; } = DateTime.UtcNow;
 
     public DateTime UpdatedAt { get; set; } = DateTime.UtcNow;
+
+    /// <summary>An error as stored: a function's own message (a thrown string, say) can be any length.</summary>
+    public static string? Clip(string? error) => error is { Length: > MaxErrorLength } ? error[..(MaxErrorLength - 1)] + "…" : error;
 }

@@ -10,7 +10,8 @@ namespace Klusterkluck.Api.Functions;
 /// runtime's memory, says what runs.
 /// </summary>
 public sealed partial class FunctionDeployer(
-    IRuntime runtime, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<FunctionDeployer> logger) : IHostedService
+    IRuntime runtime, IServiceScopeFactory scopes, FunctionLocks locks, Git.Repositories repositories, IHostApplicationLifetime lifetime,
+    ILogger<FunctionDeployer> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<FunctionId, CancellationTokenSource> _cancellations = new();
     private readonly ConcurrentDictionary<FunctionId, SemaphoreSlim> _gates = new();
@@ -23,9 +24,11 @@ public sealed partial class FunctionDeployer(
     /// <summary>Abandons the function's deploys in progress or waiting (it is being deleted).</summary>
     public async Task CancelAsync(FunctionId id)
     {
+        _gates.TryRemove(id, out _);
         if (_cancellations.TryRemove(id, out var cancellation))
         {
             await cancellation.CancelAsync();
+            cancellation.Dispose();
         }
     }
 
@@ -70,13 +73,14 @@ public sealed partial class FunctionDeployer(
                 LogDeployCrashed(logger, e, deployment.Id.ToString());
                 error = "the deploy failed unexpectedly; the Api's log has the details";
             }
-            if (!cancellation.IsCancellationRequested)
-            {
-                await RecordAsync(deployment, error);
-            }
+            await RecordAsync(deployment, error, cancellation);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
+        }
+        catch (Exception e)
+        {
+            LogDeployCrashed(logger, e, deployment.Id.ToString());
         }
         finally
         {
@@ -84,8 +88,10 @@ public sealed partial class FunctionDeployer(
         }
     }
 
-    private async Task RecordAsync(FunctionDeployment deployment, string? error)
+    private async Task RecordAsync(FunctionDeployment deployment, string? error, CancellationToken cancellation)
     {
+        // Under the function's lock: a deploy requested meanwhile must not have its status overwritten.
+        using var _ = await locks.AcquireAsync(deployment.Id, cancellation);
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<StoreContext>();
         if (await store.Functions.FindAsync([deployment.Id.User, deployment.Id.Name]) is not { } function)
@@ -100,7 +106,7 @@ public sealed partial class FunctionDeployer(
         if (function.TargetCommit == deployment.Commit)
         {
             function.Status = error is null ? DeployStatus.Ready : DeployStatus.Failed;
-            function.Error = error;
+            function.Error = Function.Clip(error);
         }
         function.UpdatedAt = DateTime.UtcNow;
         await store.SaveChangesAsync();
@@ -112,10 +118,15 @@ public sealed partial class FunctionDeployer(
     {
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<StoreContext>();
-        var functions = await store.Functions.AsNoTracking().ToListAsync(_stopping.Token);
+        var functions = await store.Functions.ToListAsync(_stopping.Token);
         foreach (var function in functions)
         {
             var id = new FunctionId(function.Owner, function.Name);
+            if (function.TargetCommit.Length == 0)
+            {
+                await RollBackCreateAsync(store, function);
+                continue;
+            }
             if (function.DeployedCommit is { } deployed)
             {
                 Start(new FunctionDeployment(id, deployed, function.Public, function.Replicas));
@@ -124,6 +135,20 @@ public sealed partial class FunctionDeployer(
             {
                 Start(new FunctionDeployment(id, target, function.Public, function.Replicas));
             }
+        }
+    }
+
+    /// <summary>A create the last run did not finish (it stopped before the first commit) is undone.</summary>
+    private async Task RollBackCreateAsync(StoreContext store, Function function)
+    {
+        // Under the lock and read again: a create running right now holds it until its commit is stored.
+        using var _ = await locks.AcquireAsync(new FunctionId(function.Owner, function.Name), _stopping.Token);
+        await store.Entry(function).ReloadAsync(_stopping.Token);
+        if (store.Entry(function).State != EntityState.Detached && function.TargetCommit.Length == 0)
+        {
+            store.Functions.Remove(function);
+            await store.SaveChangesAsync(_stopping.Token);
+            repositories.Delete(function.Owner, function.Name);
         }
     }
 

@@ -47,15 +47,8 @@ public static class FunctionEndpoints
             : NotFound(name);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, ClaimsPrincipal user,
-        FunctionService functions, CancellationToken cancellationToken)
-    {
-        if (await functions.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } function)
-        {
-            return NotFound(name);
-        }
-        await functions.DeleteAsync(function, cancellationToken);
-        return TypedResults.NoContent();
-    }
+        FunctionService functions, CancellationToken cancellationToken) =>
+        await functions.DeleteAsync(user.Identity!.Name!, name, cancellationToken) ? TypedResults.NoContent() : NotFound(name);
 
     private static async Task<Results<Ok<List<VersionResponse>>, ProblemHttpResult>> VersionsAsync(string name, ClaimsPrincipal user,
         FunctionService functions, Repositories repositories, CancellationToken cancellationToken, int? limit = null)
@@ -82,17 +75,15 @@ public static class FunctionEndpoints
             return TypedResults.Problem("A version is a commit sha: 4 to 40 hexadecimal digits.", statusCode: StatusCodes.Status400BadRequest,
                 title: "Bad version");
         }
-        if (await functions.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } function)
+        var (outcome, function) = await functions.DeployAsync(user.Identity!.Name!, name, sha.ToLowerInvariant(), cancellationToken);
+        return outcome switch
         {
-            return NotFound(name);
-        }
-        return await functions.DeployAsync(function, sha.ToLowerInvariant(), cancellationToken) switch
-        {
+            DeployOutcome.UnknownFunction => NotFound(name),
             DeployOutcome.UnknownCommit => TypedResults.Problem($"'{sha}' is not a commit of {name}'s history.",
                 statusCode: StatusCodes.Status404NotFound, title: "Unknown version"),
-            DeployOutcome.InvalidConfig => TypedResults.Problem(function.Error, statusCode: StatusCodes.Status422UnprocessableEntity,
+            DeployOutcome.InvalidConfig => TypedResults.Problem(function!.Error, statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "The commit cannot be deployed"),
-            _ => TypedResults.Accepted($"/api/v1/functions/{name}", function.ToResponse(runtime, request)),
+            _ => TypedResults.Accepted($"/api/v1/functions/{name}", function!.ToResponse(runtime, request)),
         };
     }
 

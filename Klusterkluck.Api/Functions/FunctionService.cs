@@ -6,8 +6,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Klusterkluck.Api.Functions;
 
-/// <summary>What the function endpoints do to the store, the repositories and the runtime, in an order that survives a crash at any step.</summary>
-public sealed class FunctionService(StoreContext store, TenantStore tenants, Repositories repositories, FunctionDeployer deployer, IRuntime runtime)
+/// <summary>
+/// What the function endpoints do to the store, the repositories and the runtime: one change at a
+/// time per function (<see cref="FunctionLocks"/>), in an order that survives a crash at any step.
+/// </summary>
+public sealed class FunctionService(
+    StoreContext store, TenantStore tenants, Repositories repositories, FunctionDeployer deployer, IRuntime runtime, FunctionLocks locks)
 {
     public Task<List<Function>> ListAsync(string owner, CancellationToken cancellationToken) =>
         store.Functions.AsNoTracking().Where(f => f.Owner == owner).OrderBy(f => f.Name).ToListAsync(cancellationToken);
@@ -20,7 +24,9 @@ public sealed class FunctionService(StoreContext store, TenantStore tenants, Rep
     {
         FunctionKinds.TryParse(request.Kind, out var kind);
         await tenants.EnsureAsync(owner, cancellationToken);
-        // The row first: it claims the name, so a concurrent create of the same name cannot touch this repository.
+        using var _ = await locks.AcquireAsync(new FunctionId(owner, request.Name), cancellationToken);
+        // The row first: it claims the name. A crash before the repository exists leaves a row
+        // without a commit, which the next start rolls back (FunctionDeployer).
         var function = new Function
         {
             Owner = owner,
@@ -56,15 +62,20 @@ public sealed class FunctionService(StoreContext store, TenantStore tenants, Rep
     }
 
     /// <summary>Deploys a commit of the function's history: an update or a rollback.</summary>
-    public async Task<DeployOutcome> DeployAsync(Function function, string sha, CancellationToken cancellationToken)
+    public async Task<(DeployOutcome Outcome, Function? Function)> DeployAsync(string owner, string name, string sha, CancellationToken cancellationToken)
     {
+        using var _ = await locks.AcquireAsync(new FunctionId(owner, name), cancellationToken);
+        if (await FindAsync(owner, name, cancellationToken) is not { } function)
+        {
+            return (DeployOutcome.UnknownFunction, null);
+        }
         string commit;
         FunctionConfig config;
         using (var repository = repositories.Open(function.Owner, function.Name))
         {
             if (History.Find(repository, sha) is not { } found)
             {
-                return DeployOutcome.UnknownCommit;
+                return (DeployOutcome.UnknownCommit, function);
             }
             commit = found.Sha;
             try
@@ -75,31 +86,37 @@ public sealed class FunctionService(StoreContext store, TenantStore tenants, Rep
             {
                 // Nothing starts: the serving revision stays, and the function's state says why.
                 await RecordAsync(function, commit, DeployStatus.Failed, $"{FunctionConfig.FileName}: {e.Message}", cancellationToken);
-                return DeployOutcome.InvalidConfig;
+                return (DeployOutcome.InvalidConfig, function);
             }
         }
         function.Kind = config.Kind.ToName();
         await RecordAsync(function, commit, DeployStatus.Deploying, null, cancellationToken);
         deployer.Start(Deployment(function));
-        return DeployOutcome.Started;
+        return (DeployOutcome.Started, function);
     }
 
     /// <summary>Removes the row first (so a restart never brings it back), then its workers and its repository.</summary>
-    public async Task DeleteAsync(Function function, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(string owner, string name, CancellationToken cancellationToken)
     {
+        var id = new FunctionId(owner, name);
+        using var _ = await locks.AcquireAsync(id, cancellationToken);
+        if (await FindAsync(owner, name, cancellationToken) is not { } function)
+        {
+            return false;
+        }
         store.Functions.Remove(function);
         await store.SaveChangesAsync(cancellationToken);
-        var id = new FunctionId(function.Owner, function.Name);
         await deployer.CancelAsync(id);
         await runtime.RemoveAsync(id, CancellationToken.None);
-        repositories.Delete(function.Owner, function.Name);
+        repositories.Delete(owner, name);
+        return true;
     }
 
     private async Task RecordAsync(Function function, string commit, DeployStatus status, string? error, CancellationToken cancellationToken)
     {
         function.TargetCommit = commit;
         function.Status = status;
-        function.Error = error;
+        function.Error = Function.Clip(error);
         function.UpdatedAt = DateTime.UtcNow;
         await store.SaveChangesAsync(cancellationToken);
     }
@@ -111,6 +128,7 @@ public sealed class FunctionService(StoreContext store, TenantStore tenants, Rep
 public enum DeployOutcome
 {
     Started,
+    UnknownFunction,
     UnknownCommit,
     InvalidConfig,
 }

@@ -8,7 +8,7 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary>Put it before authentication: the workers check tokens, the gateway only forwards.</summary>
+    /// <summary>Put it after the exception handler and before authentication: the workers check tokens, the gateway only forwards.</summary>
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseMiddleware<GatewayMiddleware>();

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Klusterkluck.Api.Functions;
 using Klusterkluck.Api.Runtime;
@@ -9,8 +10,9 @@ namespace Klusterkluck.Api.Gateway;
 /// <summary>
 /// <c>/fn/{user}/{name}/{**path}</c>: every request goes on to one of the function's ready
 /// replicas with YARP's forwarder, bodies streamed both ways, the Authorization header untouched
-/// (the worker checks it, so a public function needs none). A middleware ahead of the Api's own
-/// authentication and routing: the gateway is the hot path, and it validates no token itself.
+/// (the worker checks it, so a public function needs none). A middleware after the exception
+/// handler but ahead of the Api's own authentication and routing: the gateway is the hot path,
+/// and it validates no token itself.
 /// </summary>
 internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, IHttpForwarder forwarder, FunctionHttp http,
     IServiceScopeFactory scopes)
@@ -44,6 +46,11 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
             return;
         }
 
+        // The function's own responses pass through as they are: an empty 404 stays empty.
+        if (context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
+        {
+            statusCodePages.Enabled = false;
+        }
         using var lease = runtime.Route(id);
         if (lease.Destination is not { } destination)
         {
@@ -59,7 +66,7 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
             // The worker enforces the function's own limit (KK_MAX_REQUEST_BYTES); bodies stream through.
             limit.MaxRequestBodySize = null;
         }
-        var error = await forwarder.SendAsync(context, destination, http.Invoker, s_config, HttpTransformer.Default);
+        var error = await forwarder.SendAsync(context, destination, http.Invoker, s_config, HttpTransformer.Empty);
         if (error != ForwarderError.None && !context.Response.HasStarted)
         {
             await context.WriteProblemAsync(context.Response.StatusCode is >= 400 ? context.Response.StatusCode : StatusCodes.Status502BadGateway,
@@ -72,7 +79,7 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
         id = null!;
         functionPath = default;
         var value = rest.Value ?? "";
-        var userEnd = value.IndexOf('/', 1);
+        var userEnd = value.Length < 2 ? -1 : value.IndexOf('/', 1);
         if (userEnd < 0)
         {
             return false;

@@ -51,7 +51,15 @@ public sealed partial class GitHttpBackend(ILogger<GitHttpBackend> logger)
             var output = process.StandardOutput.BaseStream;
             await WriteHeadersAsync(context.Response, output, context.RequestAborted);
             await output.CopyToAsync(context.Response.Body, context.RequestAborted);
-            await input;
+            try
+            {
+                await input;
+            }
+            catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+            {
+                // git stopped reading (its answer, an error, is already sent) or the client's body broke off.
+                LogBackend(logger, pathInfo, $"request body not fully read: {e.Message}");
+            }
             await process.WaitForExitAsync(context.RequestAborted);
             if (await errors is { Length: > 0 } stderr)
             {
@@ -62,7 +70,8 @@ public sealed partial class GitHttpBackend(ILogger<GitHttpBackend> logger)
         {
             if (!process.HasExited)
             {
-                process.Kill();
+                // upload-pack and pack-objects are children of http-backend.
+                process.Kill(entireProcessTree: true);
             }
         }
     }

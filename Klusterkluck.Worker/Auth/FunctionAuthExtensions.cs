@@ -78,6 +78,12 @@ public static class FunctionAuthExtensions
                 headers.Authorization = default;
                 headers[UserHeader] = context.User.Identity.Name;
             }
+            else if (!isPrivate && headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                // A public function checks no token, so a bearer token sent to it may well be its
+                // caller's platform token, good for the caller's own functions and repositories.
+                headers.Authorization = default;
+            }
             return next(context);
         });
         return app;

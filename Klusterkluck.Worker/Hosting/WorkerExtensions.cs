@@ -42,6 +42,12 @@ public static class WorkerExtensions
             _ = StopWhenStdinEndsAsync(app.Lifetime);
         }
         await app.StartAsync();
+        // Where it listens, for whoever started it: with port 0 in ASPNETCORE_URLS the kernel picks
+        // a free port, and the local runtime learns it from this line (no port chosen ahead and raced for).
+        foreach (var address in app.Urls)
+        {
+            Console.WriteLine($"{Klusterkluck.Functions.WorkerLines.Listening}{address}");
+        }
         try
         {
             await loader.LoadAsync(app.Lifetime.ApplicationStopping);
@@ -54,7 +60,7 @@ public static class WorkerExtensions
         {
             // Whatever stopped the load, the operator gets one line, not a stack trace.
             var message = ex is WorkerStartupException ? ex.Message : $"cannot start: {Klusterkluck.Functions.OneLine.Of(ex.Message)}";
-            await Console.Error.WriteLineAsync($"klusterkluck-worker: {message}");
+            await Console.Error.WriteLineAsync($"{Klusterkluck.Functions.WorkerLines.Prefix}{message}");
             await app.StopAsync();
             return 1;
         }

@@ -38,9 +38,13 @@ curl -sf -o /dev/null -XPOST "$base/api/v1/functions" -H "Authorization: Bearer 
 for _ in $(seq 1 600); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base/fn/$user/warm/")" = 200 ] && break; sleep 0.05
 done
-# The worker's own address, from its environment (the API does not expose workers' ports).
+# The worker's own address, from the line it printed (the API does not list workers' ports).
 pid=$(curl -sf -H "Authorization: Bearer $token" "$base/api/v1/functions/warm" | node -e 'process.stdin.on("data",d=>console.log(JSON.parse(d).instances[0].processId))')
-direct=$(tr '\0' '\n' < "/proc/$pid/environ" | sed -n 's/^ASPNETCORE_URLS=//p')
+direct=$(curl -sf -H "Authorization: Bearer $token" "$base/api/v1/functions/warm/logs?lines=10000" | node -e '
+  let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+    const line = JSON.parse(s).replicas[0].lines.map(l => l.text).find(t => t.startsWith("klusterkluck-worker: listening on "));
+    console.log(line.slice("klusterkluck-worker: listening on ".length).replace(/\/$/, ""));
+  })')
 
 node_pid=$(pgrep -P "$pid" -f shim.mjs || pgrep -f "shim.mjs" | head -1)
 # CPU time (user + system, in clock ticks) a process has used so far.

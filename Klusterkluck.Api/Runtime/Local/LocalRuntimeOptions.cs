@@ -22,6 +22,10 @@ public sealed class LocalRuntimeOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan MaxRestartDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often a running worker's /healthz is probed; after three failures in a row it is killed and restarted.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Output lines kept per replica for the logs endpoint.</summary>
     [Range(10, 100_000)]
     public int LogLines { get; set; } = 1000;

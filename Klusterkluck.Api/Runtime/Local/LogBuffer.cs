@@ -3,10 +3,17 @@ namespace Klusterkluck.Api.Runtime.Local;
 /// <summary>The last lines a replica printed, across its restarts, so a crash's cause stays readable.</summary>
 internal sealed class LogBuffer(int capacity)
 {
+    /// <summary>A line longer than this is cut: a function printing megabytes without a newline must not fill the Api's memory.</summary>
+    private const int MaxLineLength = 4096;
+
     private readonly Queue<LogLine> _lines = new();
 
     public void Add(string stream, string text)
     {
+        if (text.Length > MaxLineLength)
+        {
+            text = string.Concat(text.AsSpan(0, MaxLineLength), "…");
+        }
         lock (_lines)
         {
             if (_lines.Count == capacity)
@@ -30,7 +37,7 @@ internal sealed class LogBuffer(int capacity)
     {
         lock (_lines)
         {
-            return _lines.LastOrDefault(l => l.Stream == "stderr" && l.Text.StartsWith("klusterkluck-worker: ", StringComparison.Ordinal))?.Text;
+            return _lines.LastOrDefault(l => l.Stream == "stderr" && l.Text.StartsWith(Klusterkluck.Functions.WorkerLines.Prefix, StringComparison.Ordinal))?.Text;
         }
     }
 }

@@ -1,10 +1,12 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Klusterkluck.Api.Git;
+using Klusterkluck.Functions;
 using Microsoft.Extensions.Options;
 
 namespace Klusterkluck.Api.Runtime.Local;
+
+/// <summary>A worker process, and the address it will say it listens on.</summary>
+internal sealed record Launched(Process Process, Task<string> Address);
 
 /// <summary>Starts one worker process with the worker's environment contract (DESIGN.md, "Worker").</summary>
 internal sealed class WorkerLauncher(IOptions<LocalRuntimeOptions> options, Repositories repositories, TokenIssuer issuer)
@@ -12,7 +14,8 @@ internal sealed class WorkerLauncher(IOptions<LocalRuntimeOptions> options, Repo
     /// <summary>What a worker inherits from the Api: enough to run .NET, git and node, and to export telemetry. Not the Api's secrets.</summary>
     private static readonly string[] s_inherited = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DOTNET_ROOT", "KK_NODE"];
 
-    public Process Start(FunctionDeployment deployment, int port, LogBuffer log)
+    /// <summary>Starts a worker; <see cref="Launched.Address"/> completes with its address once it listens.</summary>
+    public Launched Start(FunctionDeployment deployment, LogBuffer log)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -40,25 +43,28 @@ internal sealed class WorkerLauncher(IOptions<LocalRuntimeOptions> options, Repo
             info.Environment["KK_AUTH_AUTHORITY"] = issuer.Authority;
             info.Environment["KK_AUTH_AUDIENCE"] = issuer.Audience;
         }
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        // Port 0: the kernel picks a free loopback port as the worker binds it, and the worker
+        // says which; a port chosen here and bound later could be taken in between.
+        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         // A worker whose Api died, even by SIGKILL, sees its stdin close and exits: no orphans on the loopback.
         info.Environment["KK_EXIT_WITH_STDIN"] = "true";
 
+        var address = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, line) => Collect(log, "stdout", line.Data);
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text && text.StartsWith(WorkerLines.Listening, StringComparison.Ordinal))
+            {
+                address.TrySetResult(text[WorkerLines.Listening.Length..].TrimEnd('/') + "/");
+            }
+            Collect(log, "stdout", line.Data);
+        };
         process.ErrorDataReceived += (_, line) => Collect(log, "stderr", line.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return process;
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return new Launched(process, address.Task);
     }
 
     /// <summary>The dotnet host running the Api, so that the worker runs on the same runtime.</summary>

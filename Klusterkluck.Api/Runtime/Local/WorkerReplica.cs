@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using Klusterkluck.Functions;
 
 namespace Klusterkluck.Api.Runtime.Local;
 
 /// <summary>
 /// One replica of a function: a worker process, restarted with backoff whenever it exits on its
-/// own. It takes requests only while its worker answers /healthz.
+/// own, and killed (then restarted) when it stops answering /healthz. It takes requests only
+/// while its worker answers.
 /// </summary>
 internal sealed partial class WorkerReplica(
     int index, FunctionDeployment deployment, WorkerLauncher launcher, FunctionHttp http, LocalRuntimeOptions options, ILogger logger)
@@ -12,6 +14,9 @@ internal sealed partial class WorkerReplica(
     /// <summary>A worker that served this long before it died is restarted after the shortest delay again.</summary>
     private static readonly TimeSpan s_healthyRun = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan s_firstRestartDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>Consecutive failed probes after which a running worker counts as hung.</summary>
+    private const int MaxFailedProbes = 3;
 
     private readonly CancellationTokenSource _stopping = new();
     private Process? _process;
@@ -22,12 +27,26 @@ internal sealed partial class WorkerReplica(
 
     public LogBuffer Log { get; } = new(options.LogLines);
 
-    /// <summary>starting, ready, restarting or stopped.</summary>
+    /// <summary>starting, ready, unresponsive, restarting or stopped.</summary>
     public string State { get; private set; } = "starting";
 
     public int Restarts { get; private set; }
 
-    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+    public int? ProcessId
+    {
+        get
+        {
+            try
+            {
+                return _process is { HasExited: false } process ? process.Id : null;
+            }
+            catch (InvalidOperationException)
+            {
+                // Replaced and disposed while being read.
+                return null;
+            }
+        }
+    }
 
     /// <summary>The worker's base address while it is ready, else null.</summary>
     public string? Address => _address;
@@ -47,26 +66,27 @@ internal sealed partial class WorkerReplica(
         await _stopping.CancelAsync();
         await TerminateAsync(_process);
         await _supervision;
+        _process?.Dispose();
     }
 
     private async Task LaunchAsync(CancellationToken cancellationToken)
     {
-        var port = WorkerLauncher.FreePort();
-        Process process;
+        _process?.Dispose();
+        Launched launched;
         try
         {
-            process = launcher.Start(deployment, port, Log);
+            launched = launcher.Start(deployment, Log);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new DeployException($"cannot start the worker: {e.Message}");
         }
+        var process = launched.Process;
         _process = process;
-        var address = $"http://127.0.0.1:{port}/";
         var deadline = Stopwatch.StartNew();
         try
         {
-            while (!await IsReadyAsync(address, cancellationToken))
+            while (!(launched.Address.IsCompleted && await IsReadyAsync(launched.Address.Result, cancellationToken)))
             {
                 if (process.HasExited)
                 {
@@ -85,7 +105,7 @@ internal sealed partial class WorkerReplica(
             await TerminateAsync(process);
             throw;
         }
-        _address = address;
+        _address = launched.Address.Result;
         State = "ready";
     }
 
@@ -108,24 +128,24 @@ internal sealed partial class WorkerReplica(
     private async Task SuperviseAsync()
     {
         var delay = s_firstRestartDelay;
-        var readySince = Stopwatch.StartNew();
         while (true)
         {
             try
             {
-                await _process!.WaitForExitAsync(_stopping.Token);
+                var ready = Stopwatch.StartNew();
+                await WatchAsync(_process!);
                 _address = null;
                 State = "restarting";
                 Restarts++;
-                if (readySince.Elapsed > s_healthyRun)
+                // Only a worker that had itself been serving for a while earns the short delay again.
+                if (ready.Elapsed > s_healthyRun)
                 {
                     delay = s_firstRestartDelay;
                 }
-                LogRestart(logger, deployment.Id.ToString(), index, _process.ExitCode, delay.TotalSeconds);
+                LogRestart(logger, deployment.Id.ToString(), index, _process!.ExitCode, delay.TotalSeconds);
                 await Task.Delay(delay, _stopping.Token);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRestartDelay.Ticks));
                 await LaunchAsync(_stopping.Token);
-                readySince.Restart();
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
@@ -134,8 +154,47 @@ internal sealed partial class WorkerReplica(
             catch (DeployException e)
             {
                 LogRestartFailed(logger, deployment.Id.ToString(), index, e.Message);
+                // The failed launch's process has exited: the next turn waits out the (grown) delay.
             }
         }
+    }
+
+    /// <summary>
+    /// Returns when the worker has exited. A worker that stops answering /healthz is out of the
+    /// rotation at once, and killed after several failed probes in a row (a hung process never exits by itself).
+    /// </summary>
+    private async Task WatchAsync(Process process)
+    {
+        var failed = 0;
+        var address = _address;
+        while (!process.HasExited)
+        {
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            tick.CancelAfter(options.ProbeInterval);
+            try
+            {
+                await process.WaitForExitAsync(tick.Token);
+                break;
+            }
+            catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+            {
+            }
+            if (address is null || await IsReadyAsync(address, _stopping.Token))
+            {
+                failed = 0;
+                _address = address;
+                State = "ready";
+                continue;
+            }
+            _address = null;
+            State = "unresponsive";
+            if (++failed >= MaxFailedProbes)
+            {
+                LogHung(logger, deployment.Id.ToString(), index, failed);
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        await process.WaitForExitAsync(_stopping.Token);
     }
 
     /// <summary>SIGTERM (the worker stops its function's processes), then SIGKILL after a grace period.</summary>
@@ -159,11 +218,14 @@ internal sealed partial class WorkerReplica(
     }
 
     /// <summary>The worker's one line without its prefix: the reason the owner needs.</summary>
-    private static string? Reason(string? line) => line?["klusterkluck-worker: ".Length..];
+    private static string? Reason(string? line) => line?[WorkerLines.Prefix.Length..];
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Function} replica {Replica} exited with code {ExitCode}; restarting in {Delay} s")]
     private static partial void LogRestart(ILogger logger, string function, int replica, int exitCode, double delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Function} replica {Replica} did not restart: {Reason}")]
     private static partial void LogRestartFailed(ILogger logger, string function, int replica, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Function} replica {Replica} failed {Probes} health probes in a row; killing it")]
+    private static partial void LogHung(ILogger logger, string function, int replica, int probes);
 }

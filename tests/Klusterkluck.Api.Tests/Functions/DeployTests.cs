@@ -108,6 +108,36 @@ public sealed class DeployTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task ADeleteRacingARecreateOfTheSameNameLeavesAWorkingFunction()
+    {
+        using var user = await UserSession.StartAsync(Api, "recreate");
+        await user.CreateFunctionAsync("phoenix", "nodejs");
+        await user.WaitReadyAsync("phoenix");
+
+        var delete = user.Client.DeleteAsync("/api/v1/functions/phoenix");
+        var create = user.Client.PostAsJsonAsync("/api/v1/functions", new { name = "phoenix", kind = "exec" });
+        using (var deleted = await delete)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+        using (var created = await create)
+        {
+            if (created.StatusCode == HttpStatusCode.Conflict)
+            {
+                // The create came first and found the old function: now it is gone.
+                await user.CreateFunctionAsync("phoenix", "exec");
+            }
+        }
+
+        var function = await user.WaitReadyAsync("phoenix");
+        Assert.Equal("exec", function.GetProperty("kind").GetString());
+        using var shout = await user.CallAsync("phoenix", body: new StringContent("again"));
+        Assert.Equal("Hello, again!\n", await shout.Content.ReadAsStringAsync());
+        var versions = await user.Client.GetFromJsonAsync<JsonElement[]>("/api/v1/functions/phoenix/versions");
+        Assert.Single(versions!);
+    }
+
+    [Fact]
     public async Task RequestsAreSpreadOverTheReplicas()
     {
         using var user = await UserSession.StartAsync(Api, "replicas");

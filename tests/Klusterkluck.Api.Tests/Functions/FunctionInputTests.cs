@@ -52,6 +52,7 @@ public sealed class FunctionInputTests(ApiFixture fixture) : IClassFixture<ApiFi
     }
 
     [Theory]
+    [InlineData("/fn")]
     [InlineData("/fn/")]
     [InlineData("/fn/someone")]
     [InlineData("/fn/Someone/thing/")]

@@ -32,6 +32,31 @@ public sealed class SupervisionTests
     }
 
     [Fact]
+    public async Task AHungWorkerIsTakenOutKilledAndRestarted()
+    {
+        using var data = new TempFolder();
+        await using var api = await ApiProcess.StartAsync(data.Path, new Dictionary<string, string> { ["Runtime__Local__ProbeInterval"] = "00:00:01" });
+        using var user = await UserSession.StartAsync(api, "hung");
+        await user.CreateFunctionAsync("frozen", "static");
+        var pid = Instance(await user.WaitReadyAsync("frozen")).GetProperty("processId").GetInt32();
+
+        // SIGSTOP: the process is there but answers nothing, as a deadlocked worker would.
+        System.Diagnostics.Process.Start("kill", ["-STOP", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
+        JsonElement instance;
+        do
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the hung worker was not replaced");
+            await Task.Delay(200);
+            instance = Instance(await user.GetFunctionAsync("frozen"));
+        }
+        while (instance.GetProperty("state").GetString() != "ready" || instance.GetProperty("processId").GetInt32() == pid);
+        Assert.True(await Processes.WaitGoneAsync(pid, TimeSpan.FromSeconds(5)));
+        Assert.Contains("<html", await user.CallTextAsync("frozen"), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task AfterAnApiRestartFunctionsServeAtTheirDeployedCommits()
     {
         using var data = new TempFolder();

@@ -1,0 +1,11 @@
+namespace Klusterkluck.Functions;
+
+/// <summary>The lines a worker prints for whoever started it (the local runtime reads them).</summary>
+public static class WorkerLines
+{
+    /// <summary>Prefix of every line the worker itself prints: its one-line start failure on stderr, say.</summary>
+    public const string Prefix = "klusterkluck-worker: ";
+
+    /// <summary>On stdout, once per address the worker listens on, before the function is loaded.</summary>
+    public const string Listening = Prefix + "listening on ";
+}
