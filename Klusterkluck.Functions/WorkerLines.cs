@@ -6,6 +6,6 @@ public static class WorkerLines
     /// <summary>Prefix of every line the worker itself prints: its one-line start failure on stderr, say.</summary>
     public const string Prefix = "klusterkluck-worker: ";
 
-    /// <summary>On stdout, once per address the worker listens on, before the function is loaded.</summary>
-    public const string Listening = Prefix + "listening on ";
+    /// <summary>On stdout, once per address the worker listens on, before the function is loaded (no colon: not an error line).</summary>
+    public const string Listening = "klusterkluck-worker listening on ";
 }

@@ -9,10 +9,11 @@ namespace Klusterkluck.Api.Runtime;
 /// probes share its connection pool. No retries, redirects, cookies or decompression: requests to
 /// functions are not idempotent in general, and responses pass through as they are.
 /// </summary>
-public sealed class FunctionHttp : IDisposable
+public sealed class FunctionHttp(Local.WorkerSockets sockets) : IDisposable
 {
     public HttpMessageInvoker Invoker { get; } = new(new SocketsHttpHandler
     {
+        ConnectCallback = sockets.ConnectAsync,
         UseProxy = false,
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,

@@ -10,6 +10,7 @@ public static class RuntimeExtensions
         builder.Services.AddOptions<LocalRuntimeOptions>().BindConfiguration(LocalRuntimeOptions.Section).ValidateDataAnnotations()
             .Validate(o => File.Exists(o.ResolvedWorkerAssembly), "Runtime:Local:WorkerAssembly: the worker's assembly was not found")
             .ValidateOnStart();
+        builder.Services.AddSingleton<WorkerSockets>();
         builder.Services.AddSingleton<FunctionHttp>();
         builder.Services.AddSingleton<WorkerLauncher>();
         builder.Services.AddSingleton<LocalRuntime>();

@@ -42,8 +42,8 @@ done
 pid=$(curl -sf -H "Authorization: Bearer $token" "$base/api/v1/functions/warm" | node -e 'process.stdin.on("data",d=>console.log(JSON.parse(d).instances[0].processId))')
 direct=$(curl -sf -H "Authorization: Bearer $token" "$base/api/v1/functions/warm/logs?lines=10000" | node -e '
   let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
-    const line = JSON.parse(s).replicas[0].lines.map(l => l.text).find(t => t.startsWith("klusterkluck-worker: listening on "));
-    console.log(line.slice("klusterkluck-worker: listening on ".length).replace(/\/$/, ""));
+    const line = JSON.parse(s).replicas[0].lines.map(l => l.text).find(t => t.startsWith("klusterkluck-worker listening on http://127.0.0.1:"));
+    console.log(line.slice("klusterkluck-worker listening on ".length).replace(/\/$/, ""));
   })')
 
 node_pid=$(pgrep -P "$pid" -f shim.mjs || pgrep -f "shim.mjs" | head -1)
@@ -59,6 +59,10 @@ measure() { # name, url, [connections]
   local rps p50 p99 requests
   rps=$(wrk_field "$out" rps) p50=$(wrk_field "$out" p50) p99=$(wrk_field "$out" p99)
   requests=$(wrk_field "$out" requests)
+  if grep -q "Non-2xx" <<<"$out" || grep -q "Socket errors" <<<"$out"; then
+    echo "$1: failed requests, figures not valid: $(grep -E 'Non-2xx|Socket errors' <<<"$out")" >&2
+    exit 1
+  fi
   # CPU milliseconds per 1000 requests, per process (a tick is 10 ms).
   local cpu
   cpu=$(awk -v a=$(( $(ticks "$api_pid") - before_api )) -v w=$(( $(ticks "$pid") - before_worker )) \
