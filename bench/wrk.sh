@@ -16,3 +16,19 @@ median() {
 }
 
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+
+# compare_rounds <rounds> <name a> <url a> <name b> <url b>
+# Per round, `measure` (each script defines it: prints figures, echoes req/s) on a, then on b;
+# prints b's throughput as a share of a's, per round and for the median round.
+compare_rounds() {
+  local rounds=$1 ratios=() round first second ratio
+  for round in $(seq 1 "$rounds"); do
+    echo "round $round" >&2
+    first=$(measure "  $2" "$3")
+    second=$(measure "  $4" "$5")
+    ratio=$(awk -v s="$second" -v f="$first" 'BEGIN { printf "%.0f", 100 * s / f }')
+    echo "  $4 / $2 throughput: $ratio%" >&2
+    ratios+=("$ratio")
+  done
+  echo "median round: $4 keeps $(median "${ratios[@]}")% of $2's throughput (rounds: ${ratios[*]})" >&2
+}

@@ -77,17 +77,7 @@ wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "$direct/?name=
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "$base/fn/$user/warm/?name=bench" >/dev/null
 
 echo "warm invocation: wrk -t1 -c$connections -d${duration}s, GET /?name=bench with a bearer token, $rounds rounds" >&2
-ratios=()
-for round in $(seq 1 "$rounds"); do
-  echo "round $round" >&2
-  straight=$(measure "  direct" "$direct/?name=bench")
-  through=$(measure "  gateway" "$base/fn/$user/warm/?name=bench")
-  ratio=$(awk -v g="$through" -v d="$straight" 'BEGIN { printf "%.0f", 100 * g / d }')
-  echo "  gateway / direct throughput: $ratio%" >&2
-  ratios+=("$ratio")
-done
-median=$(median "${ratios[@]}")
-echo "median round: the gateway keeps $median% of direct throughput (rounds: ${ratios[*]})" >&2
+compare_rounds "$rounds" direct "$direct/?name=bench" gateway "$base/fn/$user/warm/?name=bench"
 
 echo >&2
 echo "one connection (the hop's own latency, no queueing): wrk -t1 -c1 -d${duration}s" >&2

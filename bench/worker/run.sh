@@ -55,17 +55,7 @@ ASPNETCORE_URLS="http://127.0.0.1:$worker_port" KK_GIT_URL="$node_repo" KK_GIT_C
   dotnet "$worker" >"$work/worker.log" 2>&1 & pids+=($!)
 wait_200 "http://127.0.0.1:$bare_port/"
 wait_200 "http://127.0.0.1:$worker_port/healthz"
-ratios=()
-for round in $(seq 1 "$rounds"); do
-  echo "round $round" >&2
-  bare=$(measure "  bare node" "http://127.0.0.1:$bare_port/?name=bench")
-  through=$(measure "  worker" "http://127.0.0.1:$worker_port/?name=bench")
-  ratio=$(awk -v w="$through" -v b="$bare" 'BEGIN { printf "%.0f", 100 * w / b }')
-  echo "  worker / bare node throughput: $ratio%" >&2
-  ratios+=("$ratio")
-done
-median=$(median "${ratios[@]}")
-echo "median round: worker keeps $median% of bare node's throughput (rounds: ${ratios[*]})" >&2
+compare_rounds "$rounds" "bare node" "http://127.0.0.1:$bare_port/?name=bench" worker "http://127.0.0.1:$worker_port/?name=bench"
 
 echo >&2
 echo "cold start: process start to first 200 from the function, median of 10" >&2

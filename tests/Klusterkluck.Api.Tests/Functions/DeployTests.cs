@@ -141,13 +141,9 @@ public sealed class DeployTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     public async Task RequestsAreSpreadOverTheReplicas()
     {
         using var user = await UserSession.StartAsync(Api, "replicas");
-        await user.CreateFunctionAsync("pids", "nodejs", replicas: 2);
-        await user.WaitReadyAsync("pids");
-        using var clone = Clone.Of(user, "pids");
-        var sha = clone.Write("index.js", "module.exports = () => String(process.pid);\n").CommitAndPush("Which process");
-        await user.DeployAsync("pids", sha);
-        var function = await user.WaitReadyAsync("pids", sha);
-        Assert.Equal(2, function.GetProperty("instances").GetArrayLength());
+        await user.CreateWithCodeAsync("pids", "nodejs", new Dictionary<string, string> { ["index.js"] = "module.exports = () => String(process.pid);\n" },
+            replicas: 2);
+        Assert.Equal(2, (await user.GetFunctionAsync("pids")).GetProperty("instances").GetArrayLength());
 
         var pids = new HashSet<string>();
         for (var i = 0; i < 10; i++)
@@ -172,17 +168,15 @@ public sealed class DeployTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     public async Task InvokeReturnsTheFunctionsStatusHeadersAndBodyAndLogsKeepItsOutput()
     {
         using var user = await UserSession.StartAsync(Api, "invoke");
-        await user.CreateFunctionAsync("echo", "nodejs");
-        await user.WaitReadyAsync("echo");
-        using var clone = Clone.Of(user, "echo");
-        var sha = clone.Write("index.js", """
-            module.exports = async (request) => {
-              console.log('got ' + JSON.stringify(request.body));
-              return { status: 201, headers: { 'x-echo': 'yes' }, body: { youSent: request.body } };
-            };
-            """).CommitAndPush("Echo");
-        await user.DeployAsync("echo", sha);
-        await user.WaitReadyAsync("echo", sha);
+        var sha = await user.CreateWithCodeAsync("echo", "nodejs", new Dictionary<string, string>
+        {
+            ["index.js"] = """
+                module.exports = async (request) => {
+                  console.log('got ' + JSON.stringify(request.body));
+                  return { status: 201, headers: { 'x-echo': 'yes' }, body: { youSent: request.body } };
+                };
+                """,
+        });
 
         using var response = await user.Client.PostAsJsonAsync("/api/v1/functions/echo/invoke", new { n = 42 });
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();

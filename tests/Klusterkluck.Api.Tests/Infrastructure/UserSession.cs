@@ -49,6 +49,23 @@ public sealed class UserSession : IDisposable
         return JsonSerializer.Deserialize<JsonElement>(body);
     }
 
+    /// <summary>Creates a function, commits <paramref name="files"/> over its template, pushes and deploys that commit; returns its sha once it serves.</summary>
+    public async Task<string> CreateWithCodeAsync(string name, string kind, IReadOnlyDictionary<string, string> files, bool isPublic = false,
+        int replicas = 1)
+    {
+        await CreateFunctionAsync(name, kind, isPublic, replicas);
+        await WaitReadyAsync(name);
+        using var clone = Clone.Of(this, name);
+        foreach (var (file, content) in files)
+        {
+            clone.Write(file, content);
+        }
+        var sha = clone.CommitAndPush($"Code for {name}");
+        await DeployAsync(name, sha);
+        await WaitReadyAsync(name, sha);
+        return sha;
+    }
+
     public async Task<JsonElement> GetFunctionAsync(string name)
     {
         using var response = await Client.GetAsync($"/api/v1/functions/{name}");
