@@ -113,7 +113,11 @@ public sealed partial class FunctionDeployer(
         LogDeployed(logger, deployment.Id.ToString(), deployment.Commit[..Math.Min(12, deployment.Commit.Length)], error ?? "ready");
     }
 
-    /// <summary>Every function back at its deployed commit, then any deploy the last run did not finish.</summary>
+    /// <summary>
+    /// Every function back at its deployed commit, then any deploy the last run did not finish; a
+    /// create that stopped before its first commit is undone. Each under the function's lock and
+    /// read again: requests are already being served while this runs.
+    /// </summary>
     private async Task RestoreAsync()
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -122,33 +126,27 @@ public sealed partial class FunctionDeployer(
         foreach (var function in functions)
         {
             var id = new FunctionId(function.Owner, function.Name);
+            using var _ = await locks.AcquireAsync(id, _stopping.Token);
+            await store.Entry(function).ReloadAsync(_stopping.Token);
+            if (store.Entry(function).State == EntityState.Detached)
+            {
+                continue;
+            }
             if (function.TargetCommit.Length == 0)
             {
-                await RollBackCreateAsync(store, function);
+                store.Functions.Remove(function);
+                await store.SaveChangesAsync(_stopping.Token);
+                repositories.Delete(function.Owner, function.Name);
                 continue;
             }
             if (function.DeployedCommit is { } deployed)
             {
                 Start(new FunctionDeployment(id, deployed, function.Public, function.Replicas));
             }
-            if (function.Status == DeployStatus.Deploying && function.TargetCommit is { Length: > 0 } target && target != function.DeployedCommit)
+            if (function.Status == DeployStatus.Deploying && function.TargetCommit != function.DeployedCommit)
             {
-                Start(new FunctionDeployment(id, target, function.Public, function.Replicas));
+                Start(new FunctionDeployment(id, function.TargetCommit, function.Public, function.Replicas));
             }
-        }
-    }
-
-    /// <summary>A create the last run did not finish (it stopped before the first commit) is undone.</summary>
-    private async Task RollBackCreateAsync(StoreContext store, Function function)
-    {
-        // Under the lock and read again: a create running right now holds it until its commit is stored.
-        using var _ = await locks.AcquireAsync(new FunctionId(function.Owner, function.Name), _stopping.Token);
-        await store.Entry(function).ReloadAsync(_stopping.Token);
-        if (store.Entry(function).State != EntityState.Detached && function.TargetCommit.Length == 0)
-        {
-            store.Functions.Remove(function);
-            await store.SaveChangesAsync(_stopping.Token);
-            repositories.Delete(function.Owner, function.Name);
         }
     }
 

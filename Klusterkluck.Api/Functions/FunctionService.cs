@@ -64,6 +64,10 @@ public sealed class FunctionService(
     /// <summary>Deploys a commit of the function's history: an update or a rollback.</summary>
     public async Task<(DeployOutcome Outcome, Function? Function)> DeployAsync(string owner, string name, string sha, CancellationToken cancellationToken)
     {
+        if (!FunctionNameAttribute.IsValidName(name))
+        {
+            return (DeployOutcome.UnknownFunction, null);
+        }
         using var _ = await locks.AcquireAsync(new FunctionId(owner, name), cancellationToken);
         if (await FindAsync(owner, name, cancellationToken) is not { } function)
         {
@@ -98,6 +102,10 @@ public sealed class FunctionService(
     /// <summary>Removes the row first (so a restart never brings it back), then its workers and its repository.</summary>
     public async Task<bool> DeleteAsync(string owner, string name, CancellationToken cancellationToken)
     {
+        if (!FunctionNameAttribute.IsValidName(name))
+        {
+            return false;
+        }
         var id = new FunctionId(owner, name);
         using var _ = await locks.AcquireAsync(id, cancellationToken);
         if (await FindAsync(owner, name, cancellationToken) is not { } function)
@@ -106,9 +114,15 @@ public sealed class FunctionService(
         }
         store.Functions.Remove(function);
         await store.SaveChangesAsync(cancellationToken);
-        await deployer.CancelAsync(id);
-        await runtime.RemoveAsync(id, CancellationToken.None);
-        repositories.Delete(owner, name);
+        try
+        {
+            await deployer.CancelAsync(id);
+            await runtime.RemoveAsync(id, CancellationToken.None);
+        }
+        finally
+        {
+            repositories.Delete(owner, name);
+        }
         return true;
     }
 

@@ -10,7 +10,8 @@ public static partial class DnsLabel
 {
     public const int MinLength = 2;
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    // \z, not $: $ would also match before a trailing newline.
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
     private static partial Regex Label();
 
     public static bool IsValid(string? name, int maxLength) =>

@@ -16,6 +16,9 @@ internal sealed class LocalFunction
 
     public Revision? Starting { get; set; }
 
+    /// <summary>Set under <see cref="Gate"/> when the function is removed: a deploy still waiting for the gate must not start it again.</summary>
+    public bool Removed { get; set; }
+
     /// <summary>The last revision that never got ready, kept (stopped) so its logs say why.</summary>
     public Revision? Failed { get; set; }
 

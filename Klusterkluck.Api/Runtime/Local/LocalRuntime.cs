@@ -15,10 +15,15 @@ internal sealed class LocalRuntime(
 
     public async Task DeployAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var function = _functions.GetOrAdd(deployment.Id, _ => new LocalFunction());
         await function.Gate.WaitAsync(cancellationToken);
         try
         {
+            if (function.Removed)
+            {
+                throw new DeployException("the function was deleted");
+            }
             var replicas = Enumerable.Range(0, deployment.Replicas)
                 .Select(i => new WorkerReplica(i, deployment, launcher, http, options.Value, logger))
                 .ToList();
@@ -60,6 +65,7 @@ internal sealed class LocalRuntime(
         await function.Gate.WaitAsync(cancellationToken);
         try
         {
+            function.Removed = true;
             var serving = function.Serving;
             function.Serving = null;
             if (serving is not null)

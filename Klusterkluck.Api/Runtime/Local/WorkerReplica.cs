@@ -62,16 +62,17 @@ internal sealed partial class WorkerReplica(
     public async Task StopAsync()
     {
         _address = null;
-        State = "stopped";
+        // Supervision first, so that nothing relaunches or marks it ready meanwhile; then the process.
         await _stopping.CancelAsync();
-        await TerminateAsync(_process);
         await _supervision;
+        await TerminateAsync(_process);
+        _address = null;
+        State = "stopped";
         _process?.Dispose();
     }
 
     private async Task LaunchAsync(CancellationToken cancellationToken)
     {
-        _process?.Dispose();
         Launched launched;
         try
         {
@@ -82,7 +83,9 @@ internal sealed partial class WorkerReplica(
             throw new DeployException($"cannot start the worker: {e.Message}");
         }
         var process = launched.Process;
+        var previous = _process;
         _process = process;
+        previous?.Dispose();
         var deadline = Stopwatch.StartNew();
         try
         {
@@ -151,10 +154,11 @@ internal sealed partial class WorkerReplica(
             {
                 return;
             }
-            catch (DeployException e)
+            catch (Exception e)
             {
+                // A launch that failed (DeployException) or could not even fork: the failed
+                // process has exited, so the next turn waits out the (grown) delay and tries again.
                 LogRestartFailed(logger, deployment.Id.ToString(), index, e.Message);
-                // The failed launch's process has exited: the next turn waits out the (grown) delay.
             }
         }
     }
