@@ -15,11 +15,11 @@ public sealed partial class FunctionDeployer(
 {
     private readonly ConcurrentDictionary<FunctionId, CancellationTokenSource> _cancellations = new();
     private readonly ConcurrentDictionary<FunctionId, SemaphoreSlim> _gates = new();
-    private readonly ConcurrentDictionary<Task, bool> _running = new();
+    private readonly BackgroundTasks _running = new();
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Starts a deploy; the function's row says when it is ready or why it failed.</summary>
-    public void Start(FunctionDeployment deployment) => Track(RunAsync(deployment));
+    public void Start(FunctionDeployment deployment) => _running.Track(RunAsync(deployment));
 
     /// <summary>Abandons the function's deploys in progress or waiting (it is being deleted).</summary>
     public async Task CancelAsync(FunctionId id)
@@ -35,14 +35,14 @@ public sealed partial class FunctionDeployer(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // After the server listens: workers ask the Api's discovery document for its keys.
-        lifetime.ApplicationStarted.Register(() => Track(RestoreAsync()));
+        lifetime.ApplicationStarted.Register(() => _running.Track(RestoreAsync()));
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        await Task.WhenAll(_running.Keys);
+        await _running.WhenAll();
     }
 
     private async Task RunAsync(FunctionDeployment deployment)
@@ -148,12 +148,6 @@ public sealed partial class FunctionDeployer(
                 Start(new FunctionDeployment(id, function.TargetCommit, function.Public, function.Replicas));
             }
         }
-    }
-
-    private void Track(Task task)
-    {
-        _running.TryAdd(task, true);
-        task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deploy of {Function} at {Commit}: {Outcome}")]

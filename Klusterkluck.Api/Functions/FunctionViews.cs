@@ -10,11 +10,8 @@ internal static class FunctionViews
         var id = new FunctionId(function.Owner, function.Name);
         var instances = runtime.Replicas(id);
         var origin = $"{request.Scheme}://{request.Host}{request.PathBase}";
-        var state = function.Status switch
-        {
-            DeployStatus.Ready when !instances.Any(i => i.State == "ready") => "unavailable",
-            var status => status.ToString().ToLowerInvariant(),
-        };
+        var status = function.Status.ToString().ToLowerInvariant();
+        var state = function.Status == DeployStatus.Ready && !instances.Any(i => i.State == "ready") ? "unavailable" : status;
         return new FunctionResponse(
             function.Name,
             function.Kind,
@@ -24,7 +21,7 @@ internal static class FunctionViews
             $"{origin}/git/{function.Owner}/{function.Name}.git",
             state,
             function.DeployedCommit,
-            new DeploymentResponse(function.TargetCommit, function.Status.ToString().ToLowerInvariant(), function.Error, function.UpdatedAt),
+            new DeploymentResponse(function.TargetCommit, status, function.Error, function.UpdatedAt),
             instances,
             function.CreatedAt);
     }

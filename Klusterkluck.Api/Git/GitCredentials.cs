@@ -21,12 +21,7 @@ public sealed class GitCredentials(
     private static readonly TimeSpan s_remembered = TimeSpan.FromMinutes(2);
 
     private readonly PartitionedRateLimiter<string> _attempts = PartitionedRateLimiter.Create<string, string>(address =>
-        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limits.Value.PermitLimit,
-            Window = limits.Value.Window,
-            QueueLimit = 0,
-        }));
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => limits.Value.PerAddress()));
 
     public enum Outcome
     {

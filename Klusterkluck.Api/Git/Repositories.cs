@@ -11,7 +11,6 @@ public sealed class Repositories(DataFolder data)
 {
     public const string DefaultBranch = "main";
 
-    private static readonly Signature s_platform = new("Klusterkluck", "klusterkluck@localhost", DateTimeOffset.UnixEpoch);
 
     /// <summary>The folder holding one user's repositories: git http-backend's project root for that user.</summary>
     public string UserRoot(string user) => data.Combine("repos", user);
@@ -44,7 +43,7 @@ public sealed class Repositories(DataFolder data)
             var blob = repository.ObjectDatabase.CreateBlob(content);
             tree.Add(file.Path, blob, file.Executable ? Mode.ExecutableFile : Mode.NonExecutableFile);
         }
-        var now = new Signature(s_platform.Name, s_platform.Email, DateTimeOffset.UtcNow);
+        var now = new Signature("Klusterkluck", "klusterkluck@localhost", DateTimeOffset.UtcNow);
         var commit = repository.ObjectDatabase.CreateCommit(now, now, $"Create the {kind.ToName()} function {function} from its template\n",
             repository.ObjectDatabase.CreateTree(tree), [], prettifyMessage: true);
         repository.Refs.Add($"refs/heads/{DefaultBranch}", commit.Id);

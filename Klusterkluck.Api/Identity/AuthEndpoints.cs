@@ -24,7 +24,7 @@ public static class AuthEndpoints
         credentials.MapPost("/register", RegisterAsync);
         credentials.MapPost("/login", LoginAsync);
         credentials.MapPost("/refresh", RefreshAsync);
-        group.MapGet("/whoami", WhoAmIAsync).RequireAuthorization();
+        group.MapGet("/whoami", WhoAmIAsync).RequireAuthorization().AddEndpointFilter(Callers.RequireTenantName);
         return group;
     }
 
@@ -46,18 +46,12 @@ public static class AuthEndpoints
     private static Results<Ok<TokenResponse>, ProblemHttpResult> Tokens(AuthResult<TokenResponse> result) =>
         result.Value is { } tokens ? TypedResults.Ok(tokens) : result.Problem!.ToResult();
 
-    private static async Task<Results<Ok<WhoAmIResponse>, ProblemHttpResult>> WhoAmIAsync(
+    private static async Task<Ok<WhoAmIResponse>> WhoAmIAsync(
         ClaimsPrincipal user, TenantStore tenants, IIdentityProvider identity, CancellationToken cancellationToken)
     {
-        var name = user.Identity?.Name;
-        if (!UserNames.IsValid(name))
-        {
-            // A user created in Keycloak directly may have a name no URL or namespace can carry.
-            return TypedResults.Problem($"The username '{name}' is not a DNS-1123 label, so it cannot own a tenant.",
-                statusCode: StatusCodes.Status403Forbidden, title: "Unusable username");
-        }
-        var tenant = await tenants.EnsureAsync(name!, cancellationToken);
+        var name = user.Identity!.Name!;
+        var tenant = await tenants.EnsureAsync(name, cancellationToken);
         var roles = user.FindAll(BearerTokens.RoleClaim).Select(c => c.Value).Distinct().Order(StringComparer.Ordinal).ToList();
-        return TypedResults.Ok(new WhoAmIResponse(name!, user.FindFirstValue("email"), tenant.Name, roles, identity.Kind.ToString()));
+        return TypedResults.Ok(new WhoAmIResponse(name, user.FindFirstValue("email"), tenant.Name, roles, identity.Kind.ToString()));
     }
 }

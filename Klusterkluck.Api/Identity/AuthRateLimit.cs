@@ -14,6 +14,9 @@ public sealed class AuthRateLimitOptions
     public int PermitLimit { get; set; } = 10;
 
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The limiter of one client address: the credential endpoints' policy and git's password checks share it.</summary>
+    public FixedWindowRateLimiterOptions PerAddress() => new() { PermitLimit = PermitLimit, Window = Window, QueueLimit = 0 };
 }
 
 /// <summary>Against password guessing: register, login, refresh and the token endpoint are limited per client address.</summary>
@@ -29,16 +32,11 @@ internal static class AuthRateLimit
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var http = context.HttpContext;
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
                 {
                     http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many attempts", Detail = "Wait before trying again." },
-                });
+                await http.WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many attempts", "Wait before trying again.");
             };
             limiter.AddPolicy(Policy, http =>
             {
@@ -50,7 +48,7 @@ internal static class AuthRateLimit
                 }
                 var options = http.RequestServices.GetRequiredService<IOptions<AuthRateLimitOptions>>().Value;
                 return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = options.PermitLimit, Window = options.Window, QueueLimit = 0 });
+                    _ => options.PerAddress());
             });
         });
     }

@@ -12,6 +12,14 @@ public static class GitCli
         return exitCode == 0 ? output : throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {error}");
     }
 
+    /// <summary>Commits everything in the work tree of <paramref name="folder"/> as a test author; returns the new commit's sha.</summary>
+    public static string CommitAll(string folder, string message)
+    {
+        Run(folder, "add", "-A");
+        Run(folder, "-c", "user.name=Test", "-c", "user.email=test@klusterkluck.local", "commit", "-q", "-m", message);
+        return Run(folder, "rev-parse", "HEAD").Trim();
+    }
+
     public static (int ExitCode, string Output, string Error) TryRun(string folder, params string[] arguments)
     {
         var info = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };

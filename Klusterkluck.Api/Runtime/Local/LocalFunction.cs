@@ -38,6 +38,9 @@ internal sealed class LocalFunction
         }
     }
 
-    public IEnumerable<Revision> Revisions() =>
-        new[] { Serving, Starting, Failed }.OfType<Revision>().Distinct();
+    /// <summary>The revisions with live workers: serving, and on its way in.</summary>
+    public IEnumerable<Revision> Running() => new[] { Serving, Starting }.OfType<Revision>();
+
+    /// <summary>Every revision with logs to show, the failed one included.</summary>
+    public IEnumerable<Revision> Revisions() => Running().Append(Failed).OfType<Revision>().Distinct();
 }

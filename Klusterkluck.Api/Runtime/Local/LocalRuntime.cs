@@ -11,7 +11,7 @@ internal sealed class LocalRuntime(
     WorkerLauncher launcher, FunctionHttp http, IOptions<LocalRuntimeOptions> options, ILogger<LocalRuntime> logger) : IRuntime, IHostedService
 {
     private readonly ConcurrentDictionary<FunctionId, LocalFunction> _functions = new();
-    private readonly ConcurrentDictionary<Task, bool> _retiring = new();
+    private readonly BackgroundTasks _retiring = new();
 
     public async Task DeployAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
@@ -47,7 +47,7 @@ internal sealed class LocalRuntime(
             function.Failed = null;
             if (previous is not null)
             {
-                Track(previous.RetireAsync(options.Value.DrainTimeout));
+                _retiring.Track(previous.RetireAsync(options.Value.DrainTimeout));
             }
         }
         finally
@@ -83,7 +83,7 @@ internal sealed class LocalRuntime(
 
     public IReadOnlyList<ReplicaStatus> Replicas(FunctionId id) =>
         _functions.TryGetValue(id, out var function)
-            ? [.. new[] { function.Serving, function.Starting }.OfType<Revision>()
+            ? [.. function.Running()
                 .SelectMany(rev => rev.Replicas.Select(r => new ReplicaStatus(r.Index, rev.Commit, r.State, r.Restarts, r.ProcessId)))]
             : [];
 
@@ -97,13 +97,7 @@ internal sealed class LocalRuntime(
     /// <summary>Stops every worker when the Api stops.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        var stops = _functions.Values.SelectMany(f => new[] { f.Serving, f.Starting }).OfType<Revision>().Select(r => r.StopAsync());
-        await Task.WhenAll([.. stops, .. _retiring.Keys]);
-    }
-
-    private void Track(Task retiring)
-    {
-        _retiring.TryAdd(retiring, true);
-        retiring.ContinueWith(t => _retiring.TryRemove(t, out _), TaskScheduler.Default);
+        var stops = _functions.Values.SelectMany(f => f.Running()).Select(r => r.StopAsync());
+        await Task.WhenAll([.. stops, _retiring.WhenAll()]);
     }
 }

@@ -67,8 +67,7 @@ public sealed class IsolationTests(ApiFixture fixture) : IClassFixture<ApiFixtur
 
         // Pushing with Mallory's credentials into Alice's clone's remote fails too.
         using var own = Clone.Of(alice, "code");
-        own.Write("handler.sh", "#!/bin/sh\necho pwned\n");
-        GitCli.Run(own.Path, "-c", "user.name=M", "-c", "user.email=m@x", "commit", "-qam", "pwn");
+        own.Write("handler.sh", "#!/bin/sh\necho pwned\n").Commit("pwn");
         Assert.NotEqual(0, GitCli.TryRun(own.Path, "push", "-q", asMallory, "main").ExitCode);
         var versions = await alice.Client.GetFromJsonAsync<JsonElement[]>("/api/v1/functions/code/versions");
         Assert.Single(versions!);

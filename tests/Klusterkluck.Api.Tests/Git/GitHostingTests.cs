@@ -26,9 +26,7 @@ public sealed class GitHostingTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         var pushed = clone.Write("README", "v2\n").CommitAndPush("Second");
 
         GitCli.Run(clone.Path, "reset", "-q", "--hard", "HEAD~1");
-        clone.Write("README", "other\n");
-        GitCli.Run(clone.Path, "add", "-A");
-        GitCli.Run(clone.Path, "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-qm", "Rewrite");
+        clone.Write("README", "other\n").Commit("Rewrite");
         var forced = GitCli.TryRun(clone.Path, "push", "-q", "--force", "origin", "main");
         Assert.NotEqual(0, forced.ExitCode);
         Assert.Contains("non-fast-forward", forced.Error);

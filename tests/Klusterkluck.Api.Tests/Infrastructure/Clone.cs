@@ -20,13 +20,15 @@ public sealed class Clone : IDisposable
         return this;
     }
 
+    /// <summary>Commits everything; returns the new commit's sha.</summary>
+    public string Commit(string message) => GitCli.CommitAll(Path, message);
+
     /// <summary>Commits everything and pushes to main; returns the new commit's sha.</summary>
     public string CommitAndPush(string message)
     {
-        GitCli.Run(Path, "add", "-A");
-        GitCli.Run(Path, "-c", "user.name=Test", "-c", "user.email=test@klusterkluck.local", "commit", "-q", "-m", message);
+        var sha = Commit(message);
         GitCli.Run(Path, "push", "-q", "origin", "main");
-        return GitCli.Run(Path, "rev-parse", "HEAD").Trim();
+        return sha;
     }
 
     public void Dispose() => _folder.Dispose();

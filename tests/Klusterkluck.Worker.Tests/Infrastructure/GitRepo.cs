@@ -50,12 +50,7 @@ public sealed class GitRepo : IDisposable
     }
 
     /// <summary>Commits everything in the work tree and returns the new commit's sha.</summary>
-    public string Commit(string message)
-    {
-        Git("add", "-A");
-        Git("-c", "user.name=Test", "-c", "user.email=test@klusterkluck.local", "commit", "-q", "-m", message);
-        return Git("rev-parse", "HEAD").Trim();
-    }
+    public string Commit(string message) => GitCli.CommitAll(Path, message);
 
     public string Git(params string[] arguments) => GitCli.Run(Path, arguments);
 
