@@ -9,6 +9,7 @@ builder.AddFunctionAuth();
 
 var app = builder.Build();
 
+app.UseWorkerPathBase();
 app.UseFunctionAuth();
 app.MapDefaultEndpoints();
 app.MapWorkerEndpoints();

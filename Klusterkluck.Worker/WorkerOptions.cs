@@ -46,6 +46,14 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("KK_EXIT_WITH_STDIN")]
     public bool ExitWithStdin { get; set; }
 
+    /// <summary>
+    /// A path prefix the function does not see: an Ingress routes <c>{user}.{domain}/{function}/x</c>
+    /// to the pod unchanged, and the function gets <c>/x</c> as it does behind the local gateway.
+    /// Paths outside it (the probes' /healthz) are served as they are.
+    /// </summary>
+    [ConfigurationKeyName("KK_PATH_BASE")]
+    public string? PathBase { get; set; }
+
     public string? Owner => Function?.Split('/', 2)[0];
 
     /// <summary>With an issuer set, every function request needs the owner's token.</summary>

@@ -29,6 +29,9 @@ public sealed class Function
 
     public int Replicas { get; set; } = 1;
 
+    /// <summary>Autoscaling's upper bound, when the function asked for it.</summary>
+    public int? MaxReplicas { get; set; }
+
     /// <summary>The commit that serves: set only once a revision at it was ready.</summary>
     public string? DeployedCommit { get; set; }
 

@@ -7,11 +7,13 @@ namespace Klusterkluck.Api.Functions;
 /// <param name="Kind">nodejs, exec or static: which template the repository starts from.</param>
 /// <param name="Public">Public functions answer without a token.</param>
 /// <param name="Replicas">Worker processes serving it (default 1).</param>
+/// <param name="MaxReplicas">Scale out up to this many replicas on CPU load (Kubernetes runtime: a HorizontalPodAutoscaler); at least <paramref name="Replicas"/>. The local runtime runs <paramref name="Replicas"/>.</param>
 public sealed record CreateFunctionRequest(
     [property: Required, FunctionName] string Name,
     [property: Required, AllowedValues("nodejs", "exec", "static")] string Kind,
     bool? Public,
-    [property: Range(1, FunctionRules.MaxReplicas)] int? Replicas);
+    [property: Range(1, FunctionRules.MaxReplicas)] int? Replicas,
+    [property: Range(1, FunctionRules.MaxReplicas)] int? MaxReplicas = null);
 
 /// <param name="State">deploying, ready, failed (the latest deploy; an earlier commit may still serve) or unavailable (deployed, but no replica answers right now).</param>
 /// <param name="DeployedCommit">The commit that serves, null before the first deploy got ready.</param>
@@ -20,6 +22,7 @@ public sealed record FunctionResponse(
     string Kind,
     bool Public,
     int Replicas,
+    int? MaxReplicas,
     string Url,
     string GitUrl,
     string State,

@@ -141,11 +141,11 @@ public sealed partial class FunctionDeployer(
             }
             if (function.DeployedCommit is { } deployed)
             {
-                Start(new FunctionDeployment(id, deployed, function.Public, function.Replicas));
+                Start(new FunctionDeployment(id, deployed, function.Public, function.Replicas, function.MaxReplicas));
             }
             if (function.Status == DeployStatus.Deploying && function.TargetCommit != function.DeployedCommit)
             {
-                Start(new FunctionDeployment(id, function.TargetCommit, function.Public, function.Replicas));
+                Start(new FunctionDeployment(id, function.TargetCommit, function.Public, function.Replicas, function.MaxReplicas));
             }
         }
     }

@@ -26,24 +26,34 @@ public static class FunctionEndpoints
     }
 
     private static async Task<Ok<List<FunctionResponse>>> ListAsync(ClaimsPrincipal user, FunctionService functions, IRuntime runtime,
-        HttpRequest request, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await functions.ListAsync(user.Identity!.Name!, cancellationToken)).Select(f => f.ToResponse(runtime, request)).ToList());
+        HttpRequest request, CancellationToken cancellationToken)
+    {
+        var stored = await functions.ListAsync(user.Identity!.Name!, cancellationToken);
+        return TypedResults.Ok((await Task.WhenAll(stored.Select(f => f.ToResponseAsync(runtime, request)))).ToList());
+    }
 
-    private static async Task<Results<Created<FunctionResponse>, ProblemHttpResult>> CreateAsync(CreateFunctionRequest body,
+    private static async Task<Results<Created<FunctionResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateFunctionRequest body,
         ClaimsPrincipal user, FunctionService functions, IRuntime runtime, HttpRequest request, CancellationToken cancellationToken)
     {
+        if (body.MaxReplicas < (body.Replicas ?? 1))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["MaxReplicas"] = ["maxReplicas must be at least replicas."],
+            });
+        }
         if (await functions.CreateAsync(user.Identity!.Name!, body, cancellationToken) is not { } function)
         {
             return TypedResults.Problem($"You already have a function named '{body.Name}'.", statusCode: StatusCodes.Status409Conflict,
                 title: "Function exists");
         }
-        return TypedResults.Created($"/api/v1/functions/{function.Name}", function.ToResponse(runtime, request));
+        return TypedResults.Created($"/api/v1/functions/{function.Name}", await function.ToResponseAsync(runtime, request));
     }
 
     private static async Task<Results<Ok<FunctionResponse>, ProblemHttpResult>> GetAsync(string name, ClaimsPrincipal user,
         FunctionService functions, IRuntime runtime, HttpRequest request, CancellationToken cancellationToken) =>
         await functions.FindAsync(user.Identity!.Name!, name, cancellationToken) is { } function
-            ? TypedResults.Ok(function.ToResponse(runtime, request))
+            ? TypedResults.Ok(await function.ToResponseAsync(runtime, request))
             : NotFound(name);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, ClaimsPrincipal user,
@@ -83,7 +93,7 @@ public static class FunctionEndpoints
                 statusCode: StatusCodes.Status404NotFound, title: "Unknown version"),
             DeployOutcome.InvalidConfig => TypedResults.Problem(function!.Error, statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "The commit cannot be deployed"),
-            _ => TypedResults.Accepted($"/api/v1/functions/{name}", function!.ToResponse(runtime, request)),
+            _ => TypedResults.Accepted($"/api/v1/functions/{name}", await function!.ToResponseAsync(runtime, request)),
         };
     }
 
@@ -118,9 +128,7 @@ public static class FunctionEndpoints
         {
             return NotFound(name);
         }
-        var logs = runtime.Logs(new FunctionId(function.Owner, function.Name))
-            .Select(r => r with { Lines = r.Lines.TakeLast(lines ?? 200).ToList() })
-            .ToList();
+        var logs = await runtime.LogsAsync(new FunctionId(function.Owner, function.Name), lines ?? 200, cancellationToken);
         return TypedResults.Ok(new LogsResponse(logs));
     }
 

@@ -34,6 +34,7 @@ public sealed class FunctionService(
             Kind = kind.ToName(),
             Public = request.Public ?? false,
             Replicas = request.Replicas ?? 1,
+            MaxReplicas = request.MaxReplicas > (request.Replicas ?? 1) ? request.MaxReplicas : null,
             TargetCommit = "",
         };
         store.Functions.Add(function);
@@ -136,7 +137,7 @@ public sealed class FunctionService(
     }
 
     private static FunctionDeployment Deployment(Function function) =>
-        new(new FunctionId(function.Owner, function.Name), function.TargetCommit, function.Public, function.Replicas);
+        new(new FunctionId(function.Owner, function.Name), function.TargetCommit, function.Public, function.Replicas, function.MaxReplicas);
 }
 
 public enum DeployOutcome

@@ -5,10 +5,10 @@ namespace Klusterkluck.Api.Functions;
 /// <summary>Stored function plus runtime state → the response; URLs are built from the request's own origin.</summary>
 internal static class FunctionViews
 {
-    public static FunctionResponse ToResponse(this Function function, IRuntime runtime, HttpRequest request)
+    public static async Task<FunctionResponse> ToResponseAsync(this Function function, IRuntime runtime, HttpRequest request)
     {
         var id = new FunctionId(function.Owner, function.Name);
-        var instances = runtime.Replicas(id);
+        var instances = await runtime.ReplicasAsync(id, request.HttpContext.RequestAborted);
         var origin = $"{request.Scheme}://{request.Host}{request.PathBase}";
         var status = function.Status.ToString().ToLowerInvariant();
         var state = function.Status == DeployStatus.Ready && !instances.Any(i => i.State == "ready") ? "unavailable" : status;
@@ -17,6 +17,7 @@ internal static class FunctionViews
             function.Kind,
             function.Public,
             function.Replicas,
+            function.MaxReplicas,
             $"{origin}/fn/{function.Owner}/{function.Name}/",
             $"{origin}/git/{function.Owner}/{function.Name}.git",
             state,

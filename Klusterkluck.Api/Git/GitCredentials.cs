@@ -9,14 +9,15 @@ using Microsoft.Extensions.Options;
 namespace Klusterkluck.Api.Git;
 
 /// <summary>
-/// Who a git client is: HTTP Basic with the user's password, or with one of their access tokens
-/// as the password (any username). Tokens go through the Api's own JWT-bearer validation;
+/// Who a git client is: HTTP Basic with the user's password, with one of their access tokens
+/// as the password (any username), or with a repository's read-only token (<see cref="GitTokens"/>). Tokens go through the Api's own JWT-bearer validation;
 /// passwords through the identity provider's login. A git command makes several requests, so a
 /// password that checked out is remembered (as a hash) for two minutes; password checks that
 /// reach the provider count against the same per-address limit as logins.
 /// </summary>
 public sealed class GitCredentials(
-    IServiceScopeFactory scopes, IOptionsMonitor<JwtBearerOptions> bearer, IMemoryCache cache, IOptions<AuthRateLimitOptions> limits) : IDisposable
+    IServiceScopeFactory scopes, IOptionsMonitor<JwtBearerOptions> bearer, IMemoryCache cache, IOptions<AuthRateLimitOptions> limits,
+    GitTokens tokens) : IDisposable
 {
     private static readonly TimeSpan s_remembered = TimeSpan.FromMinutes(2);
 
@@ -31,22 +32,29 @@ public sealed class GitCredentials(
         TooManyAttempts,
     }
 
-    /// <summary>Checks the request's credentials; on success <paramref name="username"/> is the user they belong to.</summary>
-    public async Task<(Outcome Outcome, string? Username)> CheckAsync(HttpContext context)
+    /// <summary>
+    /// Checks the request's credentials for <c>{owner}/{repository}.git</c>; on success the caller
+    /// is the user they belong to, and read-only when they are that repository's read token.
+    /// </summary>
+    public async Task<(Outcome Outcome, GitCaller? Caller)> CheckAsync(HttpContext context, string owner, string repository)
     {
         if (!AuthenticationHeaderValue.TryParse(context.Request.Headers.Authorization, out var header)
             || !header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) || !TryDecode(header.Parameter, out var user, out var secret))
         {
             return (Outcome.Missing, null);
         }
+        if (tokens.IsReadToken(secret, owner, repository))
+        {
+            return (Outcome.Authenticated, new GitCaller(owner, ReadOnly: true));
+        }
         if (secret.Count(c => c == '.') == 2 && await ValidateTokenAsync(secret) is { } tokenUser)
         {
-            return (Outcome.Authenticated, tokenUser);
+            return (Outcome.Authenticated, new GitCaller(tokenUser, ReadOnly: false));
         }
         var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{user}\0{secret}")));
         if (cache.TryGetValue(key, out _))
         {
-            return (Outcome.Authenticated, user);
+            return (Outcome.Authenticated, new GitCaller(user, ReadOnly: false));
         }
         using var permit = _attempts.AttemptAcquire(context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         if (!permit.IsAcquired)
@@ -61,7 +69,7 @@ public sealed class GitCredentials(
             return (Outcome.Invalid, null);
         }
         cache.Set(key, true, s_remembered);
-        return (Outcome.Authenticated, user);
+        return (Outcome.Authenticated, new GitCaller(user, ReadOnly: false));
     }
 
     private async Task<string?> ValidateTokenAsync(string token)
@@ -108,3 +116,6 @@ public sealed class GitCredentials(
 
     public void Dispose() => _attempts.Dispose();
 }
+
+/// <summary>A git client that proved who it is: the user, and whether it may only read.</summary>
+public sealed record GitCaller(string User, bool ReadOnly);

@@ -29,7 +29,7 @@ public static class GitEndpoints
                 "Use git clone, fetch or push with this URL.");
             return;
         }
-        var (outcome, caller) = await credentials.CheckAsync(context);
+        var (outcome, caller) = await credentials.CheckAsync(context, user, name);
         switch (outcome)
         {
             case GitCredentials.Outcome.Missing or GitCredentials.Outcome.Invalid:
@@ -42,10 +42,16 @@ public static class GitEndpoints
                 await context.WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many attempts", "Wait before trying again.");
                 return;
         }
-        if (caller != user || !FunctionNameAttribute.IsValidName(name) || await store.Functions.FindAsync([user, name], context.RequestAborted) is null
+        if (caller!.User != user || !FunctionNameAttribute.IsValidName(name) || await store.Functions.FindAsync([user, name], context.RequestAborted) is null
             || !repositories.Exists(user, name))
         {
             await context.WriteProblemAsync(StatusCodes.Status404NotFound, "Repository not found", $"You have no repository {user}/{name}.git.");
+            return;
+        }
+        if (caller.ReadOnly && IsPush(context.Request, path))
+        {
+            await context.WriteProblemAsync(StatusCodes.Status403Forbidden, "Read-only credential",
+                "This token can clone and fetch the repository, not push to it.");
             return;
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -54,6 +60,9 @@ public static class GitEndpoints
         }
         await backend.RunAsync(context, repositories.UserRoot(user), $"/{name}.git/{path}", user);
     }
+
+    private static bool IsPush(HttpRequest request, string path) =>
+        path == "git-receive-pack" || request.Query["service"].ToString() == "git-receive-pack";
 
     /// <summary>The three requests of the smart protocol; git's dumb protocol (raw object files) is not served.</summary>
     private static bool IsSmartHttp(HttpRequest request, string path) => path switch

@@ -7,6 +7,7 @@ public static class GitExtensions
         builder.Services.AddSingleton<Repositories>();
         builder.Services.AddSingleton<GitHttpBackend>();
         builder.Services.AddSingleton<GitCredentials>();
+        builder.Services.AddSingleton<GitTokens>();
         builder.Services.AddMemoryCache();
         return builder;
     }

@@ -29,10 +29,15 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Created<RegisteredUser>, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, IIdentityProvider identity, CancellationToken cancellationToken)
+        RegisterRequest request, IIdentityProvider identity, TenantStore tenants, CancellationToken cancellationToken)
     {
         var result = await identity.RegisterAsync(request, cancellationToken);
-        return result.Value is { } user ? TypedResults.Created("/api/v1/auth/whoami", user) : result.Problem!.ToResult();
+        if (result.Value is not { } user)
+        {
+            return result.Problem!.ToResult();
+        }
+        await tenants.PrepareRuntimeAsync(user.Tenant, cancellationToken);
+        return TypedResults.Created("/api/v1/auth/whoami", user);
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> LoginAsync(

@@ -7,7 +7,8 @@ public sealed record FunctionId(string User, string Name)
 }
 
 /// <summary>What to run: a function at one commit.</summary>
-public sealed record FunctionDeployment(FunctionId Id, string Commit, bool Public, int Replicas);
+/// <param name="MaxReplicas">When above <paramref name="Replicas"/>, the function scales between the two on load (where the runtime can).</param>
+public sealed record FunctionDeployment(FunctionId Id, string Commit, bool Public, int Replicas, int? MaxReplicas = null);
 
 /// <summary>
 /// Where functions run: worker processes on this machine (Local, the embedded default) or
@@ -15,6 +16,12 @@ public sealed record FunctionDeployment(FunctionId Id, string Commit, bool Publi
 /// </summary>
 public interface IRuntime
 {
+    /// <summary>Whatever a user's functions need before the first one runs (a namespace, in Kubernetes); idempotent.</summary>
+    Task PrepareTenantAsync(string user, CancellationToken cancellationToken);
+
+    /// <summary>Removes everything the runtime holds for a user (their namespace, in Kubernetes).</summary>
+    Task RemoveTenantAsync(string user, CancellationToken cancellationToken);
+
     /// <summary>
     /// Makes the function serve at the deployment's commit. The new revision takes requests only
     /// once it is ready and the previous one keeps serving until then; if it never gets ready,
@@ -29,20 +36,23 @@ public interface IRuntime
     RouteLease Route(FunctionId id);
 
     /// <summary>The function's replicas, serving or starting, for the function's state.</summary>
-    IReadOnlyList<ReplicaStatus> Replicas(FunctionId id);
+    Task<IReadOnlyList<ReplicaStatus>> ReplicasAsync(FunctionId id, CancellationToken cancellationToken);
 
-    /// <summary>The recent output of the function's replicas, per replica.</summary>
-    IReadOnlyList<ReplicaLog> Logs(FunctionId id);
+    /// <summary>The last <paramref name="lines"/> lines of output of each of the function's replicas.</summary>
+    Task<IReadOnlyList<ReplicaLog>> LogsAsync(FunctionId id, int lines, CancellationToken cancellationToken);
 }
 
 /// <summary>A deploy that did not get ready; the message is one line meant for the function's owner.</summary>
 public sealed class DeployException(string message) : Exception(message);
 
-public sealed record ReplicaStatus(int Replica, string Commit, string State, int Restarts, int? ProcessId);
+/// <param name="State">starting, ready, or why not (failed, or a Kubernetes reason such as CrashLoopBackOff).</param>
+/// <param name="ProcessId">The worker's process (local runtime); null for a pod.</param>
+/// <param name="Pod">The replica's pod (Kubernetes runtime); null for a local process.</param>
+public sealed record ReplicaStatus(int Replica, string Commit, string State, int Restarts, int? ProcessId, string? Pod = null);
 
 public sealed record LogLine(DateTimeOffset Time, string Stream, string Text);
 
-public sealed record ReplicaLog(int Replica, string Commit, string State, IReadOnlyList<LogLine> Lines);
+public sealed record ReplicaLog(int Replica, string Commit, string State, IReadOnlyList<LogLine> Lines, string? Pod = null);
 
 /// <summary>Counts a request as in flight on a revision, so that a replaced revision is drained before it stops.</summary>
 public interface IInFlight

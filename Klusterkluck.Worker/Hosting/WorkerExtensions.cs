@@ -30,6 +30,16 @@ public static class WorkerExtensions
         return builder;
     }
 
+    /// <summary>Strips <c>KK_PATH_BASE</c> from the paths under it (see <see cref="WorkerOptions.PathBase"/>).</summary>
+    public static WebApplication UseWorkerPathBase(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<WorkerOptions>().PathBase is { Length: > 1 } pathBase && pathBase.StartsWith('/'))
+        {
+            app.UsePathBase(pathBase.TrimEnd('/'));
+        }
+        return app;
+    }
+
     /// <summary>
     /// Listens first (so /healthz can say "not ready"), then loads the function. A load that
     /// fails prints one line and ends the process with exit code 1.

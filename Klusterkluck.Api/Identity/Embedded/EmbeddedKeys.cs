@@ -11,8 +11,6 @@ namespace Klusterkluck.Api.Identity.Embedded;
 /// </summary>
 public sealed class EmbeddedKeys
 {
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
     private EmbeddedKeys(RsaSecurityKey signing, SymmetricSecurityKey encryption)
     {
         Signing = signing;
@@ -26,43 +24,19 @@ public sealed class EmbeddedKeys
     public static EmbeddedKeys LoadOrCreate(DataFolder folder)
     {
         var keys = folder.Combine("keys");
-        Directory.CreateDirectory(keys, OwnerOnly | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(keys, KeyFile.OwnerOnly | UnixFileMode.UserExecute);
 
         var rsa = RSA.Create();
-        rsa.ImportFromPem(ReadOrCreate(Path.Combine(keys, "signing.pem"), () =>
+        rsa.ImportFromPem(KeyFile.ReadOrCreate(Path.Combine(keys, "signing.pem"), () =>
         {
             using var created = RSA.Create(2048);
             return created.ExportPkcs8PrivateKeyPem();
         }));
-        var encryption = Convert.FromBase64String(ReadOrCreate(Path.Combine(keys, "encryption.key"),
+        var encryption = Convert.FromBase64String(KeyFile.ReadOrCreate(Path.Combine(keys, "encryption.key"),
             () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
 
         var parameters = rsa.ExportParameters(false);
         var keyId = Base64UrlEncoder.Encode(SHA256.HashData(parameters.Modulus!))[..16];
         return new EmbeddedKeys(new RsaSecurityKey(rsa) { KeyId = keyId }, new SymmetricSecurityKey(encryption));
-    }
-
-    /// <summary>
-    /// Reads a key file, creating it first if it is missing. Written to a temporary name and
-    /// moved into place, so a crash never leaves half a key and two replicas starting on one
-    /// volume agree on the first key written.
-    /// </summary>
-    private static string ReadOrCreate(string path, Func<string> create)
-    {
-        if (!File.Exists(path))
-        {
-            var temporary = $"{path}.{Environment.ProcessId}.tmp";
-            File.WriteAllText(temporary, create());
-            File.SetUnixFileMode(temporary, OwnerOnly);
-            try
-            {
-                File.Move(temporary, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                File.Delete(temporary);
-            }
-        }
-        return File.ReadAllText(path);
     }
 }

@@ -13,6 +13,17 @@ internal sealed class LocalRuntime(
     private readonly ConcurrentDictionary<FunctionId, LocalFunction> _functions = new();
     private readonly BackgroundTasks _retiring = new();
 
+    /// <summary>Local workers need nothing per user.</summary>
+    public Task PrepareTenantAsync(string user, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task RemoveTenantAsync(string user, CancellationToken cancellationToken)
+    {
+        foreach (var id in _functions.Keys.Where(k => k.User == user))
+        {
+            await RemoveAsync(id, cancellationToken);
+        }
+    }
+
     public async Task DeployAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -81,16 +92,17 @@ internal sealed class LocalRuntime(
 
     public RouteLease Route(FunctionId id) => _functions.TryGetValue(id, out var function) ? function.Route() : RouteLease.Unknown;
 
-    public IReadOnlyList<ReplicaStatus> Replicas(FunctionId id) =>
-        _functions.TryGetValue(id, out var function)
+    public Task<IReadOnlyList<ReplicaStatus>> ReplicasAsync(FunctionId id, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ReplicaStatus>>(_functions.TryGetValue(id, out var function)
             ? [.. function.Running()
                 .SelectMany(rev => rev.Replicas.Select(r => new ReplicaStatus(r.Index, rev.Commit, r.State, r.Restarts, r.ProcessId)))]
-            : [];
+            : []);
 
-    public IReadOnlyList<ReplicaLog> Logs(FunctionId id) =>
-        _functions.TryGetValue(id, out var function)
-            ? [.. function.Revisions().SelectMany(rev => rev.Replicas.Select(r => new ReplicaLog(r.Index, rev.Commit, r.State, r.Log.Snapshot())))]
-            : [];
+    public Task<IReadOnlyList<ReplicaLog>> LogsAsync(FunctionId id, int lines, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ReplicaLog>>(_functions.TryGetValue(id, out var function)
+            ? [.. function.Revisions().SelectMany(rev => rev.Replicas.Select(r =>
+                new ReplicaLog(r.Index, rev.Commit, r.State, r.Log.Snapshot().TakeLast(lines).ToList())))]
+            : []);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -48,6 +48,9 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int?>("MaxReplicas")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("Public")
                         .HasColumnType("boolean");
 

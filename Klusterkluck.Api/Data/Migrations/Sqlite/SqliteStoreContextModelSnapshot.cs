@@ -43,6 +43,9 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MaxReplicas")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Public")
                         .HasColumnType("INTEGER");
 

@@ -1,0 +1,82 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Klusterkluck.Api.Runtime.Kubernetes;
+
+/// <summary>
+/// Section <c>Runtime:Kubernetes</c>: what the runtime creates in the cluster. The cluster itself
+/// comes from the standard places (<c>KUBECONFIG</c>, <c>~/.kube/config</c>, or the pod's service
+/// account when the Api runs in the cluster).
+/// </summary>
+public sealed class KubernetesRuntimeOptions
+{
+    public const string Section = "Runtime:Kubernetes";
+
+    /// <summary>The worker's container image (deploy/worker/Dockerfile builds it).</summary>
+    [Required]
+    public string WorkerImage { get; set; } = "klusterkluck/worker:latest";
+
+    [AllowedValues("Always", "IfNotPresent", "Never")]
+    public string ImagePullPolicy { get; set; } = "IfNotPresent";
+
+    /// <summary>The Api as pods reach it, through its cluster Service: workers fetch their code from <c>{ApiUrl}/git/…</c>.</summary>
+    [Required, Url]
+    public string ApiUrl { get; set; } = "http://klusterkluck-api.klusterkluck.svc.cluster.local:8080";
+
+    /// <summary>Functions answer at <c>{user}.{Domain}/{function}/</c> through their Ingress.</summary>
+    [Required, RegularExpression(@"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\z")]
+    public string Domain { get; set; } = "functions.klusterkluck.local";
+
+    /// <summary>The Ingress class that serves function hosts.</summary>
+    [Required]
+    public string IngressClass { get; set; } = "nginx";
+
+    /// <summary>A TLS secret for <c>*.{Domain}</c> in each user's namespace; none: the Ingress serves plain HTTP.</summary>
+    public string? IngressTlsSecret { get; set; }
+
+    /// <summary>User <c>u</c>'s functions run in namespace <c>{NamespacePrefix}u</c>.</summary>
+    [Required, RegularExpression(@"^[a-z0-9-]{0,20}\z")]
+    public string NamespacePrefix { get; set; } = "kk-";
+
+    /// <summary>The Api's own namespace: its pods (gateway, invoke) may reach every function's pods.</summary>
+    [Required]
+    public string PlatformNamespace { get; set; } = "klusterkluck";
+
+    /// <summary>The ingress controller's namespace: its pods may reach every function's pods.</summary>
+    [Required]
+    public string IngressNamespace { get; set; } = "ingress-nginx";
+
+    /// <summary>Each user namespace's ResourceQuota (<c>spec.hard</c>).</summary>
+    public Dictionary<string, string> Quota { get; set; } = new()
+    {
+        ["pods"] = "50",
+        ["requests.cpu"] = "4",
+        ["requests.memory"] = "8Gi",
+        ["limits.cpu"] = "16",
+        ["limits.memory"] = "16Gi",
+    };
+
+    /// <summary>Each worker container's resource requests.</summary>
+    public Dictionary<string, string> Requests { get; set; } = new() { ["cpu"] = "50m", ["memory"] = "96Mi" };
+
+    /// <summary>Each worker container's resource limits.</summary>
+    public Dictionary<string, string> Limits { get; set; } = new() { ["cpu"] = "1", ["memory"] = "512Mi" };
+
+    /// <summary>Average CPU use (percent of the request) the HorizontalPodAutoscaler keeps a function at.</summary>
+    [Range(10, 500)]
+    public int TargetCpuPercent { get; set; } = 70;
+
+    /// <summary>How long a rollout may take before the deploy fails and the previous commit is restored.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan RolloutTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often a rollout's progress is read from the API server.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Where the gateway sends a function's requests: its Service. <c>{function}</c> and
+    /// <c>{namespace}</c> are filled in; the function's name is appended as the path the worker strips.
+    /// </summary>
+    [Required]
+    public string ServiceAddress { get; set; } = "http://{function}.{namespace}.svc.cluster.local";
+}
