@@ -29,14 +29,14 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Created<RegisteredUser>, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, IIdentityProvider identity, TenantStore tenants, CancellationToken cancellationToken)
+        RegisterRequest request, IIdentityProvider identity, TenantRuntime tenants, CancellationToken cancellationToken)
     {
         var result = await identity.RegisterAsync(request, cancellationToken);
         if (result.Value is not { } user)
         {
             return result.Problem!.ToResult();
         }
-        await tenants.PrepareRuntimeAsync(user.Tenant, cancellationToken);
+        await tenants.PrepareAsync(user.Tenant, cancellationToken);
         return TypedResults.Created("/api/v1/auth/whoami", user);
     }
 

@@ -10,6 +10,7 @@ public static class IdentityExtensions
     {
         builder.Services.AddOptions<IdentityProviderOptions>().BindConfiguration(IdentityProviderOptions.Section).ValidateOnStart();
         builder.Services.AddScoped<TenantStore>();
+        builder.Services.AddSingleton<TenantRuntime>();
         builder.Services.AddHttpClient<TokenEndpointClient>();
         builder.Services.AddAuthRateLimit();
         builder.Services.AddAuthorization();

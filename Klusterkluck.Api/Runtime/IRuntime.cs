@@ -19,9 +19,6 @@ public interface IRuntime
     /// <summary>Whatever a user's functions need before the first one runs (a namespace, in Kubernetes); idempotent.</summary>
     Task PrepareTenantAsync(string user, CancellationToken cancellationToken);
 
-    /// <summary>Removes everything the runtime holds for a user (their namespace, in Kubernetes).</summary>
-    Task RemoveTenantAsync(string user, CancellationToken cancellationToken);
-
     /// <summary>
     /// Makes the function serve at the deployment's commit. The new revision takes requests only
     /// once it is ready and the previous one keeps serving until then; if it never gets ready,

@@ -29,8 +29,7 @@ public static class FunctionObjects
     };
 
     /// <param name="issuer">Whose tokens a private function accepts; null for a public function.</param>
-    /// <param name="replicas">The replica count to ask for; null leaves it to the HorizontalPodAutoscaler.</param>
-    public static V1Deployment Deployment(KubernetesRuntimeOptions options, FunctionDeployment deployment, TokenIssuer? issuer, int? replicas)
+    public static V1Deployment Deployment(KubernetesRuntimeOptions options, FunctionDeployment deployment, TokenIssuer? issuer, int replicas)
     {
         var id = deployment.Id;
         return new V1Deployment

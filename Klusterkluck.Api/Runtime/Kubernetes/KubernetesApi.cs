@@ -92,17 +92,6 @@ public sealed class KubernetesApi(IKubernetes client)
         }
     }
 
-    public async Task DeleteNamespaceAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.CoreV1.DeleteNamespaceAsync(name, cancellationToken: cancellationToken);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-        }
-    }
-
     public async Task<IList<V1Pod>> PodsAsync(string ns, string selector, CancellationToken cancellationToken) =>
         (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector, cancellationToken: cancellationToken)).Items;
 

@@ -30,16 +30,6 @@ public sealed partial class KubernetesRuntime(
         await api.Quotas.ApplyAsync(TenantObjects.ResourceQuota(Options, user), cancellationToken);
     }
 
-    public async Task RemoveTenantAsync(string user, CancellationToken cancellationToken)
-    {
-        foreach (var id in _ready.Keys.Where(k => k.User == user))
-        {
-            _ready.TryRemove(id, out _);
-        }
-        // Everything the user's functions were made of lives in the namespace; Kubernetes deletes it with it.
-        await api.DeleteNamespaceAsync(TenantObjects.Namespace(Options, user), cancellationToken);
-    }
-
     public async Task DeployAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
         var id = deployment.Id;
@@ -91,7 +81,7 @@ public sealed partial class KubernetesRuntime(
             await api.Deployments.DeleteAsync(id.Name, ns, cancellationToken);
             await api.Secrets.DeleteAsync(FunctionObjects.SecretName(id), ns, cancellationToken);
         }
-        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
+        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException or System.Text.Json.JsonException)
         {
             // The function is gone from the store already; what is left carries its labels
             // (klusterkluck.io/function) for an operator to remove.
@@ -138,11 +128,17 @@ public sealed partial class KubernetesRuntime(
 
     private async Task<V1Deployment> ApplyDeploymentAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
-        // Under a HorizontalPodAutoscaler the replica count is its to set, not ours to reset on every deploy.
+        // Under a HorizontalPodAutoscaler the replica count is its to set once the Deployment
+        // exists, not ours to reset on every deploy.
         var autoscales = FunctionObjects.Autoscales(deployment);
-        var desired = FunctionObjects.Deployment(Options, deployment, deployment.Public ? null : issuer, autoscales ? null : deployment.Replicas);
+        var desired = FunctionObjects.Deployment(Options, deployment, deployment.Public ? null : issuer, deployment.Replicas);
         return await api.Deployments.ApplyAsync(desired, cancellationToken, (existing, wanted) =>
-            wanted.Spec.Replicas ??= existing.Spec.Replicas ?? deployment.Replicas);
+        {
+            if (autoscales && existing.Spec.Replicas is { } current)
+            {
+                wanted.Spec.Replicas = current;
+            }
+        });
     }
 
     private static void KeepClusterIp(V1Service existing, V1Service desired)

@@ -16,14 +16,6 @@ internal sealed class LocalRuntime(
     /// <summary>Local workers need nothing per user.</summary>
     public Task PrepareTenantAsync(string user, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task RemoveTenantAsync(string user, CancellationToken cancellationToken)
-    {
-        foreach (var id in _functions.Keys.Where(k => k.User == user))
-        {
-            await RemoveAsync(id, cancellationToken);
-        }
-    }
-
     public async Task DeployAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

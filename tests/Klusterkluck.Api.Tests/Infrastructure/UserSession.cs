@@ -127,7 +127,8 @@ public sealed class UserSession : IDisposable
     public async Task DeleteAsync(string function)
     {
         using var response = await Client.DeleteAsync($"/api/v1/functions/{function}");
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.NoContent,
+            $"delete answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{Api.Output}");
     }
 
     public void Dispose() => Client.Dispose();

@@ -1,0 +1,471 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Klusterkluck.Api.Tests.Infrastructure.Kubernetes;
+
+/// <summary>
+/// No cluster runs here, so this is an in-memory Kubernetes API server on a loopback port, spoken
+/// to by the real KubernetesClient through a kubeconfig: the real REST paths of the kinds the
+/// runtime uses, bearer authentication, resourceVersion and generation, 404 NotFound, 409
+/// AlreadyExists and Conflict (stale resourceVersion), 422 for immutable fields, label selectors,
+/// Secret stringData, Service cluster IPs, namespaces that take their objects with them, pod logs,
+/// and a simulated deployment controller and kubelet (<see cref="FakeKubelet"/>) that fill in the
+/// rollout status fields and pods the runtime reads. Faults can be injected per request.
+/// </summary>
+public sealed class FakeKubernetes : IAsyncDisposable
+{
+    public const string Token = "fake-cluster-token";
+
+    private readonly object _lock = new();
+    private readonly Dictionary<(Resource Resource, string Namespace, string Name), JsonObject> _objects = new();
+    private readonly ConcurrentQueue<string> _requests = new();
+    private readonly List<Fault> _faults = [];
+    private long _resourceVersion = 1000;
+    private int _nextIp = 10;
+    private LoopbackServer? _server;
+
+    private FakeKubernetes() => Kubelet = new FakeKubelet(this);
+
+    public string BaseUrl => _server!.BaseUrl;
+
+    public FakeKubelet Kubelet { get; }
+
+    /// <summary>Every request as "METHOD /path?query", in order.</summary>
+    public IReadOnlyList<string> Requests => [.. _requests];
+
+    public static async Task<FakeKubernetes> StartAsync()
+    {
+        var fake = new FakeKubernetes();
+        fake._server = await LoopbackServer.StartAsync(app => app.Map("/{**path}", (Delegate)fake.HandleAsync));
+        return fake;
+    }
+
+    /// <summary>A kubeconfig for this server, as <c>KUBECONFIG</c> would name it.</summary>
+    public string WriteKubeconfig(string folder)
+    {
+        var path = Path.Combine(folder, "kubeconfig");
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: fake
+              cluster:
+                server: {BaseUrl}
+            users:
+            - name: tester
+              user:
+                token: {Token}
+            contexts:
+            - name: fake
+              context:
+                cluster: fake
+                user: tester
+            current-context: fake
+            """);
+        return path;
+    }
+
+    /// <summary>The next <paramref name="times"/> requests matching method and path fragment get this status.</summary>
+    public void Inject(string method, string pathContains, int status, string reason, int times = int.MaxValue)
+    {
+        lock (_lock)
+        {
+            _faults.Add(new Fault(method, pathContains, status, reason, times));
+        }
+    }
+
+    public void ClearFaults()
+    {
+        lock (_lock)
+        {
+            _faults.Clear();
+        }
+    }
+
+    public JsonObject? Get(string kind, string ns, string name)
+    {
+        lock (_lock)
+        {
+            return _objects.TryGetValue((Resource.All.Single(r => r.Kind == kind), ns, name), out var found) ? (JsonObject)found.DeepClone() : null;
+        }
+    }
+
+    /// <summary>The object as the client's typed model.</summary>
+    public T? Get<T>(string kind, string ns, string name) where T : class =>
+        Get(kind, ns, name) is { } json ? KubernetesJson.Deserialize<T>(json.ToJsonString()) : null;
+
+    /// <summary>Every object in a namespace (or cluster-scoped, for ""), as "Kind/name".</summary>
+    public IReadOnlyList<string> Names(string ns)
+    {
+        lock (_lock)
+        {
+            return [.. _objects.Keys.Where(k => k.Namespace == ns).Select(k => $"{k.Resource.Kind}/{k.Name}").Order(StringComparer.Ordinal)];
+        }
+    }
+
+    public IReadOnlyList<JsonObject> List(string kind, string ns)
+    {
+        lock (_lock)
+        {
+            return [.. _objects.Where(o => o.Key.Resource.Kind == kind && o.Key.Namespace == ns).Select(o => (JsonObject)o.Value.DeepClone())];
+        }
+    }
+
+    /// <summary>Writes an object as a controller would (status included), bumping its resourceVersion.</summary>
+    internal void Store(string kind, string ns, JsonObject value)
+    {
+        lock (_lock)
+        {
+            value["metadata"]!["resourceVersion"] = NextVersion();
+            _objects[(Resource.All.Single(r => r.Kind == kind), ns, (string)value["metadata"]!["name"]!)] = value;
+        }
+    }
+
+    internal void Remove(string kind, string ns, string name)
+    {
+        lock (_lock)
+        {
+            _objects.Remove((Resource.All.Single(r => r.Kind == kind), ns, name));
+        }
+    }
+
+    private async Task<IResult> HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        _requests.Enqueue($"{request.Method} {request.Path}{request.QueryString}");
+        if (request.Headers.Authorization.ToString() != $"Bearer {Token}")
+        {
+            return KubernetesStatus.Failure(401, "Unauthorized", "Unauthorized");
+        }
+        if (TakeFault(request.Method, request.Path.Value!) is { } fault)
+        {
+            return KubernetesStatus.Failure(fault.Status, fault.Reason, $"injected: {fault.Reason}");
+        }
+        if (!Route.TryParse(request.Path.Value!, out var route))
+        {
+            return KubernetesStatus.Failure(404, "NotFound", "the server could not find the requested resource");
+        }
+        JsonObject? body = null;
+        if (request.Method is "POST" or "PUT")
+        {
+            try
+            {
+                body = await JsonNode.ParseAsync(request.Body) as JsonObject;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+            if (body is null)
+            {
+                return KubernetesStatus.Failure(400, "BadRequest", "the body of the request was not a JSON object");
+            }
+        }
+        lock (_lock)
+        {
+            return (request.Method, route.Name, route.Subresource) switch
+            {
+                ("GET", null, _) => ListLocked(route, request.Query["labelSelector"].ToString()),
+                ("POST", null, _) => CreateLocked(route, body!),
+                ("GET", { } name, "log") => LogLocked(route, name),
+                ("GET", { } name, null) => _objects.TryGetValue((route.Resource, route.Namespace, name), out var found)
+                    ? Json(found) : KubernetesStatus.NotFound(route.Resource, name),
+                ("PUT", { } name, null) => ReplaceLocked(route, name, body!),
+                ("DELETE", { } name, null) => DeleteLocked(route, name),
+                _ => KubernetesStatus.Failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"),
+            };
+        }
+    }
+
+    private IResult ListLocked(Route route, string selector)
+    {
+        var wanted = selector.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Split('=', 2)).ToList();
+        var items = new JsonArray();
+        foreach (var (key, value) in _objects.OrderBy(o => o.Key.Name, StringComparer.Ordinal))
+        {
+            if (key.Resource == route.Resource && (!route.Resource.Namespaced || key.Namespace == route.Namespace)
+                && wanted.All(w => (string?)value["metadata"]?["labels"]?[w[0]] == w[1]))
+            {
+                items.Add(value.DeepClone());
+            }
+        }
+        return Json(new JsonObject
+        {
+            ["kind"] = $"{route.Resource.Kind}List",
+            ["apiVersion"] = route.Resource.GroupVersion,
+            ["metadata"] = new JsonObject { ["resourceVersion"] = _resourceVersion.ToString() },
+            ["items"] = items,
+        });
+    }
+
+    private IResult CreateLocked(Route route, JsonObject body)
+    {
+        var resource = route.Resource;
+        if ((string?)body["kind"] != resource.Kind || (string?)body["apiVersion"] != resource.GroupVersion)
+        {
+            return KubernetesStatus.Failure(400, "BadRequest", $"the object is not a {resource.GroupVersion} {resource.Kind}");
+        }
+        var metadata = body["metadata"] as JsonObject ?? [];
+        body["metadata"] = metadata;
+        if ((string?)metadata["name"] is not { Length: > 0 } name)
+        {
+            return KubernetesStatus.Invalid(resource, "", "metadata.name: Required value: name or generateName is required");
+        }
+        if (resource.Namespaced)
+        {
+            if ((string?)metadata["namespace"] is { } given && given != route.Namespace)
+            {
+                return KubernetesStatus.Failure(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
+            }
+            if (!_objects.TryGetValue((Resource.All[0], "", route.Namespace), out var ns))
+            {
+                return KubernetesStatus.NotFound(Resource.All[0], route.Namespace);
+            }
+            if ((string?)ns["status"]?["phase"] == "Terminating")
+            {
+                return KubernetesStatus.Failure(403, "Forbidden",
+                    $"{resource.QualifiedName} \"{name}\" is forbidden: unable to create new content in namespace {route.Namespace} because it is being terminated");
+            }
+            metadata["namespace"] = route.Namespace;
+        }
+        if (_objects.ContainsKey((resource, route.Namespace, name)))
+        {
+            return KubernetesStatus.AlreadyExists(resource, name);
+        }
+        metadata["uid"] = Guid.NewGuid().ToString();
+        metadata["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        metadata["resourceVersion"] = NextVersion();
+        if (resource.HasGeneration)
+        {
+            metadata["generation"] = 1;
+        }
+        switch (resource.Kind)
+        {
+            case "Namespace":
+                var labels = metadata["labels"] as JsonObject ?? [];
+                labels["kubernetes.io/metadata.name"] = name;
+                metadata["labels"] = labels;
+                body["status"] = new JsonObject { ["phase"] = "Active" };
+                break;
+            case "Secret":
+                MoveStringData(body);
+                break;
+            case "Service" when string.IsNullOrEmpty(ClusterIp(body)):
+                var ip = $"10.96.0.{_nextIp++}";
+                body["spec"]!["clusterIP"] = ip;
+                body["spec"]!["clusterIPs"] = new JsonArray(ip);
+                break;
+        }
+        _objects[(resource, route.Namespace, name)] = body;
+        if (resource.Kind == "Deployment")
+        {
+            Kubelet.Schedule(route.Namespace, name);
+        }
+        return Json(body, 201);
+    }
+
+    private IResult ReplaceLocked(Route route, string name, JsonObject body)
+    {
+        var resource = route.Resource;
+        if (!_objects.TryGetValue((resource, route.Namespace, name), out var existing))
+        {
+            return KubernetesStatus.NotFound(resource, name);
+        }
+        var metadata = body["metadata"] as JsonObject ?? [];
+        body["metadata"] = metadata;
+        if ((string?)metadata["name"] != name)
+        {
+            return KubernetesStatus.Failure(400, "BadRequest", "the name of the object does not match the name on the URL");
+        }
+        var version = (string?)metadata["resourceVersion"];
+        if (string.IsNullOrEmpty(version))
+        {
+            return KubernetesStatus.Invalid(resource, name, "metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
+        }
+        if (version != (string?)existing["metadata"]!["resourceVersion"])
+        {
+            return KubernetesStatus.Conflict(resource, name);
+        }
+        if (Immutable(resource, existing, body) is { } cause)
+        {
+            return KubernetesStatus.Invalid(resource, name, cause);
+        }
+        foreach (var kept in new[] { "uid", "creationTimestamp", "generation", "namespace" })
+        {
+            metadata[kept] = existing["metadata"]![kept]?.DeepClone();
+        }
+        if (resource.HasGeneration && !JsonNode.DeepEquals(existing["spec"], body["spec"]))
+        {
+            metadata["generation"] = Generation(existing) + 1;
+        }
+        // A PUT to the object does not write its status (that is the status subresource's job).
+        body["status"] = existing["status"]?.DeepClone();
+        if (resource.Kind == "Namespace")
+        {
+            var labels = metadata["labels"] as JsonObject ?? [];
+            labels["kubernetes.io/metadata.name"] = name;
+            metadata["labels"] = labels;
+        }
+        if (resource.Kind == "Secret")
+        {
+            MoveStringData(body);
+        }
+        metadata["resourceVersion"] = NextVersion();
+        _objects[(resource, route.Namespace, name)] = body;
+        if (resource.Kind == "Deployment")
+        {
+            Kubelet.Schedule(route.Namespace, name);
+        }
+        return Json(body);
+    }
+
+    private IResult DeleteLocked(Route route, string name)
+    {
+        var resource = route.Resource;
+        if (!_objects.TryGetValue((resource, route.Namespace, name), out var existing))
+        {
+            return KubernetesStatus.NotFound(resource, name);
+        }
+        switch (resource.Kind)
+        {
+            case "Namespace":
+                // Terminating first, as the real server answers; the namespace controller then empties it.
+                existing["status"] = new JsonObject { ["phase"] = "Terminating" };
+                existing["metadata"]!["deletionTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+                _ = Task.Delay(200).ContinueWith(_ => FinishNamespaceDeletion(name), TaskScheduler.Default);
+                return Json(existing);
+            case "Deployment":
+                foreach (var pod in _objects.Where(o => o.Key.Resource.Kind == "Pod" && o.Key.Namespace == route.Namespace
+                    && (string?)o.Value["metadata"]!["labels"]?[FakeKubelet.OwnerLabel] == name).Select(o => o.Key).ToList())
+                {
+                    _objects.Remove(pod);
+                }
+                break;
+        }
+        _objects.Remove((resource, route.Namespace, name));
+        // As the real server: Services and Pods answer with the deleted object, the rest with a Status.
+        return resource.Kind is "Service" or "Pod" ? Json(existing) : KubernetesStatus.Success();
+    }
+
+    private void FinishNamespaceDeletion(string name)
+    {
+        lock (_lock)
+        {
+            foreach (var key in _objects.Keys.Where(k => k.Namespace == name || (k.Resource.Kind == "Namespace" && k.Name == name)).ToList())
+            {
+                _objects.Remove(key);
+            }
+        }
+    }
+
+    private IResult LogLocked(Route route, string name)
+    {
+        if (route.Resource.Kind != "Pod" || !_objects.TryGetValue((route.Resource, route.Namespace, name), out _))
+        {
+            return KubernetesStatus.NotFound(route.Resource, name);
+        }
+        return Results.Text(Kubelet.LogOf(name), "text/plain");
+    }
+
+    private static string? Immutable(Resource resource, JsonObject existing, JsonObject body) => resource.Kind switch
+    {
+        "Deployment" when !JsonNode.DeepEquals(existing["spec"]?["selector"], body["spec"]?["selector"]) =>
+            "spec.selector: Invalid value: field is immutable",
+        "Service" when ClusterIp(body) != ClusterIp(existing) =>
+            $"spec.clusterIP: Invalid value: \"{ClusterIp(body)}\": field is immutable",
+        _ => null,
+    };
+
+    /// <summary>metadata.generation, whether it was parsed from a request or set here.</summary>
+    public static long Generation(JsonObject value) => long.Parse(value["metadata"]!["generation"]!.ToJsonString());
+
+    private static string? ClusterIp(JsonObject service) => (string?)service["spec"]?["clusterIP"];
+
+    private static void MoveStringData(JsonObject secret)
+    {
+        if (secret["stringData"] is JsonObject stringData)
+        {
+            var data = secret["data"] as JsonObject ?? [];
+            foreach (var (key, value) in stringData)
+            {
+                data[key] = Convert.ToBase64String(Encoding.UTF8.GetBytes((string)value!));
+            }
+            secret["data"] = data;
+            secret.Remove("stringData");
+        }
+    }
+
+    private Fault? TakeFault(string method, string path)
+    {
+        lock (_lock)
+        {
+            var fault = _faults.FirstOrDefault(f => f.Method == method && path.Contains(f.PathContains, StringComparison.Ordinal) && f.Remaining > 0);
+            if (fault is not null)
+            {
+                fault.Remaining--;
+            }
+            return fault;
+        }
+    }
+
+    private string NextVersion() => (++_resourceVersion).ToString();
+
+    private static IResult Json(JsonNode node, int status = 200) => Results.Text(node.ToJsonString(), "application/json", statusCode: status);
+
+    public async ValueTask DisposeAsync()
+    {
+        Kubelet.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    private sealed class Fault(string method, string pathContains, int status, string reason, int times)
+    {
+        public string Method { get; } = method;
+        public string PathContains { get; } = pathContains;
+        public int Status { get; } = status;
+        public string Reason { get; } = reason;
+        public int Remaining { get; set; } = times;
+    }
+
+    /// <summary>A request path: <c>/api/v1/…</c> or <c>/apis/{group}/{version}/…</c>, then namespace, plural, name, subresource.</summary>
+    private sealed record Route(Resource Resource, string Namespace, string? Name, string? Subresource)
+    {
+        public static bool TryParse(string path, out Route route)
+        {
+            route = null!;
+            var parts = path.Trim('/').Split('/');
+            int rest;
+            string groupVersion;
+            if (parts is ["api", "v1", ..])
+            {
+                (groupVersion, rest) = ("v1", 2);
+            }
+            else if (parts.Length >= 3 && parts[0] == "apis")
+            {
+                (groupVersion, rest) = ($"{parts[1]}/{parts[2]}", 3);
+            }
+            else
+            {
+                return false;
+            }
+            var tail = parts[rest..];
+            if (tail is ["namespaces", var ns, var plural, ..] && Resource.Find(groupVersion, plural) is { Namespaced: true } namespaced)
+            {
+                route = new Route(namespaced, ns, tail.Length > 3 ? tail[3] : null, tail.Length > 4 ? tail[4] : null);
+                return tail.Length <= 5;
+            }
+            if (tail is [var clusterPlural, ..] && Resource.Find(groupVersion, clusterPlural) is { Namespaced: false } cluster)
+            {
+                route = new Route(cluster, "", tail.Length > 1 ? tail[1] : null, null);
+                return tail.Length <= 2;
+            }
+            return false;
+        }
+    }
+}
