@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: git, Node.js, coreutils and
-# util-linux (setsid, runuser), perl-base (perl), PostgreSQL's server (the store tests). Installs only what is missing, so a developer's machine is left alone.
+# util-linux (setsid, runuser), perl-base (perl), PostgreSQL's server (the store tests), kubectl
+# (kubernetes-client: renders deploy/ with its built-in kustomize), and the npm packages of
+# tests/kubernetes-schema (the Kubernetes schema validator). Installs only what is missing, so a
+# developer's machine is left alone.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need=()
 # type -P looks for a program on PATH only, never a shell builtin.
@@ -11,6 +15,8 @@ type -P setsid >/dev/null || need+=(util-linux)
 type -P perl >/dev/null || need+=(perl-base)
 type -P sha256sum >/dev/null || need+=(coreutils)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+type -P kubectl >/dev/null || need+=(kubernetes-client)
+type -P npm >/dev/null || need+=(npm)
 
 if ((${#need[@]})); then
   sudo=""
@@ -21,6 +27,11 @@ if ((${#need[@]})); then
   echo "installing: ${need[*]}"
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+
+# The versions package-lock.json pins; `npm ci` leaves nothing else behind.
+if [ ! -d tests/kubernetes-schema/node_modules/kubernetes-models ]; then
+  npm ci --prefix tests/kubernetes-schema --no-audit --no-fund --loglevel=error
 fi
 
 command -v dotnet >/dev/null || { echo "the .NET 10 SDK (dotnet) is required: https://dot.net" >&2; exit 1; }

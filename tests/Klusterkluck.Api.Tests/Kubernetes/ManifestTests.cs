@@ -1,0 +1,123 @@
+using k8s;
+using k8s.Models;
+using Klusterkluck.Api.Identity;
+using Klusterkluck.Api.Runtime;
+using Klusterkluck.Api.Runtime.Kubernetes;
+using Klusterkluck.Api.Tests.Infrastructure.Kubernetes;
+
+namespace Klusterkluck.Api.Tests.Kubernetes;
+
+/// <summary>
+/// deploy/ renders offline and every object in it is valid for its API version; the objects the
+/// runtime generates are valid too, and match the committed snapshots
+/// (<c>KK_UPDATE_SNAPSHOTS=1</c> rewrites them after an intended change).
+/// </summary>
+public sealed class ManifestTests
+{
+    private const string Commit = "3f2a9c1e5b7d4a6f8e0c2b4d6f8a0c2e4b6d8f0a";
+
+    private static readonly string s_snapshots = Path.Combine(KubernetesSchema.RepositoryRoot, "tests", "Klusterkluck.Api.Tests", "Kubernetes", "Snapshots");
+
+    public static TheoryData<string> Snapshots => ["tenant", "nodejs-private", "exec-autoscaled", "static-public"];
+
+    [Fact]
+    public async Task ThePlatformManifestsRenderOfflineAndAreValid()
+    {
+        var (exitCode, yaml) = await KubernetesSchema.RunAsync("kubectl", "kustomize", "deploy/");
+
+        Assert.True(exitCode == 0, yaml);
+        Assert.Empty(await KubernetesSchema.ProblemsAsync(yaml));
+        var objects = KubernetesYaml.LoadAllFromString(yaml);
+        var kinds = objects.Cast<IKubernetesObject>().Select(o => o.Kind).ToHashSet();
+        Assert.Superset(new HashSet<string> { "Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "StatefulSet", "Service", "Ingress", "Deployment", "ConfigMap", "Secret" }, kinds);
+        var api = objects.OfType<V1StatefulSet>().Single(s => s.Metadata.Name == "klusterkluck-api");
+        Assert.Equal("klusterkluck-api", api.Spec.Template.Spec.ServiceAccountName);
+        Assert.Equal("data", api.Spec.VolumeClaimTemplates.Single().Metadata.Name);
+        var realm = objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Name.StartsWith("keycloak-realm", StringComparison.Ordinal));
+        Assert.Contains("\"realm\": \"klusterkluck\"", realm.Data["klusterkluck-realm.json"]);
+    }
+
+    [Fact]
+    public async Task TheApisRoleGrantsWhatTheRuntimeUsesAndNoMore()
+    {
+        var (_, yaml) = await KubernetesSchema.RunAsync("kubectl", "kustomize", "deploy/");
+        var role = KubernetesYaml.LoadAllFromString(yaml).OfType<V1ClusterRole>().Single();
+        var granted = role.Rules.SelectMany(r => r.ApiGroups.SelectMany(g => r.Resources.SelectMany(res => r.Verbs.Select(v => $"{g}/{res}:{v}")))).ToHashSet();
+
+        string[] used =
+        [
+            "/namespaces:get", "/namespaces:create", "/namespaces:update",
+            "/secrets:get", "/secrets:create", "/secrets:update", "/secrets:delete",
+            "/services:get", "/services:create", "/services:update", "/services:delete",
+            "/resourcequotas:get", "/resourcequotas:create", "/resourcequotas:update",
+            "/pods:list", "/pods/log:get",
+            "apps/deployments:get", "apps/deployments:create", "apps/deployments:update", "apps/deployments:delete",
+            "networking.k8s.io/ingresses:get", "networking.k8s.io/ingresses:create", "networking.k8s.io/ingresses:update", "networking.k8s.io/ingresses:delete",
+            "networking.k8s.io/networkpolicies:get", "networking.k8s.io/networkpolicies:create", "networking.k8s.io/networkpolicies:update",
+            "autoscaling/horizontalpodautoscalers:get", "autoscaling/horizontalpodautoscalers:create",
+            "autoscaling/horizontalpodautoscalers:update", "autoscaling/horizontalpodautoscalers:delete",
+        ];
+        Assert.Superset(used.ToHashSet(), granted);
+        Assert.DoesNotContain(granted, g => g.EndsWith(":*", StringComparison.Ordinal) || g.StartsWith("*", StringComparison.Ordinal));
+        Assert.DoesNotContain(granted, g => g.StartsWith("rbac.authorization.k8s.io", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Snapshots))]
+    public async Task GeneratedObjectsMatchTheirSnapshotAndAreValid(string snapshot)
+    {
+        var yaml = KubernetesYaml.SerializeAll(Generate(snapshot));
+        var path = Path.Combine(s_snapshots, $"{snapshot}.yaml");
+        if (Environment.GetEnvironmentVariable("KK_UPDATE_SNAPSHOTS") == "1")
+        {
+            Directory.CreateDirectory(s_snapshots);
+            await File.WriteAllTextAsync(path, yaml);
+        }
+
+        Assert.True(File.Exists(path), $"no snapshot {path}; run the tests with KK_UPDATE_SNAPSHOTS=1 to write it");
+        Assert.Equal(await File.ReadAllTextAsync(path), yaml);
+        Assert.Empty(await KubernetesSchema.ProblemsAsync(yaml));
+    }
+
+    [Fact]
+    public async Task TheValidatorRejectsWrongTypesAndUnknownFields()
+    {
+        var deployment = FunctionObjects.Deployment(new KubernetesRuntimeOptions(), new FunctionDeployment(new FunctionId("alice", "hello"), Commit, false, 1), null, 1);
+        var yaml = KubernetesYaml.Serialize(deployment);
+
+        var wrongType = await KubernetesSchema.ProblemsAsync(yaml.Replace("replicas: 1", "replicas: one", StringComparison.Ordinal));
+        var unknownField = await KubernetesSchema.ProblemsAsync(yaml.Replace("readinessProbe:", "readinesProbe:", StringComparison.Ordinal));
+
+        Assert.Contains(wrongType, p => p.Contains("replicas", StringComparison.Ordinal));
+        Assert.Contains(unknownField, p => p.Contains("readinesProbe", StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<object> Generate(string snapshot)
+    {
+        var options = new KubernetesRuntimeOptions();
+        var issuer = new TokenIssuer("http://keycloak.klusterkluck.svc.cluster.local:8080/realms/klusterkluck", "klusterkluck");
+        if (snapshot == "tenant")
+        {
+            return [TenantObjects.NamespaceObject(options, "alice"), TenantObjects.NetworkPolicy(options, "alice"), TenantObjects.ResourceQuota(options, "alice")];
+        }
+        var deployment = snapshot switch
+        {
+            "nodejs-private" => new FunctionDeployment(new FunctionId("alice", "hello"), Commit, false, 1),
+            "exec-autoscaled" => new FunctionDeployment(new FunctionId("alice", "resize"), Commit, false, 2, 5),
+            _ => new FunctionDeployment(new FunctionId("alice", "site"), Commit, true, 1),
+        };
+        var id = deployment.Id;
+        List<object> objects =
+        [
+            FunctionObjects.Secret(options, id, "kkread-snapshot"),
+            FunctionObjects.Deployment(options, deployment, deployment.Public ? null : issuer, deployment.Replicas),
+            FunctionObjects.Service(options, id),
+            FunctionObjects.Ingress(options, id),
+        ];
+        if (FunctionObjects.Autoscales(deployment))
+        {
+            objects.Add(FunctionObjects.Autoscaler(options, deployment));
+        }
+        return objects;
+    }
+}
