@@ -13,7 +13,16 @@ public sealed record CreateFunctionRequest(
     [property: Required, AllowedValues("nodejs", "exec", "static")] string Kind,
     bool? Public,
     [property: Range(1, FunctionRules.MaxReplicas)] int? Replicas,
-    [property: Range(1, FunctionRules.MaxReplicas)] int? MaxReplicas = null);
+    [property: Range(1, FunctionRules.MaxReplicas)] int? MaxReplicas = null) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxReplicas < (Replicas ?? 1))
+        {
+            yield return new ValidationResult("maxReplicas must be at least replicas.", [nameof(MaxReplicas)]);
+        }
+    }
+}
 
 /// <param name="State">deploying, ready, failed (the latest deploy; an earlier commit may still serve) or unavailable (deployed, but no replica answers right now).</param>
 /// <param name="DeployedCommit">The commit that serves, null before the first deploy got ready.</param>

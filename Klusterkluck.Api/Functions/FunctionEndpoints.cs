@@ -32,16 +32,9 @@ public static class FunctionEndpoints
         return TypedResults.Ok((await Task.WhenAll(stored.Select(f => f.ToResponseAsync(runtime, request)))).ToList());
     }
 
-    private static async Task<Results<Created<FunctionResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateFunctionRequest body,
+    private static async Task<Results<Created<FunctionResponse>, ProblemHttpResult>> CreateAsync(CreateFunctionRequest body,
         ClaimsPrincipal user, FunctionService functions, IRuntime runtime, HttpRequest request, CancellationToken cancellationToken)
     {
-        if (body.MaxReplicas < (body.Replicas ?? 1))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["MaxReplicas"] = ["maxReplicas must be at least replicas."],
-            });
-        }
         if (await functions.CreateAsync(user.Identity!.Name!, body, cancellationToken) is not { } function)
         {
             return TypedResults.Problem($"You already have a function named '{body.Name}'.", statusCode: StatusCodes.Status409Conflict,

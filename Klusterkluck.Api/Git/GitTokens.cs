@@ -15,13 +15,7 @@ public sealed class GitTokens(DataFolder folder)
 {
     private const string Prefix = "kkread-";
 
-    private readonly Lazy<byte[]> _key = new(() =>
-    {
-        var keys = folder.Combine("keys");
-        Directory.CreateDirectory(keys, KeyFile.OwnerOnly | UnixFileMode.UserExecute);
-        return Convert.FromBase64String(KeyFile.ReadOrCreate(Path.Combine(keys, "git-tokens.key"),
-            () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
-    });
+    private readonly Lazy<byte[]> _key = new(() => KeyFile.RandomKey(folder, "git-tokens.key"));
 
     /// <summary>The token that lets its holder clone and fetch <c>{user}/{name}.git</c>, nothing else.</summary>
     public string ReadToken(string user, string name) =>

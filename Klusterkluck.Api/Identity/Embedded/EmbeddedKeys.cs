@@ -23,17 +23,13 @@ public sealed class EmbeddedKeys
 
     public static EmbeddedKeys LoadOrCreate(DataFolder folder)
     {
-        var keys = folder.Combine("keys");
-        Directory.CreateDirectory(keys, KeyFile.OwnerOnly | UnixFileMode.UserExecute);
-
         var rsa = RSA.Create();
-        rsa.ImportFromPem(KeyFile.ReadOrCreate(Path.Combine(keys, "signing.pem"), () =>
+        rsa.ImportFromPem(KeyFile.ReadOrCreate(folder, "signing.pem", () =>
         {
             using var created = RSA.Create(2048);
             return created.ExportPkcs8PrivateKeyPem();
         }));
-        var encryption = Convert.FromBase64String(KeyFile.ReadOrCreate(Path.Combine(keys, "encryption.key"),
-            () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
+        var encryption = KeyFile.RandomKey(folder, "encryption.key");
 
         var parameters = rsa.ExportParameters(false);
         var keyId = Base64UrlEncoder.Encode(SHA256.HashData(parameters.Modulus!))[..16];

@@ -63,7 +63,7 @@ public sealed partial class KubernetesRuntime(
             }
             _ready[id] = true;
         }
-        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
+        catch (Exception e) when (KubernetesApi.IsApiFailure(e))
         {
             throw new DeployException(KubernetesApi.Describe(e));
         }
@@ -81,7 +81,7 @@ public sealed partial class KubernetesRuntime(
             await api.Deployments.DeleteAsync(id.Name, ns, cancellationToken);
             await api.Secrets.DeleteAsync(FunctionObjects.SecretName(id), ns, cancellationToken);
         }
-        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException or System.Text.Json.JsonException)
+        catch (Exception e) when (KubernetesApi.IsApiFailure(e) || e is System.Text.Json.JsonException)
         {
             // The function is gone from the store already; what is left carries its labels
             // (klusterkluck.io/function) for an operator to remove.
@@ -92,32 +92,13 @@ public sealed partial class KubernetesRuntime(
     public RouteLease Route(FunctionId id) =>
         _ready.TryGetValue(id, out var ready) ? new RouteLease(true, ready ? Address(id) : null, null) : RouteLease.Unknown;
 
-    public async Task<IReadOnlyList<ReplicaStatus>> ReplicasAsync(FunctionId id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var pods = await PodsAsync(id, cancellationToken);
-            return [.. pods.Select((pod, index) => new ReplicaStatus(index, CommitOf(pod), Rollout.State(pod), Restarts(pod), null, pod.Metadata.Name))];
-        }
-        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
-        {
-            LogReadFailed(logger, id.ToString(), KubernetesApi.Describe(e));
-            return [];
-        }
-    }
+    public async Task<IReadOnlyList<ReplicaStatus>> ReplicasAsync(FunctionId id, CancellationToken cancellationToken) =>
+        [.. (await PodsAsync(id, cancellationToken)).Select((pod, index) =>
+            new ReplicaStatus(index, CommitOf(pod), Rollout.State(pod), Restarts(pod), null, pod.Metadata.Name))];
 
     public async Task<IReadOnlyList<ReplicaLog>> LogsAsync(FunctionId id, int lines, CancellationToken cancellationToken)
     {
-        IList<V1Pod> pods;
-        try
-        {
-            pods = await PodsAsync(id, cancellationToken);
-        }
-        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
-        {
-            LogReadFailed(logger, id.ToString(), KubernetesApi.Describe(e));
-            return [];
-        }
+        var pods = await PodsAsync(id, cancellationToken);
         var logs = new List<ReplicaLog>();
         foreach (var (pod, index) in pods.Select((pod, index) => (pod, index)))
         {
@@ -175,9 +156,20 @@ public sealed partial class KubernetesRuntime(
         }
     }
 
-    private async Task<IList<V1Pod>> PodsAsync(FunctionId id, CancellationToken cancellationToken) =>
-        [.. (await api.PodsAsync(TenantObjects.Namespace(Options, id.User), Labels.SelectorText(id), cancellationToken))
-            .OrderBy(p => p.Metadata.CreationTimestamp).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal)];
+    /// <summary>The function's pods, oldest first; none when the API server cannot say (the function's view still answers).</summary>
+    private async Task<IList<V1Pod>> PodsAsync(FunctionId id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return [.. (await api.PodsAsync(TenantObjects.Namespace(Options, id.User), Labels.SelectorText(id), cancellationToken))
+                .OrderBy(p => p.Metadata.CreationTimestamp).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal)];
+        }
+        catch (Exception e) when (KubernetesApi.IsApiFailure(e))
+        {
+            LogReadFailed(logger, id.ToString(), KubernetesApi.Describe(e));
+            return [];
+        }
+    }
 
     private async Task<IReadOnlyList<LogLine>> PodLogAsync(V1Pod pod, int lines, CancellationToken cancellationToken)
     {
@@ -192,7 +184,7 @@ public sealed partial class KubernetesRuntime(
             var text = await reader.ReadToEndAsync(cancellationToken);
             return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ParseLogLine)];
         }
-        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
+        catch (Exception e) when (KubernetesApi.IsApiFailure(e))
         {
             return [new LogLine(DateTimeOffset.UtcNow, "klusterkluck", $"no logs: {KubernetesApi.Describe(e)}")];
         }

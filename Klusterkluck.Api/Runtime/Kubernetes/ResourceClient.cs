@@ -12,17 +12,12 @@ namespace Klusterkluck.Api.Runtime.Kubernetes;
 /// again and retries.
 /// </summary>
 public sealed class ResourceClient<T>(
-    string kind,
     Func<string, string, CancellationToken, Task<T>> read,
     Func<T, string, CancellationToken, Task<T>> create,
     Func<T, string, string, CancellationToken, Task<T>> replace,
     Func<string, string, CancellationToken, Task> delete)
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
-    public const int Attempts = 5;
-
-    public string Kind => kind;
-
     /// <summary>The object, or null when it does not exist.</summary>
     public async Task<T?> TryReadAsync(string name, string ns, CancellationToken cancellationToken)
     {
@@ -37,34 +32,27 @@ public sealed class ResourceClient<T>(
     }
 
     /// <summary>Makes the object look like <paramref name="desired"/>; <paramref name="carryOver"/> keeps what the cluster owns (a Service's IP, say).</summary>
-    public async Task<T> ApplyAsync(T desired, CancellationToken cancellationToken, Action<T, T>? carryOver = null)
+    public Task<T> ApplyAsync(T desired, CancellationToken cancellationToken, Action<T, T>? carryOver = null)
     {
         var name = desired.Metadata.Name;
         var ns = desired.Metadata.NamespaceProperty;
-        for (var attempt = 1; ; attempt++)
+        return KubernetesApi.RetryOnConflictAsync(async () =>
         {
-            try
+            if (await TryReadAsync(name, ns, cancellationToken) is not { } existing)
             {
-                if (await TryReadAsync(name, ns, cancellationToken) is not { } existing)
-                {
-                    desired.Metadata.ResourceVersion = null;
-                    return await create(desired, ns, cancellationToken);
-                }
-                desired.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
-                // Annotations others wrote (the deployment controller's revision, say) stay.
-                if (existing.Metadata.Annotations is { Count: > 0 } annotations)
-                {
-                    desired.Metadata.Annotations = new Dictionary<string, string>(annotations.Concat(
-                        (desired.Metadata.Annotations ?? new Dictionary<string, string>()).Where(a => !annotations.ContainsKey(a.Key))));
-                }
-                carryOver?.Invoke(existing, desired);
-                return await replace(desired, name, ns, cancellationToken);
+                desired.Metadata.ResourceVersion = null;
+                return await create(desired, ns, cancellationToken);
             }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < Attempts)
+            desired.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+            // Annotations others wrote (the deployment controller's revision, say) stay.
+            if (existing.Metadata.Annotations is { Count: > 0 } annotations)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt * attempt), cancellationToken);
+                desired.Metadata.Annotations = new Dictionary<string, string>(annotations.Concat(
+                    (desired.Metadata.Annotations ?? new Dictionary<string, string>()).Where(a => !annotations.ContainsKey(a.Key))));
             }
-        }
+            carryOver?.Invoke(existing, desired);
+            return await replace(desired, name, ns, cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>Deletes the object; one already gone is fine.</summary>
