@@ -1,10 +1,10 @@
-using System.Diagnostics;
-
 namespace Klusterkluck.Testing;
 
 /// <summary>The stock git command line, as a user runs it; never prompts (no terminal in CI).</summary>
 public static class GitCli
 {
+    private static readonly Dictionary<string, string> s_noPrompt = new() { ["GIT_TERMINAL_PROMPT"] = "0", ["GIT_ASKPASS"] = "/bin/false" };
+
     /// <summary>Runs git in <paramref name="folder"/>; returns stdout, or throws with stderr.</summary>
     public static string Run(string folder, params string[] arguments)
     {
@@ -20,19 +20,6 @@ public static class GitCli
         return Run(folder, "rev-parse", "HEAD").Trim();
     }
 
-    public static (int ExitCode, string Output, string Error) TryRun(string folder, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        info.Environment["GIT_ASKPASS"] = "/bin/false";
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-        using var git = Process.Start(info)!;
-        var error = git.StandardError.ReadToEndAsync();
-        var output = git.StandardOutput.ReadToEnd();
-        git.WaitForExit();
-        return (git.ExitCode, output, error.Result);
-    }
+    public static (int ExitCode, string Output, string Error) TryRun(string folder, params string[] arguments) =>
+        CommandLine.Run("git", folder, s_noPrompt, Timeout.InfiniteTimeSpan, arguments);
 }

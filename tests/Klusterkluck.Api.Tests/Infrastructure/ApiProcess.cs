@@ -11,6 +11,9 @@ public sealed class ApiProcess : IAsyncDisposable
     private static readonly string s_assembly = typeof(ApiProcess).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ApiAssembly").Value!;
 
+    /// <summary>The worker the Api's build copies beside it (<c>worker/</c>), as the local runtime starts it.</summary>
+    public static readonly string WorkerAssembly = Path.Combine(Path.GetDirectoryName(s_assembly)!, "worker", "Klusterkluck.Worker.dll");
+
     private readonly ServiceProcess _process;
 
     private ApiProcess(ServiceProcess process, string dataFolder)

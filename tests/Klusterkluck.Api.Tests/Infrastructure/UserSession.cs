@@ -41,9 +41,9 @@ public sealed class UserSession : IDisposable
     }
 
     /// <summary>Creates a function and returns the 201's body.</summary>
-    public async Task<JsonElement> CreateFunctionAsync(string name, string kind, bool isPublic = false, int replicas = 1)
+    public async Task<JsonElement> CreateFunctionAsync(string name, string kind, bool isPublic = false, int replicas = 1, int? maxReplicas = null)
     {
-        using var response = await Client.PostAsJsonAsync("/api/v1/functions", new { name, kind, @public = isPublic, replicas });
+        using var response = await Client.PostAsJsonAsync("/api/v1/functions", new { name, kind, @public = isPublic, replicas, maxReplicas });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"create answered {(int)response.StatusCode}: {body}");
         return JsonSerializer.Deserialize<JsonElement>(body);

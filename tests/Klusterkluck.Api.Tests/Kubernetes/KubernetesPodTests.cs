@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Reflection;
 using System.Text;
 using k8s.Models;
 using Klusterkluck.Api.Tests.Infrastructure.Kubernetes;
@@ -14,10 +13,6 @@ namespace Klusterkluck.Api.Tests.Kubernetes;
 /// </summary>
 public sealed class KubernetesPodTests : IAsyncLifetime
 {
-    private static readonly string s_worker = Path.Combine(
-        Path.GetDirectoryName(typeof(ApiProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ApiAssembly").Value!)!,
-        "worker", "Klusterkluck.Worker.dll");
-
     private readonly TempFolder _data = new();
     private readonly TempFolder _work = new();
     private readonly int _podPort = ServiceProcess.FreePort();
@@ -43,7 +38,7 @@ public sealed class KubernetesPodTests : IAsyncLifetime
         var ns = $"kk-{user.Username}";
         var environment = PodEnvironment(_cluster.Get<V1Deployment>("Deployment", ns, "hello")!, ns);
         environment["KK_WORK_DIR"] = _work.Path;
-        await using var pod = ServiceProcess.Start(s_worker, environment, _podPort);
+        await using var pod = ServiceProcess.Start(ApiProcess.WorkerAssembly, environment, _podPort);
         await pod.WaitReadyAsync("/healthz");
 
         Assert.Equal("Hello, pod!\n", await user.CallTextAsync("hello", "?name=pod"));

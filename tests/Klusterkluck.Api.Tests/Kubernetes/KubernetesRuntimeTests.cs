@@ -91,11 +91,8 @@ public sealed class KubernetesRuntimeTests(KubernetesFixture fixture) : IClassFi
         var first = (await user.WaitReadyAsync("hello")).GetProperty("deployedCommit").GetString()!;
         var ns = $"kk-{user.Username}";
         var before = Cluster.Get("Deployment", ns, "hello")!;
-        string second;
-        using (var clone = Clone.Of(user, "hello"))
-        {
-            second = clone.Write("index.html", "<p>two</p>").CommitAndPush("Two");
-        }
+        using var clone = Clone.Of(user, "hello");
+        var second = clone.Write("index.html", "<p>two</p>").CommitAndPush("Two");
 
         await user.DeployAsync("hello", second);
         await user.WaitReadyAsync("hello", second);
@@ -112,8 +109,7 @@ public sealed class KubernetesRuntimeTests(KubernetesFixture fixture) : IClassFi
     public async Task AFunctionThatAsksToScaleGetsAHorizontalPodAutoscaler()
     {
         using var user = await UserSession.StartAsync(fixture.Api, "hpa");
-        using var response = await user.Client.PostAsJsonAsync("/api/v1/functions", new { name = "busy", kind = "exec", replicas = 2, maxReplicas = 6 });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await user.CreateFunctionAsync("busy", "exec", replicas: 2, maxReplicas: 6);
         await user.WaitReadyAsync("busy");
         var ns = $"kk-{user.Username}";
 
@@ -134,8 +130,7 @@ public sealed class KubernetesRuntimeTests(KubernetesFixture fixture) : IClassFi
     public async Task DeletingAFunctionLeavesNothingOfIt()
     {
         using var user = await UserSession.StartAsync(fixture.Api, "delete");
-        using var response = await user.Client.PostAsJsonAsync("/api/v1/functions", new { name = "gone", kind = "nodejs", replicas = 1, maxReplicas = 3 });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await user.CreateFunctionAsync("gone", "nodejs", maxReplicas: 3);
         await user.WaitReadyAsync("gone");
         var ns = $"kk-{user.Username}";
         Assert.Contains("HorizontalPodAutoscaler/gone", Cluster.Names(ns));
@@ -153,11 +148,8 @@ public sealed class KubernetesRuntimeTests(KubernetesFixture fixture) : IClassFi
         using var user = await UserSession.StartAsync(fixture.Api, "conflict");
         await user.CreateFunctionAsync("hello", "exec");
         await user.WaitReadyAsync("hello");
-        string second;
-        using (var clone = Clone.Of(user, "hello"))
-        {
-            second = clone.Write("note.txt", "two").CommitAndPush("Two");
-        }
+        using var clone = Clone.Of(user, "hello");
+        var second = clone.Write("note.txt", "two").CommitAndPush("Two");
         var path = $"/namespaces/kk-{user.Username}/deployments/hello";
         Cluster.Inject("PUT", path, 409, "Conflict", times: 3);
 
@@ -203,11 +195,8 @@ public sealed class KubernetesRuntimeTests(KubernetesFixture fixture) : IClassFi
         using var user = await UserSession.StartAsync(fixture.Api, "rollout");
         await user.CreateFunctionAsync("hello", "nodejs");
         var good = (await user.WaitReadyAsync("hello")).GetProperty("deployedCommit").GetString()!;
-        string bad;
-        using (var clone = Clone.Of(user, "hello"))
-        {
-            bad = clone.Write("index.js", "require('left-pad');").CommitAndPush("Needs a module");
-        }
+        using var clone = Clone.Of(user, "hello");
+        var bad = clone.Write("index.js", "require('left-pad');").CommitAndPush("Needs a module");
         Cluster.Kubelet.Outcome = d => d.ToJsonString().Contains(bad, StringComparison.Ordinal)
             ? new PodOutcome("CrashLoopBackOff", "back-off 40s restarting failed container",
                 "starting\nklusterkluck-worker: cannot load index.js: Cannot find module 'left-pad'")

@@ -23,7 +23,7 @@ public sealed class ManifestTests
     [Fact]
     public async Task ThePlatformManifestsRenderOfflineAndAreValid()
     {
-        var (exitCode, yaml) = await KubernetesSchema.RunAsync("kubectl", "kustomize", "deploy/");
+        var (exitCode, yaml) = KubernetesSchema.Run("kubectl", "kustomize", "deploy/");
 
         Assert.True(exitCode == 0, yaml);
         Assert.Empty(await KubernetesSchema.ProblemsAsync(yaml));
@@ -40,7 +40,7 @@ public sealed class ManifestTests
     [Fact]
     public async Task TheApisRoleGrantsWhatTheRuntimeUsesAndNoMore()
     {
-        var (_, yaml) = await KubernetesSchema.RunAsync("kubectl", "kustomize", "deploy/");
+        var (_, yaml) = KubernetesSchema.Run("kubectl", "kustomize", "deploy/");
         var role = KubernetesYaml.LoadAllFromString(yaml).OfType<V1ClusterRole>().Single();
         var granted = role.Rules.SelectMany(r => r.ApiGroups.SelectMany(g => r.Resources.SelectMany(res => r.Verbs.Select(v => $"{g}/{res}:{v}")))).ToHashSet();
 

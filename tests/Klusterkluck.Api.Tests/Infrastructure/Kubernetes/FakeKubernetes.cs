@@ -90,7 +90,7 @@ public sealed class FakeKubernetes : IAsyncDisposable
     {
         lock (_lock)
         {
-            return _objects.TryGetValue((Resource.All.Single(r => r.Kind == kind), ns, name), out var found) ? (JsonObject)found.DeepClone() : null;
+            return _objects.TryGetValue((Resource.OfKind(kind), ns, name), out var found) ? (JsonObject)found.DeepClone() : null;
         }
     }
 
@@ -121,7 +121,7 @@ public sealed class FakeKubernetes : IAsyncDisposable
         lock (_lock)
         {
             value["metadata"]!["resourceVersion"] = NextVersion();
-            _objects[(Resource.All.Single(r => r.Kind == kind), ns, (string)value["metadata"]!["name"]!)] = value;
+            _objects[(Resource.OfKind(kind), ns, (string)value["metadata"]!["name"]!)] = value;
         }
     }
 
@@ -129,7 +129,7 @@ public sealed class FakeKubernetes : IAsyncDisposable
     {
         lock (_lock)
         {
-            _objects.Remove((Resource.All.Single(r => r.Kind == kind), ns, name));
+            _objects.Remove((Resource.OfKind(kind), ns, name));
         }
     }
 
@@ -220,9 +220,9 @@ public sealed class FakeKubernetes : IAsyncDisposable
             {
                 return KubernetesStatus.Failure(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
             }
-            if (!_objects.TryGetValue((Resource.All[0], "", route.Namespace), out var ns))
+            if (!_objects.TryGetValue((Resource.OfKind("Namespace"), "", route.Namespace), out var ns))
             {
-                return KubernetesStatus.NotFound(Resource.All[0], route.Namespace);
+                return KubernetesStatus.NotFound(Resource.OfKind("Namespace"), route.Namespace);
             }
             if ((string?)ns["status"]?["phase"] == "Terminating")
             {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using k8s;
 
@@ -30,7 +29,7 @@ public static class KubernetesSchema
         using var file = new TempFolder();
         var path = Path.Combine(file.Path, "objects.yaml");
         await File.WriteAllTextAsync(path, yaml);
-        var (exitCode, output) = await RunAsync("node", Path.Combine(RepositoryRoot, "tests", "kubernetes-schema", "validate.mjs"), path);
+        var (exitCode, output) = Run("node", Path.Combine(RepositoryRoot, "tests", "kubernetes-schema", "validate.mjs"), path);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         problems.AddRange(lines.Where(l => !l.EndsWith(" problems", StringComparison.Ordinal)));
         if (exitCode != 0 && problems.Count == 0)
@@ -40,18 +39,10 @@ public static class KubernetesSchema
         return problems;
     }
 
-    /// <summary>Runs a program; its exit code and its standard output and error together.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments)
+    /// <summary>Runs a program in the repository's root; its exit code and its standard output and error together.</summary>
+    public static (int ExitCode, string Output) Run(string program, params string[] arguments)
     {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, await output + await error);
+        var (exitCode, output, error) = CommandLine.Run(program, RepositoryRoot, null, TimeSpan.FromMinutes(2), arguments);
+        return (exitCode, output + error);
     }
 }

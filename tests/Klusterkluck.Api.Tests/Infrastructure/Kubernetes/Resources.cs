@@ -16,6 +16,8 @@ public sealed record Resource(string GroupVersion, string Plural, string Kind, b
         new("autoscaling/v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true),
     ];
 
+    public static Resource OfKind(string kind) => All.Single(r => r.Kind == kind);
+
     public static Resource? Find(string groupVersion, string plural) =>
         All.SingleOrDefault(r => r.GroupVersion == groupVersion && r.Plural == plural);
 
