@@ -125,6 +125,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return false;
     }
 
+    /// <summary>SIGTERM, as Kubernetes stops a pod; follow with <see cref="WaitForExitAsync"/>.</summary>
+    public void Terminate() => kill(_process.Id, SigTerm);
+
     /// <summary>SIGKILL: the process gets no chance to clean up, as in a crash or an OOM kill.</summary>
     public void Kill()
     {

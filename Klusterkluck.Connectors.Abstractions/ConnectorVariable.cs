@@ -1,0 +1,35 @@
+namespace Klusterkluck.Connectors;
+
+/// <summary>An environment variable a connector reads.</summary>
+/// <param name="Name">The variable's name, by convention <c>KK_{CONNECTOR}_{SETTING}</c>.</param>
+/// <param name="Description">What it sets, in one sentence, for <c>--list</c> and the connector catalog.</param>
+public sealed record ConnectorVariable(string Name, string Description)
+{
+    /// <summary>Whether the connector cannot start without it.</summary>
+    public bool Required { get; init; }
+
+    /// <summary>The value used when the variable is unset or empty.</summary>
+    public string? Default { get; init; }
+
+    /// <summary>The grammar the host checks the value against before the connector runs.</summary>
+    public VariableFormat Format { get; init; } = VariableFormat.Text;
+}
+
+/// <summary>The grammar of a <see cref="ConnectorVariable"/>'s value.</summary>
+public enum VariableFormat
+{
+    /// <summary>Any text.</summary>
+    Text,
+
+    /// <summary>An absolute URL, for example <c>nats://127.0.0.1:4222</c>.</summary>
+    Url,
+
+    /// <summary>A number with an optional unit: <c>250ms</c>, <c>10s</c>, <c>5m</c>, <c>1h</c>; no unit means seconds.</summary>
+    Duration,
+
+    /// <summary>A whole number of at least 1.</summary>
+    PositiveInteger,
+
+    /// <summary><c>true</c> or <c>false</c>.</summary>
+    Boolean,
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Klusterkluck.Connectors.Http;
+
+/// <summary>
+/// Listens for HTTP requests and turns each POST or PUT body, with its content type, into a
+/// payload. It answers 202 once the host has buffered the payload; while the buffer is full the
+/// request waits (back-pressure reaches the caller), and after <c>KK_HTTP_ACCEPT_TIMEOUT</c> it
+/// gets 503 with Retry-After instead, so nothing is taken that cannot be kept.
+/// </summary>
+public sealed class HttpConnector : IConnector
+{
+    public const string Urls = "KK_HTTP_URLS";
+    public const string MaxBody = "KK_HTTP_MAX_BODY";
+    public const string AcceptTimeout = "KK_HTTP_ACCEPT_TIMEOUT";
+
+    /// <summary>The request's path and query, forwarded so one connector can serve several routes.</summary>
+    public const string PathHeader = "KK-Http-Path";
+
+    public string Name => "http";
+
+    public string Description => "Listens for HTTP POST and PUT requests and forwards each body, with its content type; answers 202 once the payload is buffered";
+
+    public IReadOnlyList<ConnectorVariable> Variables { get; } =
+    [
+        new(Urls, "Where to listen, as ASPNETCORE_URLS (separate from the host's health port)") { Default = "http://0.0.0.0:8081" },
+        new(MaxBody, "Largest request body accepted, in bytes; larger ones get 413") { Default = "1048576", Format = VariableFormat.PositiveInteger },
+        new(AcceptTimeout, "How long a request waits for room in a full buffer before it gets 503") { Default = "10s", Format = VariableFormat.Duration },
+    ];
+
+    public async Task RunAsync(ConnectorContext context, CancellationToken stoppingToken)
+    {
+        var settings = context.Settings;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(context.LoggerFactory);
+        builder.Services.AddProblemDetails();
+        builder.WebHost.UseUrls(settings.Get(Urls)!);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.GetInteger(MaxBody));
+        await using var app = builder.Build();
+
+        var receiver = new HttpReceiver(context.Sink, settings.GetDuration(AcceptTimeout)!.Value, stoppingToken);
+        // As a Delegate, not a RequestDelegate, so that the returned IResult is written.
+        Delegate receive = receiver.ReceiveAsync;
+        app.MapMethods("/{**path}", [HttpMethods.Post, HttpMethods.Put], receive);
+
+        await app.StartAsync(stoppingToken);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        finally
+        {
+            // Requests already waiting for room get their answer before the listener goes.
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+}

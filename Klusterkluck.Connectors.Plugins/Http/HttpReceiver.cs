@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Klusterkluck.Connectors.Http;
+
+/// <summary>One request in, one payload to the sink, and the caller told whether it was taken.</summary>
+internal sealed class HttpReceiver(IDeliverySink sink, TimeSpan acceptTimeout, CancellationToken stopping)
+{
+    public async Task<IResult> ReceiveAsync(HttpContext http)
+    {
+        var body = await ReadBodyAsync(http.Request);
+        var payload = new Payload(body, http.Request.ContentType)
+        {
+            Headers = new Dictionary<string, string> { [HttpConnector.PathHeader] = $"{http.Request.Path}{http.Request.QueryString}" },
+        };
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
+        wait.CancelAfter(acceptTimeout);
+        try
+        {
+            var delivery = await sink.SendAsync(payload, wait.Token);
+            return TypedResults.Accepted((string?)null, new Accepted(delivery.Id));
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException && !http.RequestAborted.IsCancellationRequested)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The connector cannot take the payload now",
+                detail: stopping.IsCancellationRequested ? "The connector is stopping." : "Its buffer stayed full; retry later.");
+        }
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
+    {
+        using var buffer = request.ContentLength is { } length ? new MemoryStream((int)length) : new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        return buffer.ToArray();
+    }
+
+    private sealed record Accepted(string DeliveryId);
+}

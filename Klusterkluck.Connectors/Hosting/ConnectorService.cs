@@ -1,0 +1,60 @@
+using Klusterkluck.Connectors.Outbox;
+using Microsoft.Extensions.Logging;
+
+namespace Klusterkluck.Connectors.Hosting;
+
+/// <summary>
+/// Runs the selected connector and the delivery lanes beside it. On shutdown the connector
+/// stops taking events first; the lanes then get <see cref="DeliveryOptions.DrainTimeout"/>
+/// (counted from the stop signal) to deliver what is buffered, and what is left is abandoned,
+/// one log line per payload, never silently.
+/// </summary>
+internal sealed partial class ConnectorService(
+    ConnectorSelection selection,
+    DeliveryQueue queue,
+    Deliverer deliverer,
+    ILoggerFactory loggers,
+    IHostApplicationLifetime lifetime,
+    ILogger<ConnectorService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var options = selection.Delivery;
+        using var abandon = new CancellationTokenSource();
+        var lanes = queue.Lanes.Select(lane => Task.Run(() => deliverer.RunAsync(lane, abandon.Token), CancellationToken.None)).ToArray();
+        using var deadline = stoppingToken.Register(() => abandon.CancelAfter(options.DrainTimeout));
+
+        Started(logger, selection.Connector.Name, options.TargetUrl);
+        try
+        {
+            await selection.Connector.RunAsync(new ConnectorContext(selection.Settings, queue, loggers), stoppingToken);
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                EndedEarly(logger, selection.Connector.Name);
+                Environment.ExitCode = 1;
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Failed(logger, selection.Connector.Name, e);
+            Environment.ExitCode = 1;
+        }
+
+        queue.Close();
+        abandon.CancelAfter(options.DrainTimeout);
+        await Task.WhenAll(lanes);
+        lifetime.StopApplication();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connector {Connector} delivers to {Target}")]
+    private static partial void Started(ILogger logger, string connector, Uri target);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Connector {Connector} stopped by itself; the host exits so that it is restarted")]
+    private static partial void EndedEarly(ILogger logger, string connector);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Connector {Connector} failed; the host exits so that it is restarted")]
+    private static partial void Failed(ILogger logger, string connector, Exception exception);
+}

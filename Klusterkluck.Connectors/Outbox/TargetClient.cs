@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Klusterkluck.Connectors.Outbox;
+
+/// <summary>How one attempt ended: delivered, worth retrying (after a wait the target may ask for), or refused.</summary>
+internal readonly record struct AttemptResult(AttemptStatus Status, string Reason, TimeSpan? RetryAfter = null);
+
+internal enum AttemptStatus
+{
+    Delivered,
+    Retry,
+    Refused,
+}
+
+/// <summary>One POST of one payload to the target.</summary>
+internal sealed class TargetClient(HttpClient http, DeliveryOptions options)
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string ConnectorHeader = "KK-Connector";
+    public const string AttemptHeader = "KK-Delivery-Attempt";
+
+    private static readonly MediaTypeHeaderValue s_octetStream = new("application/octet-stream");
+    private static readonly Dictionary<string, string> s_noHeaders = [];
+
+    public async Task<AttemptResult> PostAsync(Pending pending, int attempt, CancellationToken abandon)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, options.TargetUrl)
+        {
+            Content = new ReadOnlyMemoryContent(pending.Payload.Body),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.TryParse(pending.Payload.ContentType, out var type) ? type : s_octetStream;
+        // The id stays the same on every attempt, so a target can recognise a retry.
+        request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, pending.Delivery.Id);
+        request.Headers.TryAddWithoutValidation(ConnectorHeader, options.Connector);
+        request.Headers.TryAddWithoutValidation(AttemptHeader, attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (name, value) in pending.Payload.Headers ?? s_noHeaders)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abandon);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var status = (int)response.StatusCode;
+            var reason = $"{status} {response.ReasonPhrase}";
+            if (response.IsSuccessStatusCode)
+            {
+                return new AttemptResult(AttemptStatus.Delivered, reason);
+            }
+            if (status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
+            {
+                return new AttemptResult(AttemptStatus.Retry, reason, RetryAfter(response));
+            }
+            return new AttemptResult(AttemptStatus.Refused, reason);
+        }
+        catch (HttpRequestException e)
+        {
+            return new AttemptResult(AttemptStatus.Retry, e.Message);
+        }
+        catch (OperationCanceledException) when (!abandon.IsCancellationRequested)
+        {
+            return new AttemptResult(AttemptStatus.Retry, $"no answer within {options.Timeout.TotalSeconds:0.###}s");
+        }
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        var wait = retryAfter?.Delta ?? (retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        // A target may ask for a pause, but never for longer than the host's own longest wait.
+        return wait is { } delay && delay > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(delay.Ticks, options.BackoffMax.Ticks)) : null;
+    }
+}

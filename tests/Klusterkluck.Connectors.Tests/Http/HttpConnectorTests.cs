@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace Klusterkluck.Connectors.Tests.Http;
+
+public class HttpConnectorTests
+{
+    private static Dictionary<string, string> Http(Receiver receiver, int port, params (string Name, string Value)[] extra)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["KK_CONNECTOR"] = "http",
+            ["KK_TARGET_URL"] = receiver.Url(),
+            ["KK_HTTP_URLS"] = $"http://127.0.0.1:{port}",
+            ["KK_DELIVERY_BACKOFF"] = "50ms",
+            ["KK_DELIVERY_BACKOFF_MAX"] = "200ms",
+        };
+        foreach (var (name, value) in extra)
+        {
+            environment[name] = value;
+        }
+        return environment;
+    }
+
+    [Fact]
+    public async Task ForwardsEachBodyWithItsContentTypeAndAnswers202()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var port = ServiceProcess.FreePort();
+        await using var host = await ConnectorHost.StartAsync(Http(receiver, port));
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        using var json = await client.PostAsync("/orders?region=eu", new StringContent("""{"id":1}""", Encoding.UTF8, "application/json"));
+        using var text = await client.PutAsync("/notes", new StringContent("hello", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.Accepted, json.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, text.StatusCode);
+        var accepted = await json.Content.ReadFromJsonAsync<Dictionary<string, string>>();
+        var received = await receiver.WaitForAsync(2);
+        var order = received.Single(r => r.Body == """{"id":1}""");
+        Assert.Equal("application/json; charset=utf-8", order.ContentType);
+        Assert.Equal(accepted!["deliveryId"], order.Header("Idempotency-Key"));
+        Assert.Equal("http", order.Header("KK-Connector"));
+        Assert.Equal("/orders?region=eu", order.Header("KK-Http-Path"));
+        Assert.Equal("text/plain; charset=utf-8", received.Single(r => r.Body == "hello").ContentType);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/alive")).StatusCode);
+    }
+
+    [Fact]
+    public async Task BodyOverTheLimitIsRefusedWith413()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var port = ServiceProcess.FreePort();
+        await using var host = await ConnectorHost.StartAsync(Http(receiver, port, ("KK_HTTP_MAX_BODY", "16")));
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        using var response = await client.PostAsync("/", new StringContent(new string('x', 17)));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(0, receiver.Attempts);
+    }
+
+    [Fact]
+    public async Task FullBufferPushesBackAndLosesNothing()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        receiver.FailWith = 503;
+        var port = ServiceProcess.FreePort();
+        await using var host = await ConnectorHost.StartAsync(Http(receiver, port, ("KK_DELIVERY_BUFFER", "2"), ("KK_HTTP_ACCEPT_TIMEOUT", "1s")));
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        using var first = await client.PostAsync("/", new StringContent("one"));
+        using var second = await client.PostAsync("/", new StringContent("two"));
+        using var third = await client.PostAsync("/", new StringContent("three"));
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, third.StatusCode);
+        Assert.Equal("application/problem+json", third.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(third.Headers.RetryAfter);
+        receiver.FailWith = 0;
+        var received = await receiver.WaitForAsync(2);
+        Assert.Equal(["one", "two"], received.Select(r => r.Body).Order());
+        using var fourth = await client.PostAsync("/", new StringContent("four"));
+        Assert.Equal(HttpStatusCode.Accepted, fourth.StatusCode);
+        await receiver.WaitForAsync(3);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Klusterkluck.Connectors.Tests.Infrastructure;
+
+/// <summary>One request the receiver accepted.</summary>
+public sealed record Received(string Path, string Body, string? ContentType, IReadOnlyDictionary<string, string> Headers)
+{
+    public string? Header(string name) => Headers.GetValueOrDefault(name.ToLowerInvariant());
+}
+
+/// <summary>
+/// The connector's target: a real HTTP server on loopback that records what it accepts, and that
+/// a test can make refuse (any status) for a while.
+/// </summary>
+public sealed class Receiver : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<Received> _accepted = new();
+    private LoopbackServer _server = null!;
+    private int _attempts;
+
+    /// <summary>While not 0, every request is answered with this status and not recorded.</summary>
+    public volatile int FailWith;
+
+    /// <summary>Every request that arrived, accepted or not.</summary>
+    public int Attempts => _attempts;
+
+    public IReadOnlyList<Received> Accepted => [.. _accepted];
+
+    /// <summary>The target URL for connectors; <paramref name="path"/> tells apart several hosts sharing one receiver.</summary>
+    public string Url(string path = "events") => $"{_server.BaseUrl}/{path}";
+
+    public static async Task<Receiver> StartAsync()
+    {
+        var receiver = new Receiver();
+        receiver._server = await LoopbackServer.StartAsync(app => app.MapPost("/{**path}", receiver.ReceiveAsync));
+        return receiver;
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> requests were accepted; returns them in arrival order.</summary>
+    public async Task<IReadOnlyList<Received>> WaitForAsync(int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (_accepted.Count < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{_accepted.Count} of {count} payloads arrived ({Attempts} attempts)");
+            }
+            await Task.Delay(20);
+        }
+        return Accepted;
+    }
+
+    private async Task<IResult> ReceiveAsync(HttpContext http, string path)
+    {
+        Interlocked.Increment(ref _attempts);
+        using var reader = new StreamReader(http.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        if (FailWith is not 0 and var status)
+        {
+            return Results.StatusCode(status);
+        }
+        var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+        _accepted.Enqueue(new Received(path, body, http.Request.ContentType, headers));
+        return Results.Ok();
+    }
+
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+}
