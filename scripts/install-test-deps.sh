@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: git, Node.js, coreutils and
 # util-linux (setsid, runuser), perl-base (perl), PostgreSQL's server (the store tests), kubectl
-# (kubernetes-client: renders deploy/ with its built-in kustomize), and the npm packages of
+# (kubernetes-client: renders deploy/ with its built-in kustomize), nats-server (the nats
+# connector's tests start their own), and the npm packages of
 # tests/kubernetes-schema (the Kubernetes schema validator). Installs only what is missing, so a
 # developer's machine is left alone.
 set -euo pipefail
@@ -17,6 +18,8 @@ type -P sha256sum >/dev/null || need+=(coreutils)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 type -P kubectl >/dev/null || need+=(kubernetes-client)
 type -P npm >/dev/null || need+=(npm)
+# Debian installs it to /usr/sbin, which a non-root PATH may lack.
+type -P nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 
 if ((${#need[@]})); then
   sudo=""

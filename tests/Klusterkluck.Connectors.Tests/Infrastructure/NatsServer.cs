@@ -15,12 +15,17 @@ public sealed class NatsServer : IAsyncLifetime
 
     public string Url { get; private set; } = "";
 
+    /// <summary>On PATH, or where Debian puts it (/usr/sbin, not on every user's PATH).</summary>
+    private static string Program =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, "nats-server")).FirstOrDefault(File.Exists) ?? "/usr/sbin/nats-server";
+
     public NatsConnection Connection { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         var port = ServiceProcess.FreePort();
-        var info = new ProcessStartInfo("nats-server") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(Program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", _store.Path })
         {
             info.ArgumentList.Add(argument);

@@ -1,0 +1,167 @@
+using System.Text;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace Klusterkluck.Connectors.Tests.Nats;
+
+public class NatsConnectorTests(NatsServer nats) : IClassFixture<NatsServer>
+{
+    private Dictionary<string, string> Nats(string target, string subject, params (string Name, string Value)[] extra)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["KK_CONNECTOR"] = "nats",
+            ["KK_TARGET_URL"] = target,
+            ["KK_NATS_URL"] = nats.Url,
+            ["KK_NATS_SUBJECT"] = subject,
+            ["KK_DELIVERY_BACKOFF"] = "50ms",
+            ["KK_DELIVERY_BACKOFF_MAX"] = "300ms",
+        };
+        foreach (var (name, value) in extra)
+        {
+            environment[name] = value;
+        }
+        return environment;
+    }
+
+    private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}"[..20];
+
+    /// <summary>Core NATS keeps no messages: publish only once the connector's subscription is on the server.</summary>
+    private async Task WaitSubscribedAsync(ServiceProcess host)
+    {
+        Assert.True(await host.WaitForOutputAsync("Reading "), host.Output);
+        await Task.Delay(300);
+    }
+
+    private async Task PublishAsync(string subject, int count, string? contentType = null)
+    {
+        var headers = contentType is null ? null : new NatsHeaders { ["Content-Type"] = contentType };
+        for (var i = 0; i < count; i++)
+        {
+            await nats.Connection.PublishAsync(subject, Encoding.UTF8.GetBytes($"message-{i}"), headers: headers);
+        }
+    }
+
+    private async Task<string> CreateStreamAsync(string subjects)
+    {
+        var name = Unique("S").Replace('-', '_');
+        await new NatsJSContext(nats.Connection).CreateStreamAsync(new StreamConfig(name, [subjects]));
+        return name;
+    }
+
+    private async Task PublishToStreamAsync(string subject, int count)
+    {
+        var jetStream = new NatsJSContext(nats.Connection);
+        for (var i = 0; i < count; i++)
+        {
+            (await jetStream.PublishAsync(subject, Encoding.UTF8.GetBytes($"message-{i}"))).EnsureSuccess();
+        }
+    }
+
+    private static IEnumerable<string> Expected(int count) => Enumerable.Range(0, count).Select(i => $"message-{i}");
+
+    [Fact]
+    public async Task SubjectIsForwardedInOrderWithItsContentType()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var subject = Unique("orders");
+        await using var host = await ConnectorHost.StartAsync(Nats(receiver.Url(), $"{subject}.>"));
+        await WaitSubscribedAsync(host);
+
+        await PublishAsync($"{subject}.eu", 100, "application/json");
+
+        var received = await receiver.WaitForAsync(100);
+        Assert.Equal(Expected(100), received.Select(r => r.Body));
+        Assert.Equal("application/json", received[0].ContentType);
+        Assert.Equal($"{subject}.eu", received[0].Header("KK-Nats-Subject"));
+    }
+
+    [Fact]
+    public async Task QueueGroupSharesTheMessagesBetweenReplicas()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var subject = Unique("work");
+        await using var first = await ConnectorHost.StartAsync(Nats(receiver.Url("first"), subject, ("KK_NATS_QUEUE", "workers")));
+        await using var second = await ConnectorHost.StartAsync(Nats(receiver.Url("second"), subject, ("KK_NATS_QUEUE", "workers")));
+        await WaitSubscribedAsync(first);
+        await WaitSubscribedAsync(second);
+
+        await PublishAsync(subject, 200);
+
+        var received = await receiver.WaitForAsync(200);
+        await Task.Delay(500);
+        Assert.Equal(Expected(200).Order(), receiver.Accepted.Select(r => r.Body).Order());
+        Assert.Contains(received, r => r.Path == "first");
+        Assert.Contains(received, r => r.Path == "second");
+    }
+
+    [Fact]
+    public async Task StreamLosesNothingWhileTheReceiverFailsAndKeepsTheOrder()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var subject = Unique("jobs");
+        var stream = await CreateStreamAsync(subject);
+        receiver.FailWith = 503;
+        await using var host = await ConnectorHost.StartAsync(Nats(receiver.Url(), subject, ("KK_NATS_STREAM", stream)));
+
+        await PublishToStreamAsync(subject, 100);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        receiver.FailWith = 0;
+
+        var received = await receiver.WaitForAsync(100);
+        Assert.Equal(Expected(100), received.Select(r => r.Body));
+        var consumer = await new NatsJSContext(nats.Connection).GetConsumerAsync(stream, $"kk-{subject}");
+        await WaitUntilAsync(async () =>
+        {
+            await consumer.RefreshAsync();
+            return consumer.Info.NumAckPending == 0;
+        });
+    }
+
+    [Fact]
+    public async Task StreamRedeliversWhatAKilledConnectorHadNotDelivered()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var subject = Unique("audit");
+        var stream = await CreateStreamAsync(subject);
+        receiver.FailWith = 503;
+        var environment = Nats(receiver.Url(), subject, ("KK_NATS_STREAM", stream), ("KK_NATS_ACK_WAIT", "2s"));
+        await using (var doomed = await ConnectorHost.StartAsync(environment))
+        {
+            await PublishToStreamAsync(subject, 30);
+            await WaitUntilAsync(() => Task.FromResult(receiver.Attempts > 0));
+            doomed.Kill();
+        }
+        receiver.FailWith = 0;
+
+        await using var replacement = await ConnectorHost.StartAsync(environment);
+
+        var received = await receiver.WaitForAsync(30);
+        Assert.Equal(Expected(30).Order(), received.Select(r => r.Body).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task MissingStreamStopsTheConnectorWithAClearMessage()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var host = ServiceProcess.Start(ConnectorHost.Assembly, Nats(receiver.Url(), "anything", ("KK_NATS_STREAM", "NO_SUCH_STREAM")));
+        await using var _ = host;
+
+        Assert.Equal(1, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("JetStream stream 'NO_SUCH_STREAM' does not exist", host.Output);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("the condition never held");
+    }
+}
