@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Net;
+
+/// <summary>The http connector, fed by <paramref name="Concurrency"/> clients posting back to back, or together at <paramref name="Rate"/> per second.</summary>
+internal sealed record HttpLoad(string HostAssembly, LatencyReceiver Receiver, int Concurrency, double? Rate = null) : ILoad
+{
+    public string Shape => Rate is { } rate ? $"({Concurrency} clients, {rate:0}/s offered)" : $"({Concurrency} clients)";
+
+    public async Task<Measured> RunAsync(TimeSpan duration)
+    {
+        var port = ChildProcess.FreePort();
+        var health = ChildProcess.FreePort();
+        await using var connector = new ChildProcess("dotnet", [HostAssembly], new Dictionary<string, string>
+        {
+            ["KK_CONNECTOR"] = "http",
+            ["KK_TARGET_URL"] = Receiver.Url,
+            ["KK_HTTP_URLS"] = $"http://127.0.0.1:{port}",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{health}",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        });
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await ChildProcess.WaitForAsync(async () => (await client.GetAsync($"http://127.0.0.1:{health}/health")).IsSuccessStatusCode, "the http connector");
+
+        await LoadAsync(client, TimeSpan.FromSeconds(3));
+        var cpu = connector.ProcessorTime;
+        Receiver.Start();
+        await LoadAsync(client, duration);
+        return Receiver.Stop() with { ConnectorCpu = connector.ProcessorTime - cpu };
+    }
+
+    private async Task LoadAsync(HttpClient client, TimeSpan duration)
+    {
+        var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var refused = 0;
+        var pace = Rate is { } rate ? new Pace(rate) : null;
+        await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
+        {
+            while (Stopwatch.GetTimestamp() < end)
+            {
+                if (pace is not null)
+                {
+                    await pace.WaitAsync();
+                }
+                using var response = await client.PostAsync("/", new ByteArrayContent(LatencyReceiver.Stamped()));
+                if (response.StatusCode != HttpStatusCode.Accepted)
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        }));
+        if (refused > 0)
+        {
+            Console.Error.WriteLine($"  | the http connector refused {refused} payloads");
+        }
+    }
+}

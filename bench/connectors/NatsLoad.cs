@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using NATS.Client.Core;
+
+/// <summary>
+/// The nats connector (core NATS) on <paramref name="Subjects"/> subjects, fed by one publisher
+/// that keeps at most <paramref name="Window"/> messages between publish and delivery: core NATS
+/// keeps nothing, so running ahead of the connector would only measure dropped messages. With
+/// <paramref name="Rate"/>, the publisher also keeps to that many messages per second.
+/// </summary>
+internal sealed record NatsLoad(string HostAssembly, LatencyReceiver Receiver, int Subjects, int Window, double? Rate = null) : ILoad
+{
+    public string Shape => $"({Subjects} subject{(Subjects == 1 ? "" : "s")}, window {Window}{(Rate is { } rate ? $", {rate:0}/s offered" : "")})";
+
+    public async Task<Measured> RunAsync(TimeSpan duration)
+    {
+        var port = ChildProcess.FreePort();
+        var health = ChildProcess.FreePort();
+        await using var server = new ChildProcess(File.Exists("/usr/sbin/nats-server") ? "/usr/sbin/nats-server" : "nats-server", ["-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await ChildProcess.WaitForAsync(async () =>
+        {
+            using var probe = new TcpClient();
+            await probe.ConnectAsync("127.0.0.1", port);
+            return true;
+        }, "nats-server");
+        await using var connection = new NatsConnection(NatsOpts.Default with { Url = $"nats://127.0.0.1:{port}" });
+        await connection.ConnectAsync();
+
+        await using var connector = new ChildProcess("dotnet", [HostAssembly], new Dictionary<string, string>
+        {
+            ["KK_CONNECTOR"] = "nats",
+            ["KK_TARGET_URL"] = Receiver.Url,
+            ["KK_NATS_URL"] = $"nats://127.0.0.1:{port}",
+            ["KK_NATS_SUBJECT"] = "bench.>",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{health}",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        });
+        using var client = new HttpClient();
+        await ChildProcess.WaitForAsync(async () => (await client.GetAsync($"http://127.0.0.1:{health}/health")).IsSuccessStatusCode, "the nats connector");
+        // Core NATS keeps nothing for a subscription that is not there yet.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        using var window = new SemaphoreSlim(Window);
+        void Arrived() => window.Release();
+        Receiver.Arrived += Arrived;
+        try
+        {
+            await PublishAsync(connection, window, TimeSpan.FromSeconds(3));
+            var cpu = connector.ProcessorTime;
+            Receiver.Start();
+            await PublishAsync(connection, window, duration);
+            return Receiver.Stop() with { ConnectorCpu = connector.ProcessorTime - cpu };
+        }
+        finally
+        {
+            Receiver.Arrived -= Arrived;
+        }
+    }
+
+    private async Task PublishAsync(NatsConnection connection, SemaphoreSlim window, TimeSpan duration)
+    {
+        var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var pace = Rate is { } rate ? new Pace(rate) : null;
+        for (var i = 0; Stopwatch.GetTimestamp() < end; i++)
+        {
+            if (pace is not null)
+            {
+                await pace.WaitAsync();
+            }
+            if (!await window.WaitAsync(TimeSpan.FromSeconds(5)))
+            {
+                throw new TimeoutException("the connector stopped delivering");
+            }
+            await connection.PublishAsync($"bench.{i % Subjects}", LatencyReceiver.Stamped());
+        }
+    }
+}
