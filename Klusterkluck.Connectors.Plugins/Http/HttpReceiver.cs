@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Klusterkluck.Connectors.Http;
 
@@ -29,7 +30,10 @@ internal sealed class HttpReceiver(IDeliverySink sink, TimeSpan acceptTimeout, C
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
     {
-        using var buffer = request.ContentLength is { } length ? new MemoryStream((int)length) : new MemoryStream();
+        // Sized from Content-Length only up to the limit: Kestrel refuses larger bodies (413) as
+        // they are read, and a forged length must not allocate first.
+        var limit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0;
+        using var buffer = new MemoryStream((int)Math.Min(request.ContentLength ?? 0, limit));
         await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
         return buffer.ToArray();
     }

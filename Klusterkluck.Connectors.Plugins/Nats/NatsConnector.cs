@@ -103,9 +103,9 @@ public sealed partial class NatsConnector : IConnector
         };
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reading {Subject} ({Mode})")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Reading {Subject} ({Mode})")]
     private static partial void Reading(ILogger logger, string subject, string mode);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Dropped a message on {Subject}: the subscription's buffer was full ({Pending} pending); core NATS does not redeliver, use KK_NATS_STREAM for at-least-once")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Dropped a message on {Subject}: the subscription's buffer was full ({Pending} pending); core NATS does not redeliver, use KK_NATS_STREAM for at-least-once")]
     private static partial void Dropped(ILogger logger, string subject, long pending);
 }

@@ -83,6 +83,6 @@ internal sealed partial class StreamReader(NatsConnection connection, IDeliveryS
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not settle a message on {Subject} ({Outcome}): {Reason}; JetStream will redeliver it")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Could not settle a message on {Subject} ({Outcome}): {Reason}; JetStream will redeliver it")]
     private static partial void SettleFailed(ILogger logger, string subject, DeliveryOutcome outcome, string reason);
 }

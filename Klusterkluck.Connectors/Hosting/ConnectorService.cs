@@ -39,22 +39,32 @@ internal sealed partial class ConnectorService(
         }
         catch (Exception e)
         {
-            Failed(logger, selection.Connector.Name, e);
+            // The reason is what an operator acts on (a server down, a stream missing); the
+            // stack trace only helps the plugin's author.
+            Failed(logger, selection.Connector.Name, e.GetType().Name, e.Message);
+            FailedDetail(logger, e);
             Environment.ExitCode = 1;
         }
 
         queue.Close();
-        abandon.CancelAfter(options.DrainTimeout);
+        if (!stoppingToken.IsCancellationRequested)
+        {
+            // The connector ended by itself: the same grace as a stop, counted from now.
+            abandon.CancelAfter(options.DrainTimeout);
+        }
         await Task.WhenAll(lanes);
         lifetime.StopApplication();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connector {Connector} delivers to {Target}")]
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Connector {Connector} delivers to {Target}")]
     private static partial void Started(ILogger logger, string connector, Uri target);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Connector {Connector} stopped by itself; the host exits so that it is restarted")]
+    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Connector {Connector} stopped by itself; the host exits so that it is restarted")]
     private static partial void EndedEarly(ILogger logger, string connector);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Connector {Connector} failed; the host exits so that it is restarted")]
-    private static partial void Failed(ILogger logger, string connector, Exception exception);
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Connector {Connector} failed ({Error}: {Reason}); the host exits so that it is restarted")]
+    private static partial void Failed(ILogger logger, string connector, string error, string reason);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Debug, Message = "The connector's failure in full")]
+    private static partial void FailedDetail(ILogger logger, Exception exception);
 }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Klusterkluck.Connectors.Sample;
 
-/// <summary>Sends "{prefix}-1" to "{prefix}-{count}" in order, then waits to be stopped.</summary>
+/// <summary>Sends "{prefix}-1" to "{prefix}-{count}" in order, then waits to be stopped (or returns).</summary>
 public sealed class SequenceConnector : IConnector
 {
     public string Name => "sequence";
@@ -14,6 +14,7 @@ public sealed class SequenceConnector : IConnector
     [
         new("KK_SEQUENCE_COUNT", "How many payloads to send") { Required = true, Format = VariableFormat.PositiveInteger },
         new("KK_SEQUENCE_PREFIX", "Text before each number") { Default = "item" },
+        new("KK_SEQUENCE_THEN_EXIT", "Return once the sequence is sent, as a connector whose source ran dry") { Default = "false", Format = VariableFormat.Boolean },
     ];
 
     public async Task RunAsync(ConnectorContext context, CancellationToken stoppingToken)
@@ -25,6 +26,9 @@ public sealed class SequenceConnector : IConnector
             var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{prefix}-{i}"));
             await context.Sink.SendAsync(new Payload(body, "text/plain") { OrderKey = Name }, stoppingToken);
         }
-        await Task.Delay(Timeout.Infinite, stoppingToken);
+        if (context.Settings.GetBoolean("KK_SEQUENCE_THEN_EXIT") is not true)
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
     }
 }

@@ -58,7 +58,20 @@ public class HttpConnectorTests
         using var response = await client.PostAsync("/", new StringContent(new string('x', 17)));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.StartsWith("HTTP/1.1 413", await RawPostAsync(port, "Content-Length: 99999999999"));
         Assert.Equal(0, receiver.Attempts);
+    }
+
+    /// <summary>A request HttpClient would not send: headers as given, a body shorter than they claim.</summary>
+    private static async Task<string> RawPostAsync(int port, string header)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST / HTTP/1.1\r\nHost: localhost\r\n{header}\r\n\r\nabc"));
+        var buffer = new byte[512];
+        var read = await stream.ReadAsync(buffer);
+        return Encoding.ASCII.GetString(buffer, 0, read);
     }
 
     [Fact]

@@ -36,6 +36,26 @@ public class ThirdPartyPluginTests
     }
 
     [Fact]
+    public async Task ConnectorThatStopsByItselfIsDrainedThenExitsWithAnError()
+    {
+        using var plugins = PluginsFolder();
+        await using var receiver = await Receiver.StartAsync();
+        var host = ServiceProcess.Start(ConnectorHost.Assembly, new Dictionary<string, string>
+        {
+            ["KK_CONNECTOR"] = "sequence",
+            ["KK_TARGET_URL"] = receiver.Url(),
+            ["KK_PLUGINS_PATH"] = plugins.Path,
+            ["KK_SEQUENCE_COUNT"] = "50",
+            ["KK_SEQUENCE_THEN_EXIT"] = "true",
+        });
+        await using var _ = host;
+
+        Assert.Equal(1, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(50, receiver.Accepted.Count);
+        Assert.Contains("Connector sequence stopped by itself", host.Output);
+    }
+
+    [Fact]
     public void ListShowsThePluginAndWarnsAboutWhatCouldNotLoad()
     {
         using var plugins = PluginsFolder();
