@@ -6,30 +6,12 @@ namespace Klusterkluck.Connectors.Tests.Http;
 
 public class HttpConnectorTests
 {
-    private static Dictionary<string, string> Http(Receiver receiver, int port, params (string Name, string Value)[] extra)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["KK_CONNECTOR"] = "http",
-            ["KK_TARGET_URL"] = receiver.Url(),
-            ["KK_HTTP_URLS"] = $"http://127.0.0.1:{port}",
-            ["KK_DELIVERY_BACKOFF"] = "50ms",
-            ["KK_DELIVERY_BACKOFF_MAX"] = "200ms",
-        };
-        foreach (var (name, value) in extra)
-        {
-            environment[name] = value;
-        }
-        return environment;
-    }
-
     [Fact]
     public async Task ForwardsEachBodyWithItsContentTypeAndAnswers202()
     {
         await using var receiver = await Receiver.StartAsync();
-        var port = ServiceProcess.FreePort();
-        await using var host = await ConnectorHost.StartAsync(Http(receiver, port));
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await using var http = await HttpConnectorProcess.StartAsync(receiver);
+        var client = http.Client;
 
         using var json = await client.PostAsync("/orders?region=eu", new StringContent("""{"id":1}""", Encoding.UTF8, "application/json"));
         using var text = await client.PutAsync("/notes", new StringContent("hello", Encoding.UTF8, "text/plain"));
@@ -44,21 +26,20 @@ public class HttpConnectorTests
         Assert.Equal("http", order.Header("KK-Connector"));
         Assert.Equal("/orders?region=eu", order.Header("KK-Http-Path"));
         Assert.Equal("text/plain; charset=utf-8", received.Single(r => r.Body == "hello").ContentType);
-        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/alive")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.Host.Client.GetAsync("/alive")).StatusCode);
     }
 
     [Fact]
     public async Task BodyOverTheLimitIsRefusedWith413()
     {
         await using var receiver = await Receiver.StartAsync();
-        var port = ServiceProcess.FreePort();
-        await using var host = await ConnectorHost.StartAsync(Http(receiver, port, ("KK_HTTP_MAX_BODY", "16")));
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await using var http = await HttpConnectorProcess.StartAsync(receiver, ("KK_HTTP_MAX_BODY", "16"));
+        var client = http.Client;
 
         using var response = await client.PostAsync("/", new StringContent(new string('x', 17)));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.StartsWith("HTTP/1.1 413", await RawPostAsync(port, "Content-Length: 99999999999"));
+        Assert.StartsWith("HTTP/1.1 413", await RawPostAsync(http.Port, "Content-Length: 99999999999"));
         Assert.Equal(0, receiver.Attempts);
     }
 
@@ -79,9 +60,8 @@ public class HttpConnectorTests
     {
         await using var receiver = await Receiver.StartAsync();
         receiver.FailWith = 503;
-        var port = ServiceProcess.FreePort();
-        await using var host = await ConnectorHost.StartAsync(Http(receiver, port, ("KK_DELIVERY_BUFFER", "2"), ("KK_HTTP_ACCEPT_TIMEOUT", "1s")));
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await using var http = await HttpConnectorProcess.StartAsync(receiver, ("KK_DELIVERY_BUFFER", "2"), ("KK_HTTP_ACCEPT_TIMEOUT", "1s"));
+        var client = http.Client;
 
         using var first = await client.PostAsync("/", new StringContent("one"));
         using var second = await client.PostAsync("/", new StringContent("two"));

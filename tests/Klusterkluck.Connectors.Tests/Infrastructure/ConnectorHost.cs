@@ -12,6 +12,26 @@ public static class ConnectorHost
     /// <summary>The built sample third-party plugin's output folder (its X.dll and deps.json).</summary>
     public static readonly string SamplePluginFolder = Path.GetFullPath(Metadata("SamplePluginFolder"));
 
+    /// <summary>
+    /// A connector's variables: <paramref name="connector"/> delivering to <paramref name="target"/>,
+    /// retrying within a fraction of a second (a test waits for the retries), and its own <paramref name="settings"/>.
+    /// </summary>
+    public static Dictionary<string, string> Environment(string connector, string target, IEnumerable<(string Name, string Value)> settings)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["KK_CONNECTOR"] = connector,
+            ["KK_TARGET_URL"] = target,
+            ["KK_DELIVERY_BACKOFF"] = "50ms",
+            ["KK_DELIVERY_BACKOFF_MAX"] = "300ms",
+        };
+        foreach (var (name, value) in settings)
+        {
+            environment[name] = value;
+        }
+        return environment;
+    }
+
     /// <summary>Starts a connector and waits until its host answers /health.</summary>
     public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
     {

@@ -7,23 +7,8 @@ namespace Klusterkluck.Connectors.Tests.Nats;
 
 public class NatsConnectorTests(NatsServer nats) : IClassFixture<NatsServer>
 {
-    private Dictionary<string, string> Nats(string target, string subject, params (string Name, string Value)[] extra)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["KK_CONNECTOR"] = "nats",
-            ["KK_TARGET_URL"] = target,
-            ["KK_NATS_URL"] = nats.Url,
-            ["KK_NATS_SUBJECT"] = subject,
-            ["KK_DELIVERY_BACKOFF"] = "50ms",
-            ["KK_DELIVERY_BACKOFF_MAX"] = "300ms",
-        };
-        foreach (var (name, value) in extra)
-        {
-            environment[name] = value;
-        }
-        return environment;
-    }
+    private Dictionary<string, string> Nats(string target, string subject, params (string Name, string Value)[] settings) =>
+        ConnectorHost.Environment("nats", target, [("KK_NATS_URL", nats.Url), ("KK_NATS_SUBJECT", subject), .. settings]);
 
     private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}"[..20];
 

@@ -5,25 +5,6 @@ namespace Klusterkluck.Connectors.Tests.Outbox;
 /// <summary>The host's delivery, whichever plugin produces: driven through the http connector, the easiest to feed.</summary>
 public class DeliveryTests
 {
-    private static async Task<(ServiceProcess Host, HttpClient Client)> StartAsync(Receiver receiver, params (string Name, string Value)[] extra)
-    {
-        var port = ServiceProcess.FreePort();
-        var environment = new Dictionary<string, string>
-        {
-            ["KK_CONNECTOR"] = "http",
-            ["KK_TARGET_URL"] = receiver.Url(),
-            ["KK_HTTP_URLS"] = $"http://127.0.0.1:{port}",
-            ["KK_DELIVERY_BACKOFF"] = "50ms",
-            ["KK_DELIVERY_BACKOFF_MAX"] = "300ms",
-        };
-        foreach (var (name, value) in extra)
-        {
-            environment[name] = value;
-        }
-        var host = await ConnectorHost.StartAsync(environment);
-        return (host, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
-    }
-
     private static async Task SendAsync(HttpClient client, string body)
     {
         using var response = await client.PostAsync("/", new StringContent(body));
@@ -35,9 +16,8 @@ public class DeliveryTests
     {
         await using var receiver = await Receiver.StartAsync();
         receiver.FailWith = 502;
-        var (host, client) = await StartAsync(receiver);
-        await using var _ = host;
-        using var __ = client;
+        await using var http = await HttpConnectorProcess.StartAsync(receiver);
+        var (host, client) = (http.Host, http.Client);
 
         var bodies = Enumerable.Range(1, 50).Select(i => $"event-{i}").ToList();
         foreach (var body in bodies)
@@ -60,9 +40,8 @@ public class DeliveryTests
     {
         await using var receiver = await Receiver.StartAsync();
         receiver.FailWith = 422;
-        var (host, client) = await StartAsync(receiver);
-        await using var _ = host;
-        using var __ = client;
+        await using var http = await HttpConnectorProcess.StartAsync(receiver);
+        var (host, client) = (http.Host, http.Client);
 
         await SendAsync(client, "refused");
         Assert.True(await host.WaitForOutputAsync("Dead-lettered payload"), host.Output);
@@ -80,9 +59,8 @@ public class DeliveryTests
     {
         await using var receiver = await Receiver.StartAsync();
         receiver.FailWith = 500;
-        var (host, client) = await StartAsync(receiver, ("KK_DELIVERY_ATTEMPTS", "3"));
-        await using var _ = host;
-        using var __ = client;
+        await using var http = await HttpConnectorProcess.StartAsync(receiver, ("KK_DELIVERY_ATTEMPTS", "3"));
+        var (host, client) = (http.Host, http.Client);
 
         await SendAsync(client, "doomed");
 
@@ -96,9 +74,8 @@ public class DeliveryTests
     {
         await using var receiver = await Receiver.StartAsync();
         receiver.FailWith = 503;
-        var (host, client) = await StartAsync(receiver, ("KK_DRAIN_TIMEOUT", "1s"));
-        await using var _ = host;
-        using var __ = client;
+        await using var http = await HttpConnectorProcess.StartAsync(receiver, ("KK_DRAIN_TIMEOUT", "1s"));
+        var (host, client) = (http.Host, http.Client);
         await SendAsync(client, "first");
         await SendAsync(client, "second");
 
