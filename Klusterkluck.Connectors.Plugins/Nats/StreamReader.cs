@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -9,11 +10,19 @@ namespace Klusterkluck.Connectors.Nats;
 /// <summary>
 /// Reads a durable JetStream consumer and settles each message by how its delivery ended:
 /// delivered, ack; dead-lettered, terminate (the host logged it); abandoned because the host
-/// stopped, nak, so that the stream offers it again at once.
+/// stopped, nak, so that the stream offers it again at once. While a delivery is still being
+/// retried, the message is marked in progress, so the server does not redeliver it after its
+/// AckWait and the target does not get it twice.
 /// </summary>
 internal sealed partial class StreamReader(NatsConnection connection, IDeliverySink sink, ILogger logger)
 {
-    private readonly ConcurrentDictionary<Task, byte> _settling = new();
+    private readonly ConcurrentDictionary<long, Unsettled> _unsettled = new();
+    private long _next;
+
+    private sealed record Unsettled(INatsJSMsg<byte[]> Message, long Since)
+    {
+        public Task Settling { get; set; } = Task.CompletedTask;
+    }
 
     public async Task RunAsync(string stream, string consumerName, string subject, TimeSpan ackWait, int maxAckPending, CancellationToken stoppingToken)
     {
@@ -36,31 +45,58 @@ internal sealed partial class StreamReader(NatsConnection connection, IDeliveryS
             throw new InvalidOperationException($"JetStream stream '{stream}' does not exist on the server: {e.Error.Description}", e);
         }
 
+        using var settled = new CancellationTokenSource();
+        var inProgress = KeepInProgressAsync(ackWait / 3, settled.Token);
         try
         {
             // The loop ends without an exception once stoppingToken fires.
             await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: stoppingToken))
             {
                 var delivery = await sink.SendAsync(NatsConnector.ToPayload(message.Subject, message.Data, message.Headers), stoppingToken);
-                Track(SettleAsync(message, delivery));
+                var id = Interlocked.Increment(ref _next);
+                var unsettled = new Unsettled(message, Stopwatch.GetTimestamp());
+                _unsettled[id] = unsettled;
+                unsettled.Settling = SettleAsync(id, message, delivery);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
         // Acknowledgements still owed go out before the connection closes.
-        await Task.WhenAll(_settling.Keys);
+        await Task.WhenAll(_unsettled.Values.Select(u => u.Settling));
+        await settled.CancelAsync();
+        await inProgress;
     }
 
-    private void Track(Task settling)
+    private async Task KeepInProgressAsync(TimeSpan every, CancellationToken settled)
     {
-        _settling[settling] = 0;
-        settling.ContinueWith(done => _settling.TryRemove(done, out _), TaskScheduler.Default);
+        using var timer = new PeriodicTimer(every);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(settled))
+            {
+                foreach (var unsettled in _unsettled.Values.Where(u => Stopwatch.GetElapsedTime(u.Since) >= every))
+                {
+                    try
+                    {
+                        await unsettled.Message.AckProgressAsync(cancellationToken: settled);
+                    }
+                    catch (NatsException)
+                    {
+                        // Not marked, the message may come back once more: at least once still holds.
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (settled.IsCancellationRequested)
+        {
+        }
     }
 
-    private async Task SettleAsync(INatsJSMsg<byte[]> message, Delivery delivery)
+    private async Task SettleAsync(long id, INatsJSMsg<byte[]> message, Delivery delivery)
     {
         var outcome = await delivery.Completion;
+        _unsettled.TryRemove(id, out _);
         try
         {
             switch (outcome)

@@ -127,6 +127,25 @@ public class NatsConnectorTests(NatsServer nats) : IClassFixture<NatsServer>
     }
 
     [Fact]
+    public async Task StreamDoesNotRedeliverWhatTheConnectorIsStillRetrying()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var subject = Unique("slow");
+        var stream = await CreateStreamAsync(subject);
+        receiver.FailWith = 503;
+        await using var host = await ConnectorHost.StartAsync(Nats(receiver.Url(), subject, ("KK_NATS_STREAM", stream), ("KK_NATS_ACK_WAIT", "1s")));
+
+        await PublishToStreamAsync(subject, 5);
+        // Four times the AckWait: without "in progress" the server would have offered each message again.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        receiver.FailWith = 0;
+
+        await receiver.WaitForAsync(5);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(Expected(5), receiver.Accepted.Select(r => r.Body));
+    }
+
+    [Fact]
     public async Task MissingStreamStopsTheConnectorWithAClearMessage()
     {
         await using var receiver = await Receiver.StartAsync();
