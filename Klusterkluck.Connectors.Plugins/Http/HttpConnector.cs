@@ -18,6 +18,7 @@ public sealed class HttpConnector : IConnector
     public const string Urls = "KK_HTTP_URLS";
     public const string MaxBody = "KK_HTTP_MAX_BODY";
     public const string AcceptTimeout = "KK_HTTP_ACCEPT_TIMEOUT";
+    public const string Token = "KK_HTTP_TOKEN";
 
     /// <summary>The request's path and query, forwarded so one connector can serve several routes.</summary>
     public const string PathHeader = "KK-Http-Path";
@@ -31,6 +32,7 @@ public sealed class HttpConnector : IConnector
         new(Urls, "Where to listen, as ASPNETCORE_URLS (separate from the host's health port)") { Default = "http://0.0.0.0:8081" },
         new(MaxBody, "Largest request body accepted, in bytes; larger ones get 413") { Default = "1048576", Format = VariableFormat.PositiveInteger },
         new(AcceptTimeout, "How long a request waits for room in a full buffer before it gets 503") { Default = "10s", Format = VariableFormat.Duration },
+        new(Token, "When set, every request needs 'Authorization: Bearer <token>' (else 401); unset, anyone who reaches the port can send"),
     ];
 
     public async Task RunAsync(ConnectorContext context, CancellationToken stoppingToken)
@@ -44,7 +46,7 @@ public sealed class HttpConnector : IConnector
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.GetInteger(MaxBody));
         await using var app = builder.Build();
 
-        var receiver = new HttpReceiver(context.Sink, settings.GetDuration(AcceptTimeout)!.Value, stoppingToken);
+        var receiver = new HttpReceiver(context.Sink, settings.GetDuration(AcceptTimeout)!.Value, settings.Get(Token), stoppingToken);
         // As a Delegate, not a RequestDelegate, so that the returned IResult is written.
         Delegate receive = receiver.ReceiveAsync;
         app.MapMethods("/{**path}", [HttpMethods.Post, HttpMethods.Put], receive);

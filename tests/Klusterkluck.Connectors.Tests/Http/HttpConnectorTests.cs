@@ -43,6 +43,30 @@ public class HttpConnectorTests
         Assert.Equal(0, receiver.Attempts);
     }
 
+    [Fact]
+    public async Task TokenIsRequiredWhenOneIsSet()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        await using var http = await HttpConnectorProcess.StartAsync(receiver, ("KK_HTTP_TOKEN", "s3cret-hook"));
+        var client = http.Client;
+
+        using var anonymous = await client.PostAsync("/", new StringContent("no"));
+        using var wrong = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("no") };
+        wrong.Headers.Authorization = new("Bearer", "s3cret-hoo");
+        using var refused = await client.SendAsync(wrong);
+        using var right = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("yes") };
+        right.Headers.Authorization = new("Bearer", "s3cret-hook");
+        using var accepted = await client.SendAsync(right);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("Bearer", anonymous.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal("yes", (await receiver.WaitForAsync(1)).Single().Body);
+        await Task.Delay(200);
+        Assert.Single(receiver.Accepted);
+    }
+
     /// <summary>A request HttpClient would not send: headers as given, a body shorter than they claim.</summary>
     private static async Task<string> RawPostAsync(int port, string header)
     {
