@@ -1,22 +1,28 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 
 /// <summary>
 /// The nats connector (core NATS) on <paramref name="Subjects"/> subjects, fed by one publisher
 /// that keeps at most <paramref name="Window"/> messages between publish and delivery: core NATS
 /// keeps nothing, so running ahead of the connector would only measure dropped messages. With
-/// <paramref name="Rate"/>, the publisher also keeps to that many messages per second.
+/// <paramref name="Rate"/>, the publisher also keeps to that many messages per second. With
+/// <paramref name="Stream"/>, the subjects are captured by a JetStream stream (file storage) and
+/// the connector reads a durable consumer, acknowledging after delivery: the at-least-once path.
 /// </summary>
-internal sealed record NatsLoad(string HostAssembly, LatencyReceiver Receiver, int Subjects, int Window, double? Rate = null) : ILoad
+internal sealed record NatsLoad(string HostAssembly, LatencyReceiver Receiver, int Subjects, int Window, double? Rate = null, bool Stream = false) : ILoad
 {
-    public string Shape => $"({Subjects} subject{(Subjects == 1 ? "" : "s")}, window {Window}{(Rate is { } rate ? $", {rate:0}/s offered" : "")})";
+    public string Shape => $"({(Stream ? "JetStream, " : "")}{Subjects} subject{(Subjects == 1 ? "" : "s")}, window {Window}{(Rate is { } rate ? $", {rate:0}/s offered" : "")})";
 
     public async Task<Measured> RunAsync(TimeSpan duration)
     {
         var port = ChildProcess.FreePort();
         var health = ChildProcess.FreePort();
-        await using var server = new ChildProcess(File.Exists("/usr/sbin/nats-server") ? "/usr/sbin/nats-server" : "nats-server", ["-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var store = Directory.CreateTempSubdirectory("kk-bench-nats-");
+        await using var server = new ChildProcess(File.Exists("/usr/sbin/nats-server") ? "/usr/sbin/nats-server" : "nats-server",
+            ["-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", store.FullName]);
         await ChildProcess.WaitForAsync(async () =>
         {
             using var probe = new TcpClient();
@@ -25,8 +31,12 @@ internal sealed record NatsLoad(string HostAssembly, LatencyReceiver Receiver, i
         }, "nats-server");
         await using var connection = new NatsConnection(NatsOpts.Default with { Url = $"nats://127.0.0.1:{port}" });
         await connection.ConnectAsync();
+        if (Stream)
+        {
+            await new NatsJSContext(connection).CreateStreamAsync(new StreamConfig("BENCH", ["bench.>"]));
+        }
 
-        await using var connector = new ChildProcess("dotnet", [HostAssembly], new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["KK_CONNECTOR"] = "nats",
             ["KK_TARGET_URL"] = Receiver.Url,
@@ -34,7 +44,12 @@ internal sealed record NatsLoad(string HostAssembly, LatencyReceiver Receiver, i
             ["KK_NATS_SUBJECT"] = "bench.>",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{health}",
             ["DOTNET_ENVIRONMENT"] = "Production",
-        });
+        };
+        if (Stream)
+        {
+            environment["KK_NATS_STREAM"] = "BENCH";
+        }
+        await using var connector = new ChildProcess("dotnet", [HostAssembly], environment);
         using var client = new HttpClient();
         await ChildProcess.WaitForAsync(async () => (await client.GetAsync($"http://127.0.0.1:{health}/health")).IsSuccessStatusCode, "the nats connector");
         // Core NATS keeps nothing for a subscription that is not there yet.
@@ -54,6 +69,7 @@ internal sealed record NatsLoad(string HostAssembly, LatencyReceiver Receiver, i
         finally
         {
             Receiver.Arrived -= Arrived;
+            store.Delete(recursive: true);
         }
     }
 
