@@ -74,21 +74,26 @@ public sealed partial class ConnectorSettings
         {
             return null;
         }
-        return match.Groups[2].Value switch
+        var milliseconds = amount * match.Groups[2].Value switch
         {
-            "ms" => TimeSpan.FromMilliseconds(amount),
-            "m" => TimeSpan.FromMinutes(amount),
-            "h" => TimeSpan.FromHours(amount),
-            _ => TimeSpan.FromSeconds(amount),
+            "ms" => 1,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            _ => 1_000,
         };
+        // Timers and delays in .NET stop at about 49 days; nothing here needs more than 30.
+        return milliseconds <= MaxDuration.TotalMilliseconds ? TimeSpan.FromMilliseconds(milliseconds) : null;
     }
+
+    /// <summary>The longest <see cref="VariableFormat.Duration"/> accepted: 720h (30 days).</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(30);
 
     private static string? FormatProblem(ConnectorVariable variable, string value) => variable.Format switch
     {
         VariableFormat.Url when !Uri.TryCreate(value, UriKind.Absolute, out _) =>
             $"{variable.Name} must be an absolute URL, not '{value}'",
         VariableFormat.Duration when ParseDuration(value) is not { } duration || duration <= TimeSpan.Zero =>
-            $"{variable.Name} must be a positive duration such as 250ms, 10s, 5m or 1h, not '{value}'",
+            $"{variable.Name} must be a positive duration such as 250ms, 10s, 5m or 1h (at most 720h), not '{value}'",
         VariableFormat.PositiveInteger when !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1 =>
             $"{variable.Name} must be a whole number of at least 1, not '{value}'",
         VariableFormat.Boolean when !bool.TryParse(value, out _) =>

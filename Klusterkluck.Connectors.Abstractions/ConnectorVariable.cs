@@ -24,7 +24,7 @@ public enum VariableFormat
     /// <summary>An absolute URL, for example <c>nats://127.0.0.1:4222</c>.</summary>
     Url,
 
-    /// <summary>A number with an optional unit: <c>250ms</c>, <c>10s</c>, <c>5m</c>, <c>1h</c>; no unit means seconds.</summary>
+    /// <summary>A number with an optional unit: <c>250ms</c>, <c>10s</c>, <c>5m</c>, <c>1h</c>; no unit means seconds; above zero, at most 720h.</summary>
     Duration,
 
     /// <summary>A whole number of at least 1.</summary>

@@ -13,6 +13,13 @@ public sealed record Payload(ReadOnlyMemory<byte> Body, string? ContentType)
     public string? OrderKey { get; init; }
 
     /// <summary>
+    /// The event's own id, when the source has one that survives a redelivery (a stream's
+    /// sequence): sent as the <c>Idempotency-Key</c>, so a target sees the same key for the same
+    /// event however often it arrives. Null: the host makes one per payload.
+    /// </summary>
+    public string? Id { get; init; }
+
+    /// <summary>
     /// Extra request headers describing the event (for example the NATS subject). Names should
     /// start with <c>KK-</c> so they cannot collide with HTTP's own.
     /// </summary>

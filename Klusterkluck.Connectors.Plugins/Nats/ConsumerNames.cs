@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Klusterkluck.Connectors.Nats;
@@ -7,7 +8,10 @@ internal static class ConsumerNames
 {
     public static bool IsValid(string name) => name.Length > 0 && !name.Any(c => char.IsWhiteSpace(c) || c is '.' or '*' or '>');
 
-    /// <summary>A stable name for the subject: the same subject always resumes the same consumer.</summary>
+    /// <summary>
+    /// A stable name for the subject: the same subject always resumes the same consumer. The hash
+    /// keeps subjects that read alike apart (a.b and a_b).
+    /// </summary>
     public static string From(string subject)
     {
         var name = new StringBuilder("kk-");
@@ -22,6 +26,7 @@ internal static class ConsumerNames
                 _ => c.ToString(),
             });
         }
-        return name.ToString();
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(subject)))[..8];
+        return name.Append('-').Append(hash).ToString();
     }
 }

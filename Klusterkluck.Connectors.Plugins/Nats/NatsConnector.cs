@@ -85,19 +85,23 @@ public sealed partial class NatsConnector : IConnector
             return;
         }
         var queue = settings.Get(Queue);
+        await using var subscription = await connection.SubscribeCoreAsync<byte[]>(subject, queue, cancellationToken: stoppingToken);
+        // The round trip means the server has the subscription: "Reading" is true when logged.
+        await connection.PingAsync(stoppingToken);
         Reading(logger, subject, queue is null ? "core NATS" : $"core NATS, queue group {queue}");
-        await foreach (var message in connection.SubscribeAsync<byte[]>(subject, queue, cancellationToken: stoppingToken))
+        await foreach (var message in subscription.Msgs.ReadAllAsync(stoppingToken))
         {
-            await context.Sink.SendAsync(ToPayload(message.Subject, message.Data, message.Headers), stoppingToken);
+            await context.Sink.SendAsync(ToPayload(message.Subject, message.Data, message.Headers, id: null), stoppingToken);
         }
     }
 
-    internal static Payload ToPayload(string subject, byte[]? data, NatsHeaders? headers)
+    internal static Payload ToPayload(string subject, byte[]? data, NatsHeaders? headers, string? id)
     {
         string? contentType = null;
         headers?.TryGetLastValue("Content-Type", out contentType);
         return new Payload(data ?? [], contentType)
         {
+            Id = id,
             OrderKey = subject,
             Headers = new Dictionary<string, string> { [SubjectHeader] = subject },
         };

@@ -19,7 +19,7 @@ internal sealed partial class StreamReader(NatsConnection connection, IDeliveryS
     private readonly ConcurrentDictionary<long, Unsettled> _unsettled = new();
     private long _next;
 
-    private sealed record Unsettled(INatsJSMsg<byte[]> Message, long Since)
+    private sealed record Unsettled(INatsJSMsg<byte[]> Message)
     {
         public Task Settling { get; set; } = Task.CompletedTask;
     }
@@ -52,20 +52,37 @@ internal sealed partial class StreamReader(NatsConnection connection, IDeliveryS
             // The loop ends without an exception once stoppingToken fires.
             await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: stoppingToken))
             {
-                var delivery = await sink.SendAsync(NatsConnector.ToPayload(message.Subject, message.Data, message.Headers), stoppingToken);
+                // Marked in progress from the moment it arrives, also while it waits for room.
                 var id = Interlocked.Increment(ref _next);
-                var unsettled = new Unsettled(message, Stopwatch.GetTimestamp());
+                var unsettled = new Unsettled(message);
                 _unsettled[id] = unsettled;
-                unsettled.Settling = SettleAsync(id, message, delivery);
+                var streamId = message.Metadata is { } metadata ? $"{metadata.Stream}-{metadata.Sequence.Stream}" : null;
+                var payload = NatsConnector.ToPayload(message.Subject, message.Data, message.Headers, streamId);
+                Delivery delivery;
+                try
+                {
+                    delivery = await sink.SendAsync(payload, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    // Never taken: offered again at once, to whichever replica is still running.
+                    _unsettled.TryRemove(id, out _);
+                    await SettleAsync(message, DeliveryOutcome.Abandoned);
+                    break;
+                }
+                unsettled.Settling = SettleWhenDoneAsync(id, message, delivery);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        // Acknowledgements still owed go out before the connection closes.
-        await Task.WhenAll(_unsettled.Values.Select(u => u.Settling));
-        await settled.CancelAsync();
-        await inProgress;
+        finally
+        {
+            // Acknowledgements still owed go out before the connection closes.
+            await Task.WhenAll(_unsettled.Values.Select(u => u.Settling));
+            await settled.CancelAsync();
+            await inProgress;
+        }
     }
 
     private async Task KeepInProgressAsync(TimeSpan every, CancellationToken settled)
@@ -75,13 +92,13 @@ internal sealed partial class StreamReader(NatsConnection connection, IDeliveryS
         {
             while (await timer.WaitForNextTickAsync(settled))
             {
-                foreach (var unsettled in _unsettled.Values.Where(u => Stopwatch.GetElapsedTime(u.Since) >= every))
+                foreach (var unsettled in _unsettled.Values)
                 {
                     try
                     {
                         await unsettled.Message.AckProgressAsync(cancellationToken: settled);
                     }
-                    catch (NatsException)
+                    catch (Exception e) when (e is NatsException or ObjectDisposedException)
                     {
                         // Not marked, the message may come back once more: at least once still holds.
                     }
@@ -93,10 +110,20 @@ internal sealed partial class StreamReader(NatsConnection connection, IDeliveryS
         }
     }
 
-    private async Task SettleAsync(long id, INatsJSMsg<byte[]> message, Delivery delivery)
+    private async Task SettleWhenDoneAsync(long id, INatsJSMsg<byte[]> message, Delivery delivery)
     {
-        var outcome = await delivery.Completion;
-        _unsettled.TryRemove(id, out _);
+        try
+        {
+            await SettleAsync(message, await delivery.Completion);
+        }
+        finally
+        {
+            _unsettled.TryRemove(id, out _);
+        }
+    }
+
+    private async Task SettleAsync(INatsJSMsg<byte[]> message, DeliveryOutcome outcome)
+    {
         try
         {
             switch (outcome)

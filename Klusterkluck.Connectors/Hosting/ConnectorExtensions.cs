@@ -19,6 +19,9 @@ internal static class ConnectorExtensions
         // (bench/connectors); the host logs failed attempts itself.
 #pragma warning disable EXTEXP0001
         builder.Services.AddHttpClient<TargetClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            // A redirect would turn the POST into a body-less GET that "succeeds": a 3xx is the
+            // target refusing the payload, and is dead-lettered as such.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .RemoveAllResilienceHandlers()
             .RemoveAllLoggers();
 #pragma warning restore EXTEXP0001

@@ -21,7 +21,7 @@ internal sealed partial class ConnectorService(
     {
         var options = selection.Delivery;
         using var abandon = new CancellationTokenSource();
-        var lanes = queue.Lanes.Select(lane => Task.Run(() => deliverer.RunAsync(lane, abandon.Token), CancellationToken.None)).ToArray();
+        var lanes = queue.Readers.Select(lane => Task.Run(() => deliverer.RunAsync(lane, abandon.Token), CancellationToken.None)).ToArray();
         using var deadline = stoppingToken.Register(() => abandon.CancelAfter(options.DrainTimeout));
 
         Started(logger, selection.Connector.Name, options.TargetUrl);

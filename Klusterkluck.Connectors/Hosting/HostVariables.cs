@@ -21,7 +21,7 @@ internal static class HostVariables
         new(TargetUrl, $"Where each payload is POSTed; {TargetUrlAlias} is accepted instead") { Required = true, Format = VariableFormat.Url },
         new(PluginsPath, "The folder holding one folder per plugin (X/X.dll)") { Default = DefaultPluginsPath },
         new(Buffer, "Payloads held in memory awaiting delivery; a full buffer makes the connector wait") { Default = "1000", Format = VariableFormat.PositiveInteger },
-        new(Parallelism, "Payloads delivered at once (payloads with the same order key are always one at a time)") { Default = "8", Format = VariableFormat.PositiveInteger },
+        new(Parallelism, "Ordered lanes, and as many workers for payloads without an order key (payloads with the same key always go one at a time)") { Default = "8", Format = VariableFormat.PositiveInteger },
         new(Attempts, "Attempts per payload before it is dead-lettered") { Default = "30", Format = VariableFormat.PositiveInteger },
         new(Backoff, "Wait before the first retry; doubled on each retry, with jitter") { Default = "500ms", Format = VariableFormat.Duration },
         new(BackoffMax, "Longest wait between two attempts") { Default = "30s", Format = VariableFormat.Duration },

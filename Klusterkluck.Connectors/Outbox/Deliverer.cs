@@ -19,13 +19,15 @@ internal sealed class Deliverer(DeliveryQueue queue, TargetClient target, Delive
             {
                 while (lane.TryRead(out current))
                 {
-                    Finish(current, await DeliverAsync(current, abandon));
+                    Finish(current, await DeliverOrDeadLetterAsync(current, abandon));
                     current = null;
                 }
             }
         }
         catch (OperationCanceledException) when (abandon.IsCancellationRequested)
         {
+            // Closed first, so that no payload can be written behind the drain below.
+            queue.Close();
             if (current is not null)
             {
                 Abandon(current);
@@ -34,6 +36,20 @@ internal sealed class Deliverer(DeliveryQueue queue, TargetClient target, Delive
             {
                 Abandon(left);
             }
+        }
+    }
+
+    private async Task<DeliveryOutcome> DeliverOrDeadLetterAsync(Pending pending, CancellationToken abandon)
+    {
+        try
+        {
+            return await DeliverAsync(pending, abandon);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever went wrong with this payload, the lane goes on with the next one.
+            DeadLetter(pending, 0, $"delivery failed: {e.GetType().Name}: {e.Message}");
+            return DeliveryOutcome.DeadLettered;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Reflection;
 using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.Logging;
 
@@ -59,9 +58,10 @@ internal sealed class PluginCatalog
                     connectors.Add(new LoadedConnector(connector, pluginFolder));
                 }
             }
-            catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException
-                or ReflectionTypeLoadException or TypeLoadException or TargetInvocationException or MissingMethodException)
+            catch (Exception e)
             {
+                // Anything a plugin folder throws (a bad image, a malformed deps.json, a throwing
+                // constructor or Name) is that plugin's failure, never the other plugins'.
                 failures.Add($"{pluginFolder} could not be loaded: {e.GetType().Name}: {e.Message}");
             }
         }

@@ -29,12 +29,14 @@ public class StartupTests
             ["KK_TIMER_CRON"] = "every second",
             ["KK_DELIVERY_BUFFER"] = "0",
             ["KK_DELIVERY_BACKOFF"] = "soon",
+            ["KK_DRAIN_TIMEOUT"] = "99999999999999h",
         });
 
         Assert.Equal(2, exitCode);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("KK_DELIVERY_BUFFER must be a whole number of at least 1, not '0'", line);
         Assert.Contains("KK_DELIVERY_BACKOFF must be a positive duration", line);
+        Assert.Contains("KK_DRAIN_TIMEOUT must be a positive duration such as 250ms, 10s, 5m or 1h (at most 720h), not '99999999999999h'", line);
         Assert.Contains("KK_TARGET_URL must be an http or https URL", line);
         Assert.Contains("KK_TIMER_CRON 'every second' is not a Quartz cron expression", line);
     }

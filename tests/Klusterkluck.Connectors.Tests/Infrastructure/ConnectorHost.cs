@@ -35,7 +35,7 @@ public static class ConnectorHost
     /// <summary>Starts a connector and waits until its host answers /health.</summary>
     public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
-        var process = ServiceProcess.Start(Assembly, environment);
+        var process = ServiceProcess.Start(Assembly, Isolated(environment));
         await process.WaitReadyAsync("/health");
         return process;
     }
@@ -43,13 +43,18 @@ public static class ConnectorHost
     /// <summary>Runs the host to its end, as a shell would: for --list and for configurations that must not start.</summary>
     public static (int ExitCode, string Output, string Error) Run(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        // Nothing of the test runner's own environment may stand in for a variable under test.
-        var clean = new Dictionary<string, string>(environment);
+        return CommandLine.Run("dotnet", Path.GetDirectoryName(Assembly)!, Isolated(environment), TimeSpan.FromSeconds(60), [Assembly, .. arguments]);
+    }
+
+    /// <summary>Nothing of the test runner's own environment may stand in for a variable under test.</summary>
+    public static Dictionary<string, string> Isolated(IReadOnlyDictionary<string, string> environment)
+    {
+        var isolated = new Dictionary<string, string>(environment);
         foreach (var name in new[] { "KK_CONNECTOR", "KK_TARGET_URL", "CALLBACK_URL", "KK_PLUGINS_PATH" })
         {
-            clean.TryAdd(name, "");
+            isolated.TryAdd(name, "");
         }
-        return CommandLine.Run("dotnet", Path.GetDirectoryName(Assembly)!, clean, TimeSpan.FromSeconds(60), [Assembly, .. arguments]);
+        return isolated;
     }
 
     private static string Metadata(string key) =>

@@ -19,9 +19,19 @@ public sealed class Receiver : IAsyncDisposable
     private readonly ConcurrentQueue<Received> _accepted = new();
     private LoopbackServer _server = null!;
     private int _attempts;
+    private int _gets;
 
     /// <summary>While not 0, every request is answered with this status and not recorded.</summary>
     public volatile int FailWith;
+
+    /// <summary>A body answered 503 every time, while all others are accepted.</summary>
+    public volatile string? Poison;
+
+    /// <summary>While set, every POST is redirected (301) here.</summary>
+    public volatile string? RedirectTo;
+
+    /// <summary>GET requests seen: a redirected POST turned into a GET would show up here.</summary>
+    public int Gets => _gets;
 
     /// <summary>Every request that arrived, accepted or not.</summary>
     public int Attempts => _attempts;
@@ -34,7 +44,15 @@ public sealed class Receiver : IAsyncDisposable
     public static async Task<Receiver> StartAsync()
     {
         var receiver = new Receiver();
-        receiver._server = await LoopbackServer.StartAsync(app => app.MapPost("/{**path}", receiver.ReceiveAsync));
+        receiver._server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapPost("/{**path}", receiver.ReceiveAsync);
+            app.MapGet("/{**path}", () =>
+            {
+                Interlocked.Increment(ref receiver._gets);
+                return Results.Ok();
+            });
+        });
         return receiver;
     }
 
@@ -58,9 +76,17 @@ public sealed class Receiver : IAsyncDisposable
         Interlocked.Increment(ref _attempts);
         using var reader = new StreamReader(http.Request.Body);
         var body = await reader.ReadToEndAsync();
+        if (RedirectTo is { } location)
+        {
+            return Results.Redirect(location, permanent: true);
+        }
         if (FailWith is not 0 and var status)
         {
             return Results.StatusCode(status);
+        }
+        if (body == Poison)
+        {
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
         var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         _accepted.Enqueue(new Received(path, body, http.Request.ContentType, headers));

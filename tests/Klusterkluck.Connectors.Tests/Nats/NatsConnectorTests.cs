@@ -12,11 +12,10 @@ public class NatsConnectorTests(NatsServer nats) : IClassFixture<NatsServer>
 
     private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}"[..20];
 
-    /// <summary>Core NATS keeps no messages: publish only once the connector's subscription is on the server.</summary>
+    /// <summary>Core NATS keeps no messages: publish only once the connector's subscription is on the server (it says so once it is).</summary>
     private async Task WaitSubscribedAsync(ServiceProcess host)
     {
         Assert.True(await host.WaitForOutputAsync("Reading "), host.Output);
-        await Task.Delay(300);
     }
 
     private async Task PublishAsync(string subject, int count, string? contentType = null)
@@ -88,7 +87,7 @@ public class NatsConnectorTests(NatsServer nats) : IClassFixture<NatsServer>
         var subject = Unique("jobs");
         var stream = await CreateStreamAsync(subject);
         receiver.FailWith = 503;
-        await using var host = await ConnectorHost.StartAsync(Nats(receiver.Url(), subject, ("KK_NATS_STREAM", stream)));
+        await using var host = await ConnectorHost.StartAsync(Nats(receiver.Url(), subject, ("KK_NATS_STREAM", stream), ("KK_NATS_CONSUMER", "jobs")));
 
         await PublishToStreamAsync(subject, 100);
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -96,7 +95,9 @@ public class NatsConnectorTests(NatsServer nats) : IClassFixture<NatsServer>
 
         var received = await receiver.WaitForAsync(100);
         Assert.Equal(Expected(100), received.Select(r => r.Body));
-        var consumer = await new NatsJSContext(nats.Connection).GetConsumerAsync(stream, $"kk-{subject}");
+        // The key is the message's place in the stream, the same however often it is delivered.
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => $"{stream}-{i}"), received.Select(r => r.Header("Idempotency-Key")));
+        var consumer = await new NatsJSContext(nats.Connection).GetConsumerAsync(stream, "jobs");
         await WaitUntilAsync(async () =>
         {
             await consumer.RefreshAsync();

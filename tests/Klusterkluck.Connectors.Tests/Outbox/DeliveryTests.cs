@@ -55,6 +55,39 @@ public class DeliveryTests
     }
 
     [Fact]
+    public async Task RedirectIsRefusalNotDelivery()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        receiver.RedirectTo = receiver.Url("elsewhere");
+        await using var http = await HttpConnectorProcess.StartAsync(receiver);
+
+        await SendAsync(http.Client, "moved");
+
+        Assert.True(await http.Host.WaitForOutputAsync("Dead-lettered payload"), http.Host.Output);
+        Assert.Contains("the target refused it: 301", http.Host.Output);
+        Assert.Equal(0, receiver.Gets);
+    }
+
+    [Fact]
+    public async Task PayloadTheTargetKeepsFailingHoldsUpNoOther()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        receiver.Poison = "poison";
+        await using var http = await HttpConnectorProcess.StartAsync(receiver, ("KK_DELIVERY_PARALLELISM", "4"));
+
+        await SendAsync(http.Client, "poison");
+        var bodies = Enumerable.Range(1, 20).Select(i => $"fine-{i}").ToList();
+        foreach (var body in bodies)
+        {
+            await SendAsync(http.Client, body);
+        }
+
+        var received = await receiver.WaitForAsync(20, TimeSpan.FromSeconds(5));
+        Assert.Equal(bodies.Order(), received.Select(r => r.Body).Order());
+        Assert.DoesNotContain("Dead-lettered", http.Host.Output);
+    }
+
+    [Fact]
     public async Task PayloadIsDeadLetteredAfterItsLastAttempt()
     {
         await using var receiver = await Receiver.StartAsync();
