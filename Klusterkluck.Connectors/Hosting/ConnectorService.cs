@@ -53,6 +53,9 @@ internal sealed partial class ConnectorService(
             abandon.CancelAfter(options.DrainTimeout);
         }
         await Task.WhenAll(lanes);
+        // Unregistered first: stopping the application fires stoppingToken, and the callback must
+        // not touch the deadline's source once this method has disposed it.
+        await deadline.DisposeAsync();
         lifetime.StopApplication();
     }
 
