@@ -43,7 +43,7 @@ public sealed class TimerConnector : IConnector
         {
             yield return $"{Cron} '{cron}' is not a Quartz cron expression: {problem}";
         }
-        if (!TryFindTimeZone(settings.Get(TimeZone)!, out _))
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(settings.Get(TimeZone)!, out _))
         {
             yield return $"{TimeZone} '{settings.Get(TimeZone)}' is not a known time zone";
         }
@@ -58,7 +58,7 @@ public sealed class TimerConnector : IConnector
         var settings = context.Settings;
         Quartz.Diagnostics.LogProvider.SetLogProvider(context.LoggerFactory);
         var ticks = new TickSource(context.Sink, settings.Get(PayloadText), settings.Get(ContentType), stoppingToken);
-        TryFindTimeZone(settings.Get(TimeZone)!, out var zone);
+        TimeZoneInfo.TryFindSystemTimeZoneById(settings.Get(TimeZone)!, out var zone);
         var misfire = settings.Get(Misfire)!;
 
         await using var factory = QuartzSchedulerBuilder.Create(quartz =>
@@ -106,8 +106,6 @@ public sealed class TimerConnector : IConnector
             return e.Message;
         }
     }
-
-    private static bool TryFindTimeZone(string id, out TimeZoneInfo? zone) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone);
 
     /// <summary>The payload of a tick: the configured one, or the tick's times as JSON.</summary>
     internal static Payload TickPayload(string? text, string? contentType, DateTimeOffset scheduled, DateTimeOffset fired)

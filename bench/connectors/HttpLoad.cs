@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Klusterkluck.Testing;
 
 /// <summary>The http connector, fed by <paramref name="Concurrency"/> clients posting back to back, or together at <paramref name="Rate"/> per second.</summary>
 internal sealed record HttpLoad(string HostAssembly, LatencyReceiver Receiver, int Concurrency, double? Rate = null) : ILoad
@@ -8,18 +9,14 @@ internal sealed record HttpLoad(string HostAssembly, LatencyReceiver Receiver, i
 
     public async Task<Measured> RunAsync(TimeSpan duration)
     {
-        var port = ChildProcess.FreePort();
-        var health = ChildProcess.FreePort();
-        await using var connector = new ChildProcess("dotnet", [HostAssembly], new Dictionary<string, string>
+        var port = ServiceProcess.FreePort();
+        await using var connector = await ConnectorProcess.StartAsync(HostAssembly, new Dictionary<string, string>
         {
             ["KK_CONNECTOR"] = "http",
             ["KK_TARGET_URL"] = Receiver.Url,
             ["KK_HTTP_URLS"] = $"http://127.0.0.1:{port}",
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{health}",
-            ["DOTNET_ENVIRONMENT"] = "Production",
         });
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await ChildProcess.WaitForAsync(async () => (await client.GetAsync($"http://127.0.0.1:{health}/health")).IsSuccessStatusCode, "the http connector");
 
         await LoadAsync(client, TimeSpan.FromSeconds(3));
         var cpu = connector.ProcessorTime;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Net.Sockets;
+using Klusterkluck.Testing;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -18,18 +18,8 @@ internal sealed record NatsLoad(string HostAssembly, LatencyReceiver Receiver, i
 
     public async Task<Measured> RunAsync(TimeSpan duration)
     {
-        var port = ChildProcess.FreePort();
-        var health = ChildProcess.FreePort();
-        var store = Directory.CreateTempSubdirectory("kk-bench-nats-");
-        await using var server = new ChildProcess(File.Exists("/usr/sbin/nats-server") ? "/usr/sbin/nats-server" : "nats-server",
-            ["-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", store.FullName]);
-        await ChildProcess.WaitForAsync(async () =>
-        {
-            using var probe = new TcpClient();
-            await probe.ConnectAsync("127.0.0.1", port);
-            return true;
-        }, "nats-server");
-        await using var connection = new NatsConnection(NatsOpts.Default with { Url = $"nats://127.0.0.1:{port}" });
+        await using var server = await NatsServerProcess.StartAsync();
+        await using var connection = new NatsConnection(NatsOpts.Default with { Url = server.Url });
         await connection.ConnectAsync();
         if (Stream)
         {
@@ -40,18 +30,14 @@ internal sealed record NatsLoad(string HostAssembly, LatencyReceiver Receiver, i
         {
             ["KK_CONNECTOR"] = "nats",
             ["KK_TARGET_URL"] = Receiver.Url,
-            ["KK_NATS_URL"] = $"nats://127.0.0.1:{port}",
+            ["KK_NATS_URL"] = server.Url,
             ["KK_NATS_SUBJECT"] = "bench.>",
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{health}",
-            ["DOTNET_ENVIRONMENT"] = "Production",
         };
         if (Stream)
         {
             environment["KK_NATS_STREAM"] = "BENCH";
         }
-        await using var connector = new ChildProcess("dotnet", [HostAssembly], environment);
-        using var client = new HttpClient();
-        await ChildProcess.WaitForAsync(async () => (await client.GetAsync($"http://127.0.0.1:{health}/health")).IsSuccessStatusCode, "the nats connector");
+        await using var connector = await ConnectorProcess.StartAsync(HostAssembly, environment);
         // Core NATS keeps nothing for a subscription that is not there yet.
         await Task.Delay(TimeSpan.FromSeconds(1));
 
@@ -69,7 +55,6 @@ internal sealed record NatsLoad(string HostAssembly, LatencyReceiver Receiver, i
         finally
         {
             Receiver.Arrived -= Arrived;
-            store.Delete(recursive: true);
         }
     }
 
