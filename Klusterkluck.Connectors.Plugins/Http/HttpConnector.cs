@@ -41,7 +41,6 @@ public sealed class HttpConnector : IConnector
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(context.LoggerFactory);
-        builder.Services.AddProblemDetails();
         builder.WebHost.UseUrls(settings.Get(Urls)!);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.GetInteger(MaxBody));
         await using var app = builder.Build();
