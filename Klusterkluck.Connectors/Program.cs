@@ -23,6 +23,10 @@ builder.AddConnector(selection);
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+if (selection.ExitWithStdin)
+{
+    ParentWatch.StopWhenStdinEnds(app.Lifetime);
+}
 
 await app.RunAsync();
 return Environment.ExitCode;

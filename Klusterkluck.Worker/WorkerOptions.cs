@@ -43,7 +43,7 @@ public sealed class WorkerOptions
     /// Exit when stdin reaches its end: the local runtime keeps a pipe open to each worker, so a
     /// worker outlives no Api, even one killed with SIGKILL. Off by default (a pod's stdin is empty).
     /// </summary>
-    [ConfigurationKeyName("KK_EXIT_WITH_STDIN")]
+    [ConfigurationKeyName(ParentWatch.Variable)]
     public bool ExitWithStdin { get; set; }
 
     /// <summary>

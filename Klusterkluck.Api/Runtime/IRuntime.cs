@@ -37,6 +37,19 @@ public interface IRuntime
 
     /// <summary>The last <paramref name="lines"/> lines of output of each of the function's replicas.</summary>
     Task<IReadOnlyList<ReplicaLog>> LogsAsync(FunctionId id, int lines, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes the connector run as <paramref name="deployment"/> says: started if new, replaced if its
+    /// revision changed, left alone if it runs at that revision already. Returns once it is started,
+    /// not once it delivers; a connector that cannot start shows as failed in <see cref="ConnectorsAsync"/>.
+    /// </summary>
+    Task DeployConnectorAsync(ConnectorDeployment deployment, CancellationToken cancellationToken);
+
+    /// <summary>Stops the connector (it drains what it holds) and forgets it; nothing if it does not run.</summary>
+    Task RemoveConnectorAsync(ConnectorId id, CancellationToken cancellationToken);
+
+    /// <summary>The connectors running for one of the user's flows.</summary>
+    Task<IReadOnlyList<ConnectorStatus>> ConnectorsAsync(string user, string flow, CancellationToken cancellationToken);
 }
 
 /// <summary>A deploy that did not get ready; the message is one line meant for the function's owner.</summary>

@@ -4,7 +4,7 @@ using Klusterkluck.Connectors.Plugins;
 namespace Klusterkluck.Connectors.Hosting;
 
 /// <summary>The connector KK_CONNECTOR names, its settings and the host's, all checked before anything runs.</summary>
-internal sealed record ConnectorSelection(IConnector Connector, ConnectorSettings Settings, DeliveryOptions Delivery)
+internal sealed record ConnectorSelection(IConnector Connector, ConnectorSettings Settings, DeliveryOptions Delivery, bool ExitWithStdin)
 {
     /// <summary>The selection, or null and a one-line <paramref name="error"/> saying everything that is wrong.</summary>
     public static ConnectorSelection? Select(PluginCatalog catalog, Func<string, string?> read, out string? error)
@@ -38,7 +38,7 @@ internal sealed record ConnectorSelection(IConnector Connector, ConnectorSetting
             return null;
         }
         error = null;
-        return new ConnectorSelection(connector, settings, DeliveryOptions.From(connector.Name, host));
+        return new ConnectorSelection(connector, settings, DeliveryOptions.From(connector.Name, host), host.GetBoolean(HostVariables.ExitWithStdin) == true);
     }
 
     private static string Available(PluginCatalog catalog)

@@ -6,6 +6,8 @@ internal static class HostVariables
     public const string Connector = "KK_CONNECTOR";
     public const string TargetUrl = "KK_TARGET_URL";
     public const string TargetUrlAlias = "CALLBACK_URL";
+    public const string TargetToken = "KK_TARGET_TOKEN";
+    public const string ExitWithStdin = ParentWatch.Variable;
     public const string PluginsPath = "KK_PLUGINS_PATH";
     public const string Buffer = "KK_DELIVERY_BUFFER";
     public const string Parallelism = "KK_DELIVERY_PARALLELISM";
@@ -19,6 +21,8 @@ internal static class HostVariables
     [
         new(Connector, "The connector to run, by name (see --list)") { Required = true },
         new(TargetUrl, $"Where each payload is POSTed; {TargetUrlAlias} is accepted instead") { Required = true, Format = VariableFormat.Url },
+        new(TargetToken, "When set, sent as 'Authorization: Bearer <token>' with every delivery (flows give each connector one)"),
+        new(ExitWithStdin, "Stop (draining, as on SIGTERM) when stdin reaches its end: the Api's local runtime keeps a pipe open to each connector") { Default = "false", Format = VariableFormat.Boolean },
         new(PluginsPath, "The folder holding one folder per plugin (X/X.dll)") { Default = DefaultPluginsPath },
         new(Buffer, "Payloads held in memory awaiting delivery; a full buffer makes the connector wait") { Default = "1000", Format = VariableFormat.PositiveInteger },
         new(Parallelism, "Ordered lanes, and as many workers for payloads without an order key (payloads with the same key always go one at a time)") { Default = "8", Format = VariableFormat.PositiveInteger },

@@ -6,6 +6,7 @@ namespace Klusterkluck.Connectors.Outbox;
 internal sealed record DeliveryOptions(
     string Connector,
     Uri TargetUrl,
+    string? TargetToken,
     int Buffer,
     int Parallelism,
     int Attempts,
@@ -18,6 +19,7 @@ internal sealed record DeliveryOptions(
     public static DeliveryOptions From(string connector, ConnectorSettings host) => new(
         connector,
         host.GetUrl(HostVariables.TargetUrl)!,
+        host.Get(HostVariables.TargetToken),
         host.GetInteger(HostVariables.Buffer)!.Value,
         host.GetInteger(HostVariables.Parallelism)!.Value,
         host.GetInteger(HostVariables.Attempts)!.Value,

@@ -33,6 +33,10 @@ internal sealed class TargetClient(HttpClient http, DeliveryOptions options)
         // The id stays the same on every attempt, so a target can recognise a retry.
         request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, pending.Delivery.Id);
         request.Headers.TryAddWithoutValidation(ConnectorHeader, options.Connector);
+        if (options.TargetToken is { } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
         request.Headers.TryAddWithoutValidation(AttemptHeader, attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (name, value) in pending.Payload.Headers ?? s_noHeaders)
         {

@@ -49,7 +49,7 @@ public static class WorkerExtensions
         await using var loader = app.Services.GetRequiredService<FunctionLoader>();
         if (app.Services.GetRequiredService<WorkerOptions>().ExitWithStdin)
         {
-            _ = StopWhenStdinEndsAsync(app.Lifetime);
+            ParentWatch.StopWhenStdinEnds(app.Lifetime);
         }
         await app.StartAsync();
         // Where it listens, for whoever started it: with port 0 in ASPNETCORE_URLS the kernel picks
@@ -76,23 +76,6 @@ public static class WorkerExtensions
         }
         await app.WaitForShutdownAsync();
         return 0;
-    }
-
-    private static async Task StopWhenStdinEndsAsync(IHostApplicationLifetime lifetime)
-    {
-        try
-        {
-            await using var stdin = Console.OpenStandardInput();
-            var buffer = new byte[256];
-            while (await stdin.ReadAsync(buffer, lifetime.ApplicationStopping) > 0)
-            {
-            }
-            lifetime.StopApplication();
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping for another reason.
-        }
     }
 
     private sealed class FunctionReadyCheck(FunctionLoader loader) : IHealthCheck

@@ -8,9 +8,14 @@ namespace Klusterkluck.Api.Runtime.Local;
 /// lives only as long as the Api; the store's deployed commits bring it back after a restart.
 /// </summary>
 internal sealed class LocalRuntime(
-    WorkerLauncher launcher, FunctionHttp http, IOptions<LocalRuntimeOptions> options, ILogger<LocalRuntime> logger) : IRuntime, IHostedService
+    WorkerLauncher launcher, FunctionHttp http, IOptions<LocalRuntimeOptions> options, IOptions<Connectors.ConnectorHostOptions> connectorHost,
+    ILogger<LocalRuntime> logger) : IRuntime, IHostedService
 {
     private readonly ConcurrentDictionary<FunctionId, LocalFunction> _functions = new();
+    private readonly Dictionary<ConnectorId, LocalConnector> _connectors = [];
+
+    /// <summary>One connector change at a time: they are rare, and a stop may take a drain's time.</summary>
+    private readonly SemaphoreSlim _connectorGate = new(1, 1);
     private readonly BackgroundTasks _retiring = new();
 
     /// <summary>Local workers need nothing per user.</summary>
@@ -96,12 +101,72 @@ internal sealed class LocalRuntime(
                 new ReplicaLog(r.Index, rev.Commit, r.State, r.Log.Snapshot().TakeLast(lines).ToList())))]
             : []);
 
+    public async Task DeployConnectorAsync(ConnectorDeployment deployment, CancellationToken cancellationToken)
+    {
+        await _connectorGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_connectors.TryGetValue(deployment.Id, out var running))
+            {
+                if (running.Deployment.Revision == deployment.Revision && running.State != "failed")
+                {
+                    return;
+                }
+                _connectors.Remove(deployment.Id);
+                await running.StopAsync();
+            }
+            var connector = new LocalConnector(deployment, connectorHost.Value.ResolvedHostAssembly, options.Value, logger);
+            connector.Start();
+            _connectors[deployment.Id] = connector;
+        }
+        finally
+        {
+            _connectorGate.Release();
+        }
+    }
+
+    public async Task RemoveConnectorAsync(ConnectorId id, CancellationToken cancellationToken)
+    {
+        await _connectorGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_connectors.Remove(id, out var connector))
+            {
+                await connector.StopAsync();
+            }
+        }
+        finally
+        {
+            _connectorGate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<ConnectorStatus>> ConnectorsAsync(string user, string flow, CancellationToken cancellationToken)
+    {
+        await _connectorGate.WaitAsync(cancellationToken);
+        try
+        {
+            return [.. _connectors.Values
+                .Where(c => c.Deployment.Id.User == user && c.Deployment.Id.Flow == flow)
+                .OrderBy(c => c.Deployment.Id.Node, StringComparer.Ordinal)
+                .Select(c => new ConnectorStatus(c.Deployment.Id.Node, c.Deployment.Revision, c.State, c.Restarts, c.ProcessId, c.Error))];
+        }
+        finally
+        {
+            _connectorGate.Release();
+        }
+    }
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Stops every worker when the Api stops.</summary>
+    /// <summary>Stops every worker and connector when the Api stops.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         var stops = _functions.Values.SelectMany(f => f.Running()).Select(r => r.StopAsync());
-        await Task.WhenAll([.. stops, _retiring.WhenAll()]);
+        await _connectorGate.WaitAsync(CancellationToken.None);
+        var connectors = _connectors.Values.Select(c => c.StopAsync()).ToList();
+        _connectors.Clear();
+        _connectorGate.Release();
+        await Task.WhenAll([.. stops, .. connectors, _retiring.WhenAll()]);
     }
 }

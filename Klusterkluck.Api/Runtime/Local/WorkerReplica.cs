@@ -201,25 +201,7 @@ internal sealed partial class WorkerReplica(
         await process.WaitForExitAsync(_stopping.Token);
     }
 
-    /// <summary>SIGTERM (the worker stops its function's processes), then SIGKILL after a grace period.</summary>
-    private static async Task TerminateAsync(Process? process)
-    {
-        if (process is null || process.HasExited)
-        {
-            return;
-        }
-        Signals.Terminate(process.Id);
-        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await process.WaitForExitAsync(grace.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-        }
-    }
+    private static Task TerminateAsync(Process? process) => ChildProcess.TerminateAsync(process, TimeSpan.FromSeconds(10));
 
     /// <summary>The worker's one line without its prefix: the reason the owner needs.</summary>
     private static string? Reason(string? line) => line?[WorkerLines.Prefix.Length..];

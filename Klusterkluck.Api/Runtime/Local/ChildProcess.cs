@@ -1,0 +1,88 @@
+using System.Diagnostics;
+
+namespace Klusterkluck.Api.Runtime.Local;
+
+/// <summary>How the local runtime starts a .NET app of the platform (a worker, a connector host) as a child process.</summary>
+internal static class ChildProcess
+{
+    /// <summary>What a child inherits from the Api: enough to run .NET, git and node, and to export telemetry. Not the Api's secrets.</summary>
+    private static readonly string[] s_inherited = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DOTNET_ROOT", "KK_NODE"];
+
+    /// <summary>
+    /// Runs <paramref name="assembly"/> on the Api's own dotnet host with only the inherited
+    /// environment, stdin kept open (the child exits when the Api is gone: <c>KK_EXIT_WITH_STDIN</c>)
+    /// and its output read line by line into <paramref name="log"/>.
+    /// </summary>
+    public static Process Create(string assembly, LogBuffer log, Action<string>? onStdout = null)
+    {
+        var info = new ProcessStartInfo(DotnetHost())
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add(assembly);
+        info.Environment.Clear();
+        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => ((string)e.Key, (string?)e.Value)))
+        {
+            if (s_inherited.Contains(name) || name.StartsWith("OTEL_", StringComparison.Ordinal))
+            {
+                info.Environment[name] = value;
+            }
+        }
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment[ParentWatch.Variable] = "true";
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text)
+            {
+                onStdout?.Invoke(text);
+                log.Add("stdout", text);
+            }
+        };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text)
+            {
+                log.Add("stderr", text);
+            }
+        };
+        return process;
+    }
+
+    /// <summary>Starts a process made by <see cref="Create"/> and begins reading its output.</summary>
+    public static void Start(Process process)
+    {
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>SIGTERM (the child stops cleanly: a worker its function's processes, a connector drains), then SIGKILL after <paramref name="grace"/>.</summary>
+    public static async Task TerminateAsync(Process? process, TimeSpan grace)
+    {
+        if (process is null || process.HasExited)
+        {
+            return;
+        }
+        Signals.Terminate(process.Id);
+        using var timeout = new CancellationTokenSource(grace);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>The dotnet host running the Api, so that the child runs on the same runtime.</summary>
+    private static string DotnetHost() =>
+        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
+}
