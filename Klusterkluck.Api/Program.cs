@@ -12,6 +12,8 @@ builder.AddIdentityProvider();
 builder.AddGit();
 builder.AddRuntime();
 builder.AddFunctions();
+builder.AddConnectorCatalog();
+builder.AddFlows();
 builder.AddGateway();
 
 var app = builder.Build();
@@ -23,6 +25,8 @@ app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapAuth();
 app.MapFunctions();
+app.MapConnectors();
+app.MapFlows();
 app.MapGit();
 
 return await app.RunApiAsync();

@@ -1,3 +1,4 @@
+using Klusterkluck.Api.Flows;
 using Klusterkluck.Api.Functions;
 using Klusterkluck.Api.Identity.Embedded;
 using Klusterkluck.Api.Tenants;
@@ -17,6 +18,14 @@ public abstract class StoreContext(DbContextOptions options) : DbContext(options
     public DbSet<User> Users => Set<User>();
 
     public DbSet<Function> Functions => Set<Function>();
+
+    public DbSet<Flow> Flows => Set<Flow>();
+
+    public DbSet<FlowDeployment> FlowDeployments => Set<FlowDeployment>();
+
+    public DbSet<FlowRun> FlowRuns => Set<FlowRun>();
+
+    public DbSet<FlowStep> FlowSteps => Set<FlowStep>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -47,6 +56,7 @@ public abstract class StoreContext(DbContextOptions options) : DbContext(options
             function.Property(f => f.Status).HasConversion<string>().HasMaxLength(16);
             function.Property(f => f.Error).HasMaxLength(Function.MaxErrorLength);
         });
+        FlowModel.Configure(modelBuilder);
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Klusterkluck.Api.Runtime;
 
 namespace Klusterkluck.Api.Functions;
@@ -8,27 +7,4 @@ namespace Klusterkluck.Api.Functions;
 /// repository, runtime) before the next one for the same name starts, so a delete cannot remove
 /// the repository of a function re-created meanwhile.
 /// </summary>
-public sealed class FunctionLocks
-{
-    private readonly ConcurrentDictionary<FunctionId, SemaphoreSlim> _locks = new();
-
-    public async Task<IDisposable> AcquireAsync(FunctionId id, CancellationToken cancellationToken)
-    {
-        var semaphore = _locks.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
-        await semaphore.WaitAsync(cancellationToken);
-        return new Release(semaphore);
-    }
-
-    private sealed class Release(SemaphoreSlim semaphore) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                semaphore.Release();
-            }
-        }
-    }
-}
+public sealed class FunctionLocks : KeyedLocks<FunctionId>;

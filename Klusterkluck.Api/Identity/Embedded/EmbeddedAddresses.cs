@@ -1,13 +1,11 @@
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Klusterkluck.Api.Hosting;
 
 namespace Klusterkluck.Api.Identity.Embedded;
 
 /// <summary>The embedded server's two addresses: the issuer clients see, and the loopback address the Api calls itself on.</summary>
 public sealed class EmbeddedAddresses(IServer server)
 {
-    private static readonly string[] s_wildcards = ["+", "*", "0.0.0.0", "[::]"];
-
     /// <summary>
     /// The issuer: <c>Identity:Issuer</c>, or else the first URL the Api is configured to listen
     /// on (<c>urls</c>, <c>ASPNETCORE_URLS</c>, <c>--urls</c>), a wildcard host read as localhost.
@@ -33,7 +31,7 @@ public sealed class EmbeddedAddresses(IServer server)
         {
             var first = (configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
                 ?? $"http://localhost:{(configuration["http_ports"] ?? "").Split(';')[0]}";
-            configured = WithHost(first, "localhost");
+            configured = ServerAddresses.WithHost(first, "localhost");
             if (new Uri(configured).Port == 0)
             {
                 throw new InvalidOperationException("Identity:Issuer must be set when the Api listens on port 0");
@@ -47,24 +45,5 @@ public sealed class EmbeddedAddresses(IServer server)
     }
 
     /// <summary>The token endpoint on a loopback address this process listens on (known once it listens).</summary>
-    public Uri LocalTokenEndpoint()
-    {
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) ?? addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("the Api is not listening yet");
-        return new Uri(new Uri(WithHost(address, "127.0.0.1")), EmbeddedTokenEndpoint.Path);
-    }
-
-    private static string WithHost(string url, string host)
-    {
-        foreach (var wildcard in s_wildcards)
-        {
-            var marker = $"://{wildcard}:";
-            if (url.Contains(marker, StringComparison.Ordinal))
-            {
-                return url.Replace(marker, $"://{host}:", StringComparison.Ordinal);
-            }
-        }
-        return url;
-    }
+    public Uri LocalTokenEndpoint() => new(ServerAddresses.Loopback(server), EmbeddedTokenEndpoint.Path);
 }

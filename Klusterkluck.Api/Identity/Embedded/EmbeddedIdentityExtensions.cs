@@ -22,6 +22,7 @@ internal static class EmbeddedIdentityExtensions
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton(new TokenIssuer(issuer.AbsoluteUri, options.Audience));
         builder.Services.AddSingleton<EmbeddedAddresses>();
+        builder.Services.AddSingleton<IOwnerTokens, EmbeddedOwnerTokens>();
         builder.Services.AddSingleton<InternalCaller>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddScoped<UserPasswords>();

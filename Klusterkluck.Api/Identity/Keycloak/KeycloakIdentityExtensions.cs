@@ -11,6 +11,7 @@ internal static class KeycloakIdentityExtensions
     {
         builder.Services.AddOptions<KeycloakOptions>().BindConfiguration(KeycloakOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpClient<KeycloakAdminClient>();
+        builder.Services.AddSingleton<IOwnerTokens, KeycloakOwnerTokens>();
         builder.Services.AddScoped<IIdentityProvider, KeycloakIdentityProvider>();
 
         var keycloak = builder.Configuration.Peek<KeycloakOptions>(KeycloakOptions.Section);

@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Klusterkluck.Api.Flows;
+
+public enum EventOutcome
+{
+    Accepted,
+
+    /// <summary>The same Idempotency-Key came before: its run is the answer.</summary>
+    Duplicate,
+    UnknownFlow,
+    NotDeployed,
+    NotASource,
+}
+
+/// <summary>
+/// An event entering a flow at one of its connector nodes. It is accepted once its run and the
+/// run's first steps are committed: from then on the engine owes it a complete run, whatever
+/// restarts in between. A redelivered event (same Idempotency-Key) finds its run.
+/// </summary>
+public sealed class FlowEvents(StoreContext store, FlowTransactions transactions, DeploymentCache deployments, EngineSignal signal)
+{
+    public async Task<(EventOutcome Outcome, Guid? RunId)> AcceptAsync(Flow flow, string node, string? idempotencyKey, byte[] body,
+        string? contentType, CancellationToken cancellationToken)
+    {
+        if (flow.DeploymentId is not { } deploymentId || await deployments.GetAsync(deploymentId, cancellationToken) is not { } deployment)
+        {
+            return (EventOutcome.NotDeployed, null);
+        }
+        if (!deployment.Graph.Nodes.TryGetValue(node, out var source) || source.Kind != NodeKinds.Connector)
+        {
+            return (EventOutcome.NotASource, null);
+        }
+        var key = idempotencyKey is { Length: > 0 and <= 200 } given ? given : Guid.NewGuid().ToString("N");
+        if (await ExistingAsync(flow, node, key, cancellationToken) is { } existing)
+        {
+            return (EventOutcome.Duplicate, existing);
+        }
+        try
+        {
+            using var turn = await transactions.EnterAsync(cancellationToken);
+            await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
+            var run = new FlowRun { Owner = flow.Owner, FlowName = flow.Name, DeploymentId = deploymentId, SourceNode = node, EventKey = key };
+            store.FlowRuns.Add(run);
+            var advance = new RunAdvance(store, deployment.Graph, run, []);
+            await advance.StartAsync(node, body, contentType, cancellationToken);
+            StepRecorder.Finish(run, advance);
+            await store.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            signal.Pulse();
+            return (EventOutcome.Accepted, run.Id);
+        }
+        catch (DbUpdateException)
+        {
+            // Lost a race with the same event delivered twice at once (the unique key), or the flow was deleted meanwhile.
+            store.ChangeTracker.Clear();
+            return await ExistingAsync(flow, node, key, cancellationToken) is { } raced ? (EventOutcome.Duplicate, raced) : (EventOutcome.UnknownFlow, null);
+        }
+    }
+
+    private async Task<Guid?> ExistingAsync(Flow flow, string node, string key, CancellationToken cancellationToken) =>
+        await store.FlowRuns.AsNoTracking()
+            .Where(r => r.Owner == flow.Owner && r.FlowName == flow.Name && r.SourceNode == node && r.EventKey == key)
+            .Select(r => (Guid?)r.Id).SingleOrDefaultAsync(cancellationToken);
+}

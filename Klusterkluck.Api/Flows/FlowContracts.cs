@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+using Klusterkluck.Api.Runtime;
+
+namespace Klusterkluck.Api.Flows;
+
+/// <param name="Name">A DNS-1123 label of 2 to 40 characters, unique among the caller's flows.</param>
+public sealed record CreateFlowRequest(
+    [property: Required, FlowName] string Name,
+    IReadOnlyList<FlowNode>? Nodes,
+    IReadOnlyList<FlowEdge>? Edges)
+{
+    public FlowDefinition Definition => new(Nodes, Edges);
+}
+
+/// <param name="Deployment">The live deployment; null before the first deploy.</param>
+/// <param name="Connectors">The connector instances the runtime runs for the live deployment.</param>
+/// <param name="EventUrls">Where each connector node accepts events from its connector (with the flow's event token).</param>
+public sealed record FlowResponse(
+    string Name,
+    IReadOnlyList<FlowNode> Nodes,
+    IReadOnlyList<FlowEdge> Edges,
+    FlowDeploymentResponse? Deployment,
+    IReadOnlyList<ConnectorStatus> Connectors,
+    IReadOnlyDictionary<string, string> EventUrls,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);
+
+/// <param name="UpToDate">Whether the saved definition is the deployed one (false after a PUT, until the next deploy).</param>
+public sealed record FlowDeploymentResponse(Guid Id, DateTime DeployedAt, bool UpToDate);
+
+public sealed record FlowSummaryResponse(string Name, bool Deployed, DateTime UpdatedAt);
+
+public sealed record ValidFlowResponse(bool Valid, int Nodes, int Edges);
+
+/// <param name="Duplicate">The event's Idempotency-Key was seen before: this is the run it started then.</param>
+public sealed record EventAcceptedResponse(Guid RunId, bool Duplicate);
+
+/// <param name="Status">running, succeeded, or failed (a step was dead-lettered).</param>
+/// <param name="DurationMs">From the event's acceptance to its last step's end; null while running.</param>
+public sealed record RunResponse(
+    Guid Id,
+    string Status,
+    string SourceNode,
+    DateTime AcceptedAt,
+    DateTime? FinishedAt,
+    double? DurationMs,
+    IReadOnlyList<StepResponse>? Steps);
+
+/// <param name="Status">pending, running, succeeded, deadlettered or skipped.</param>
+/// <param name="Branch">An if step's outcome.</param>
+/// <param name="Error">The last attempt's failure (for a pending step: why it waits), or why it was dead-lettered.</param>
+public sealed record StepResponse(
+    Guid Id,
+    string Node,
+    string Status,
+    int Attempts,
+    bool? Branch,
+    string? Error,
+    DateTime CreatedAt,
+    DateTime? StartedAt,
+    DateTime? FinishedAt,
+    PayloadResponse? Input,
+    PayloadResponse? Output);
+
+/// <param name="Encoding">text (UTF-8) or base64.</param>
+/// <param name="Bytes">The payload's whole size; <paramref name="Body"/> shows at most 64 KiB of it.</param>
+public sealed record PayloadResponse(string? ContentType, string Body, string Encoding, int Bytes, bool Truncated);

@@ -1,0 +1,156 @@
+using System.Security.Claims;
+using Klusterkluck.Api.Runtime;
+using Klusterkluck.Api.Tenants;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Klusterkluck.Api.Flows;
+
+/// <summary>/api/v1/flows: every endpoint acts on the caller's own flows only; another user's name is a 404.</summary>
+public static class FlowEndpoints
+{
+    private const int MaxDefinitionBytes = 256 * 1024;
+
+    public static RouteGroupBuilder MapFlows(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1/flows").WithTags("Flows").RequireAuthorization()
+            .AddEndpointFilter(Callers.RequireTenantName);
+        group.MapGet("/", ListAsync);
+        group.MapPost("/", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(MaxDefinitionBytes));
+        group.MapPost("/validate", ValidateAsync).WithMetadata(new RequestSizeLimitAttribute(MaxDefinitionBytes));
+        group.MapGet("/{name}", GetAsync);
+        group.MapPut("/{name}", UpdateAsync).WithMetadata(new RequestSizeLimitAttribute(MaxDefinitionBytes));
+        group.MapDelete("/{name}", DeleteAsync);
+        group.MapPost("/{name}/deploy", DeployAsync);
+        group.MapGet("/{name}/runs", RunsAsync);
+        group.MapGet("/{name}/runs/{id:guid}", RunAsync);
+        group.MapPost("/{name}/events/{node}", EventAsync).DisableRequestSizeLimitForEvents();
+        app.MapConnectorEvents();
+        return group;
+    }
+
+    private static async Task<Ok<List<FlowSummaryResponse>>> ListAsync(ClaimsPrincipal user, FlowService flows, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await flows.ListAsync(user.Identity!.Name!, cancellationToken))
+            .Select(f => new FlowSummaryResponse(f.Name, f.DeploymentId is not null, f.UpdatedAt)).ToList());
+
+    private static async Task<Results<Created<FlowResponse>, ProblemHttpResult, ValidationProblem>> CreateAsync(CreateFlowRequest body,
+        ClaimsPrincipal user, FlowService flows, FlowConnectors connectors, IRuntime runtime, CancellationToken cancellationToken)
+    {
+        var (outcome, flow, problems) = await flows.CreateAsync(user.Identity!.Name!, body.Name, body.Definition, cancellationToken);
+        return outcome switch
+        {
+            FlowOutcome.Invalid => Invalid(problems!),
+            FlowOutcome.Exists => TypedResults.Problem($"You already have a flow named '{body.Name}'.", statusCode: StatusCodes.Status409Conflict,
+                title: "Flow exists"),
+            _ => TypedResults.Created($"/api/v1/flows/{flow!.Name}", await flow.ToResponseAsync(flows, connectors, runtime, cancellationToken)),
+        };
+    }
+
+    private static async Task<Results<Ok<ValidFlowResponse>, ValidationProblem>> ValidateAsync(FlowDefinition body, ClaimsPrincipal user,
+        FlowValidator validator, CancellationToken cancellationToken) =>
+        await validator.ValidateAsync(user.Identity!.Name!, body, cancellationToken) is { Count: > 0 } problems
+            ? Invalid(problems)
+            : TypedResults.Ok(new ValidFlowResponse(true, body.Nodes?.Count ?? 0, body.Edges?.Count ?? 0));
+
+    private static async Task<Results<Ok<FlowResponse>, ProblemHttpResult>> GetAsync(string name, ClaimsPrincipal user, FlowService flows,
+        FlowConnectors connectors, IRuntime runtime, CancellationToken cancellationToken) =>
+        await flows.FindAsync(user.Identity!.Name!, name, cancellationToken) is { } flow
+            ? TypedResults.Ok(await flow.ToResponseAsync(flows, connectors, runtime, cancellationToken))
+            : NotFound(name);
+
+    private static async Task<Results<Ok<FlowResponse>, ProblemHttpResult, ValidationProblem>> UpdateAsync(string name, FlowDefinition body,
+        ClaimsPrincipal user, FlowService flows, FlowConnectors connectors, IRuntime runtime, CancellationToken cancellationToken)
+    {
+        var (outcome, flow, problems) = await flows.UpdateAsync(user.Identity!.Name!, name, body, cancellationToken);
+        return outcome switch
+        {
+            FlowOutcome.Unknown => NotFound(name),
+            FlowOutcome.Invalid => Invalid(problems!),
+            _ => TypedResults.Ok(await flow!.ToResponseAsync(flows, connectors, runtime, cancellationToken)),
+        };
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, ClaimsPrincipal user, FlowService flows,
+        CancellationToken cancellationToken) =>
+        await flows.DeleteAsync(user.Identity!.Name!, name, cancellationToken) ? TypedResults.NoContent() : NotFound(name);
+
+    private static async Task<Results<Accepted<FlowResponse>, ProblemHttpResult>> DeployAsync(string name, ClaimsPrincipal user,
+        FlowService flows, FlowConnectors connectors, IRuntime runtime, CancellationToken cancellationToken)
+    {
+        var (outcome, flow, problems) = await flows.DeployAsync(user.Identity!.Name!, name, cancellationToken);
+        return outcome switch
+        {
+            FlowOutcome.Unknown => NotFound(name),
+            // The request is fine; what was saved no longer holds (a function it uses was deleted, say).
+            FlowOutcome.Invalid => TypedResults.Problem(new HttpValidationProblemDetails(problems!)
+            {
+                Status = StatusCodes.Status422UnprocessableEntity,
+                Title = "The saved flow cannot be deployed",
+                Detail = $"{problems!.Values.Sum(p => p.Length)} problem(s); fix them with PUT /api/v1/flows/{name}, then deploy.",
+            }),
+            _ => TypedResults.Accepted($"/api/v1/flows/{name}", await flow!.ToResponseAsync(flows, connectors, runtime, cancellationToken)),
+        };
+    }
+
+    private static async Task<Results<Ok<List<RunResponse>>, ProblemHttpResult>> RunsAsync(string name, ClaimsPrincipal user, FlowService flows,
+        StoreContext store, CancellationToken cancellationToken, int? limit = null, string? status = null)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            return TypedResults.Problem("limit must be between 1 and 1000.", statusCode: StatusCodes.Status400BadRequest, title: "Bad limit");
+        }
+        RunStatus? wanted = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<RunStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                return TypedResults.Problem("status is running, succeeded or failed.", statusCode: StatusCodes.Status400BadRequest, title: "Bad status");
+            }
+            wanted = parsed;
+        }
+        if (await flows.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } flow)
+        {
+            return NotFound(name);
+        }
+        var runs = store.FlowRuns.AsNoTracking().Where(r => r.Owner == flow.Owner && r.FlowName == flow.Name);
+        if (wanted is { } only)
+        {
+            runs = runs.Where(r => r.Status == only);
+        }
+        var page = await runs.OrderByDescending(r => r.AcceptedAt).Take(limit ?? 100).ToListAsync(cancellationToken);
+        return TypedResults.Ok(page.Select(r => r.ToResponse(null)).ToList());
+    }
+
+    private static async Task<Results<Ok<RunResponse>, ProblemHttpResult>> RunAsync(string name, Guid id, ClaimsPrincipal user,
+        StoreContext store, CancellationToken cancellationToken)
+    {
+        var owner = user.Identity!.Name!;
+        if (await store.FlowRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.Owner == owner && r.FlowName == name, cancellationToken)
+            is not { } run)
+        {
+            return TypedResults.Problem($"Flow '{name}' has no run {id}.", statusCode: StatusCodes.Status404NotFound, title: "Unknown run");
+        }
+        var steps = await store.FlowSteps.AsNoTracking().Where(s => s.RunId == id).OrderBy(s => s.CreatedAt).ToListAsync(cancellationToken);
+        return TypedResults.Ok(run.ToResponse(steps));
+    }
+
+    /// <summary>An event sent by hand by the flow's owner, as if its connector had delivered it.</summary>
+    private static async Task<Results<Accepted<EventAcceptedResponse>, ProblemHttpResult>> EventAsync(string name, string node,
+        ClaimsPrincipal user, FlowService flows, FlowEvents events, HttpRequest request, Microsoft.Extensions.Options.IOptions<FlowOptions> options,
+        CancellationToken cancellationToken)
+    {
+        if (await flows.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } flow)
+        {
+            return NotFound(name);
+        }
+        return await FlowEventEndpoints.AcceptAsync(flow, node, request, events, options.Value, cancellationToken);
+    }
+
+    private static ValidationProblem Invalid(Dictionary<string, string[]> problems) =>
+        TypedResults.ValidationProblem(problems, title: "The flow is not valid",
+            detail: $"{problems.Values.Sum(p => p.Length)} problem(s); each is listed under where it is.");
+
+    internal static ProblemHttpResult NotFound(string name) =>
+        TypedResults.Problem($"You have no flow named '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Unknown flow");
+}

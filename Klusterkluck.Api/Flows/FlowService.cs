@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using Klusterkluck.Api.Tenants;
+using Microsoft.EntityFrameworkCore;
+
+namespace Klusterkluck.Api.Flows;
+
+public enum FlowOutcome
+{
+    Done,
+    Unknown,
+    Exists,
+    Invalid,
+}
+
+/// <summary>What the flow endpoints do to the store and the runtime: every operation on the caller's own flows only.</summary>
+public sealed class FlowService(StoreContext store, TenantStore tenants, FlowValidator validator, FlowConnectors connectors, FlowLocks locks,
+    DeploymentCache deployments)
+{
+    public Task<List<Flow>> ListAsync(string owner, CancellationToken cancellationToken) =>
+        store.Flows.AsNoTracking().Where(f => f.Owner == owner).OrderBy(f => f.Name).ToListAsync(cancellationToken);
+
+    public async Task<Flow?> FindAsync(string owner, string name, CancellationToken cancellationToken) =>
+        FlowNameAttribute.IsValidName(name) ? await store.Flows.FindAsync([owner, name], cancellationToken) : null;
+
+    public async Task<(FlowOutcome, Flow?, Dictionary<string, string[]>?)> CreateAsync(string owner, string name, FlowDefinition definition,
+        CancellationToken cancellationToken)
+    {
+        if (await validator.ValidateAsync(owner, definition, cancellationToken) is { Count: > 0 } problems)
+        {
+            return (FlowOutcome.Invalid, null, problems);
+        }
+        await tenants.EnsureAsync(owner, cancellationToken);
+        var flow = new Flow
+        {
+            Owner = owner,
+            Name = name,
+            Definition = definition.ToJson(),
+            EventToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+        };
+        store.Flows.Add(flow);
+        try
+        {
+            await store.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return (FlowOutcome.Exists, null, null);
+        }
+        return (FlowOutcome.Done, flow, null);
+    }
+
+    /// <summary>Saves a new definition; what runs changes only with the next deploy.</summary>
+    public async Task<(FlowOutcome, Flow?, Dictionary<string, string[]>?)> UpdateAsync(string owner, string name, FlowDefinition definition,
+        CancellationToken cancellationToken)
+    {
+        using var _ = await locks.AcquireAsync((owner, name), cancellationToken);
+        if (await FindAsync(owner, name, cancellationToken) is not { } flow)
+        {
+            return (FlowOutcome.Unknown, null, null);
+        }
+        if (await validator.ValidateAsync(owner, definition, cancellationToken) is { Count: > 0 } problems)
+        {
+            return (FlowOutcome.Invalid, flow, problems);
+        }
+        flow.Definition = definition.ToJson();
+        flow.UpdatedAt = DateTime.UtcNow;
+        await store.SaveChangesAsync(cancellationToken);
+        return (FlowOutcome.Done, flow, null);
+    }
+
+    /// <summary>
+    /// Validates the saved definition again (a function may have been deleted since), records it as
+    /// the live deployment, then makes the runtime run its connectors: new ones started, changed ones
+    /// restarted with their new settings, removed ones stopped.
+    /// </summary>
+    public async Task<(FlowOutcome, Flow?, Dictionary<string, string[]>?)> DeployAsync(string owner, string name, CancellationToken cancellationToken)
+    {
+        using var _ = await locks.AcquireAsync((owner, name), cancellationToken);
+        if (await FindAsync(owner, name, cancellationToken) is not { } flow)
+        {
+            return (FlowOutcome.Unknown, null, null);
+        }
+        var definition = FlowDefinition.FromJson(flow.Definition);
+        if (await validator.ValidateAsync(owner, definition, cancellationToken) is { Count: > 0 } problems)
+        {
+            return (FlowOutcome.Invalid, flow, problems);
+        }
+        var previous = await DeployedDefinitionAsync(flow, cancellationToken);
+        var deployment = new FlowDeployment { Owner = owner, FlowName = name, Definition = flow.Definition };
+        store.FlowDeployments.Add(deployment);
+        flow.DeploymentId = deployment.Id;
+        flow.UpdatedAt = DateTime.UtcNow;
+        await store.SaveChangesAsync(cancellationToken);
+        await connectors.ApplyAsync(flow, previous, definition, CancellationToken.None);
+        return (FlowOutcome.Done, flow, null);
+    }
+
+    /// <summary>The row first (events stop being accepted), then the connectors; runs and their steps go with the row.</summary>
+    public async Task<bool> DeleteAsync(string owner, string name, CancellationToken cancellationToken)
+    {
+        using var _ = await locks.AcquireAsync((owner, name), cancellationToken);
+        if (await FindAsync(owner, name, cancellationToken) is not { } flow)
+        {
+            return false;
+        }
+        var deployed = await DeployedDefinitionAsync(flow, cancellationToken);
+        var deploymentIds = await store.FlowDeployments.Where(d => d.Owner == owner && d.FlowName == name).Select(d => d.Id).ToListAsync(cancellationToken);
+        store.Flows.Remove(flow);
+        await store.SaveChangesAsync(cancellationToken);
+        deploymentIds.ForEach(deployments.Forget);
+        await connectors.RemoveAsync(owner, name, deployed, CancellationToken.None);
+        return true;
+    }
+
+    public async Task<FlowDefinition?> DeployedDefinitionAsync(Flow flow, CancellationToken cancellationToken) =>
+        flow.DeploymentId is { } id && await store.FlowDeployments.AsNoTracking().Where(d => d.Id == id).Select(d => d.Definition)
+            .SingleOrDefaultAsync(cancellationToken) is { } json
+            ? FlowDefinition.FromJson(json)
+            : null;
+}

@@ -1,0 +1,34 @@
+namespace Klusterkluck.Api.Flows;
+
+public enum RunStatus
+{
+    Running,
+    Succeeded,
+
+    /// <summary>Over, with at least one step dead-lettered.</summary>
+    Failed,
+}
+
+/// <summary>One event's way through a flow: created, with its first steps, when the event is accepted.</summary>
+public sealed class FlowRun
+{
+    public Guid Id { get; init; } = Guid.NewGuid();
+
+    public required string Owner { get; init; }
+
+    public required string FlowName { get; init; }
+
+    public required Guid DeploymentId { get; init; }
+
+    /// <summary>The connector node the event came in through.</summary>
+    public required string SourceNode { get; init; }
+
+    /// <summary>The event's Idempotency-Key (a connector's delivery id): a redelivered event finds its run instead of starting another.</summary>
+    public required string EventKey { get; init; }
+
+    public RunStatus Status { get; set; } = RunStatus.Running;
+
+    public DateTime AcceptedAt { get; init; } = DateTime.UtcNow;
+
+    public DateTime? FinishedAt { get; set; }
+}
