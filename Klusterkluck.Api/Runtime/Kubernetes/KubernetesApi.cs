@@ -107,6 +107,9 @@ public sealed class KubernetesApi(IKubernetes client)
     public async Task<IList<V1Pod>> PodsAsync(string ns, string selector, CancellationToken cancellationToken) =>
         (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector, cancellationToken: cancellationToken)).Items;
 
+    public async Task<IList<V1Deployment>> DeploymentsAsync(string ns, string selector, CancellationToken cancellationToken) =>
+        (await client.AppsV1.ListNamespacedDeploymentAsync(ns, labelSelector: selector, cancellationToken: cancellationToken)).Items;
+
     /// <summary>One line for the function's owner from an API error: what was refused and the API server's own reason.</summary>
     public static string Describe(Exception e) => e switch
     {

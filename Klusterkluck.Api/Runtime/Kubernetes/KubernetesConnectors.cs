@@ -1,14 +1,66 @@
+using k8s.Models;
+
 namespace Klusterkluck.Api.Runtime.Kubernetes;
 
-// Placeholder while the Deployment-per-connector implementation is written (issue 7); replaced before the issue closes.
+// Connectors as Kubernetes objects: per connector node a Secret and a one-replica Deployment of
+// the connector host (ConnectorObjects). Kubernetes restarts a host that exits, so unlike
+// functions nothing here waits for a rollout: a connector that cannot start shows in its pod's state.
 public sealed partial class KubernetesRuntime
 {
-    public Task DeployConnectorAsync(ConnectorDeployment deployment, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("connectors on Kubernetes are not written yet");
+    public async Task DeployConnectorAsync(ConnectorDeployment deployment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PrepareTenantAsync(deployment.Id.User, cancellationToken);
+            // The Secret first: the new pods read the token from it when they start.
+            await api.Secrets.ApplyAsync(ConnectorObjects.Secret(Options, deployment), cancellationToken);
+            await api.Deployments.ApplyAsync(ConnectorObjects.Deployment(Options, deployment), cancellationToken);
+        }
+        catch (Exception e) when (KubernetesApi.IsApiFailure(e))
+        {
+            throw new DeployException(KubernetesApi.Describe(e));
+        }
+    }
 
-    public Task RemoveConnectorAsync(ConnectorId id, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("connectors on Kubernetes are not written yet");
+    public async Task RemoveConnectorAsync(ConnectorId id, CancellationToken cancellationToken)
+    {
+        var name = ConnectorObjects.Name(id);
+        var ns = TenantObjects.Namespace(Options, id.User);
+        try
+        {
+            await api.Deployments.DeleteAsync(name, ns, cancellationToken);
+            await api.Secrets.DeleteAsync(name, ns, cancellationToken);
+        }
+        catch (Exception e) when (KubernetesApi.IsApiFailure(e))
+        {
+            // Unlike a deleted function's leftovers, a connector left running keeps posting to its
+            // target with a valid token: the caller has to know, so this is not only logged.
+            throw new DeployException(KubernetesApi.Describe(e));
+        }
+    }
 
-    public Task<IReadOnlyList<ConnectorStatus>> ConnectorsAsync(string user, string flow, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("connectors on Kubernetes are not written yet");
+    public async Task<IReadOnlyList<ConnectorStatus>> ConnectorsAsync(string user, string flow, CancellationToken cancellationToken)
+    {
+        var ns = TenantObjects.Namespace(Options, user);
+        var selector = Labels.FlowSelectorText(flow);
+        try
+        {
+            // The Deployments say which connectors exist, even one whose pod could not be created.
+            var deployments = await api.DeploymentsAsync(ns, selector, cancellationToken);
+            var pods = await api.PodsAsync(ns, selector, cancellationToken);
+            return [.. deployments
+                .Select(d => ConnectorState.Of(d, pods.Where(p => LabelOf(p.Metadata, Labels.Connector) == d.Metadata.Name)))
+                .OrderBy(s => s.Node, StringComparer.Ordinal)];
+        }
+        catch (Exception e) when (KubernetesApi.IsApiFailure(e))
+        {
+            LogConnectorsReadFailed(logger, $"{user}/{flow}", KubernetesApi.Describe(e));
+            return [];
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the connectors of flow {Flow} failed: {Reason}")]
+    private static partial void LogConnectorsReadFailed(ILogger logger, string flow, string reason);
+
+    private static string? LabelOf(V1ObjectMeta metadata, string key) => metadata.Labels?.TryGetValue(key, out var value) == true ? value : null;
 }

@@ -13,6 +13,7 @@ namespace Klusterkluck.Api.Runtime.Kubernetes;
 /// (<see cref="FunctionObjects"/>). A deploy changes KK_GIT_COMMIT in the pod template and
 /// Kubernetes rolls it out; the deploy waits for the rollout, and one that fails is undone by
 /// putting the previous commit back, so the previous pods keep serving as they do locally.
+/// Connectors (KubernetesConnectors.cs): per connector node a Secret and a Deployment (<see cref="ConnectorObjects"/>).
 /// </summary>
 public sealed partial class KubernetesRuntime(
     KubernetesApi api, IOptions<KubernetesRuntimeOptions> options, GitTokens tokens, TokenIssuer issuer, ILogger<KubernetesRuntime> logger)

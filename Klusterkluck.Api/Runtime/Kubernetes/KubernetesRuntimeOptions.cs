@@ -15,6 +15,10 @@ public sealed class KubernetesRuntimeOptions
     [Required]
     public string WorkerImage { get; set; } = "klusterkluck/worker:latest";
 
+    /// <summary>The connector host's container image (deploy/connectors/Dockerfile builds it), one pod per connector node.</summary>
+    [Required]
+    public string ConnectorImage { get; set; } = "klusterkluck/connectors:latest";
+
     [AllowedValues("Always", "IfNotPresent", "Never")]
     public string ImagePullPolicy { get; set; } = "IfNotPresent";
 
@@ -60,6 +64,15 @@ public sealed class KubernetesRuntimeOptions
 
     /// <summary>Each worker container's resource limits.</summary>
     public Dictionary<string, string> Limits { get; set; } = new() { ["cpu"] = "1", ["memory"] = "512Mi" };
+
+    /// <summary>
+    /// Each connector container's resource requests. The user's ResourceQuota covers requests and
+    /// limits, and a quota admits only pods that state both, so connectors need their own.
+    /// </summary>
+    public Dictionary<string, string> ConnectorRequests { get; set; } = new() { ["cpu"] = "20m", ["memory"] = "96Mi" };
+
+    /// <summary>Each connector container's resource limits.</summary>
+    public Dictionary<string, string> ConnectorLimits { get; set; } = new() { ["cpu"] = "500m", ["memory"] = "256Mi" };
 
     /// <summary>Average CPU use (percent of the request) the HorizontalPodAutoscaler keeps a function at.</summary>
     [Range(10, 500)]

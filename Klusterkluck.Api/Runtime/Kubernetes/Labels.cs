@@ -1,6 +1,6 @@
 namespace Klusterkluck.Api.Runtime.Kubernetes;
 
-/// <summary>The labels on everything the runtime creates: whose it is, which function, and that Klusterkluck manages it.</summary>
+/// <summary>The labels on everything the runtime creates: whose it is, which function or connector, and that Klusterkluck manages it.</summary>
 public static class Labels
 {
     public const string ManagedBy = "app.kubernetes.io/managed-by";
@@ -9,7 +9,16 @@ public static class Labels
     public const string User = "klusterkluck.io/user";
     public const string Function = "klusterkluck.io/function";
     public const string Commit = "klusterkluck.io/commit";
+    public const string Component = "app.kubernetes.io/component";
+    public const string Flow = "klusterkluck.io/flow";
+    public const string Node = "klusterkluck.io/node";
+    public const string Connector = "klusterkluck.io/connector";
+
+    /// <summary>An annotation, not a label: a revision is whatever string the flow engine makes it, not a label value.</summary>
+    public const string Revision = "klusterkluck.io/revision";
+
     public const string Klusterkluck = "klusterkluck";
+    public const string ConnectorComponent = "connector";
 
     public static Dictionary<string, string> ForTenant(string user) => new()
     {
@@ -28,4 +37,19 @@ public static class Labels
     public static Dictionary<string, string> Selector(FunctionId id) => new() { [Function] = id.Name };
 
     public static string SelectorText(FunctionId id) => $"{Function}={id.Name}";
+
+    /// <summary>A connector node's objects; <see cref="Connector"/> (the object name) tells instances apart within the namespace.</summary>
+    public static Dictionary<string, string> ForConnector(ConnectorId id, string name) => new(ForTenant(id.User))
+    {
+        [Name] = "klusterkluck-connectors",
+        [Component] = ConnectorComponent,
+        [Flow] = id.Flow,
+        [Node] = id.Node,
+        [Connector] = name,
+    };
+
+    public static Dictionary<string, string> ConnectorSelector(string name) => new() { [Connector] = name };
+
+    /// <summary>Every connector of one flow (flow names are unique per user, and the namespace is the user's).</summary>
+    public static string FlowSelectorText(string flow) => $"{Component}={ConnectorComponent},{Flow}={flow}";
 }

@@ -14,6 +14,9 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>The worker the Api's build copies beside it (<c>worker/</c>), as the local runtime starts it.</summary>
     public static readonly string WorkerAssembly = Path.Combine(Path.GetDirectoryName(s_assembly)!, "worker", "Klusterkluck.Worker.dll");
 
+    /// <summary>The connector host the Api's build copies beside it (<c>connectors/</c>), with its built-in plugins.</summary>
+    public static readonly string ConnectorHostAssembly = Path.Combine(Path.GetDirectoryName(s_assembly)!, "connectors", "Klusterkluck.Connectors.dll");
+
     private readonly ServiceProcess _process;
 
     private ApiProcess(ServiceProcess process, string dataFolder)

@@ -18,7 +18,7 @@ public sealed class ManifestTests
 
     private static readonly string s_snapshots = Path.Combine(KubernetesSchema.RepositoryRoot, "tests", "Klusterkluck.Api.Tests", "Kubernetes", "Snapshots");
 
-    public static TheoryData<string> Snapshots => ["tenant", "nodejs-private", "exec-autoscaled", "static-public"];
+    public static TheoryData<string> Snapshots => ["tenant", "nodejs-private", "exec-autoscaled", "static-public", "connector-timer"];
 
     [Fact]
     public async Task ThePlatformManifestsRenderOfflineAndAreValid()
@@ -51,7 +51,7 @@ public sealed class ManifestTests
             "/services:get", "/services:create", "/services:update", "/services:delete",
             "/resourcequotas:get", "/resourcequotas:create", "/resourcequotas:update",
             "/pods:list", "/pods/log:get",
-            "apps/deployments:get", "apps/deployments:create", "apps/deployments:update", "apps/deployments:delete",
+            "apps/deployments:get", "apps/deployments:list", "apps/deployments:create", "apps/deployments:update", "apps/deployments:delete",
             "networking.k8s.io/ingresses:get", "networking.k8s.io/ingresses:create", "networking.k8s.io/ingresses:update", "networking.k8s.io/ingresses:delete",
             "networking.k8s.io/networkpolicies:get", "networking.k8s.io/networkpolicies:create", "networking.k8s.io/networkpolicies:update",
             "autoscaling/horizontalpodautoscalers:get", "autoscaling/horizontalpodautoscalers:create",
@@ -99,6 +99,17 @@ public sealed class ManifestTests
         if (snapshot == "tenant")
         {
             return [TenantObjects.NamespaceObject(options, "alice"), TenantObjects.NetworkPolicy(options, "alice"), TenantObjects.ResourceQuota(options, "alice")];
+        }
+        if (snapshot == "connector-timer")
+        {
+            var connector = new ConnectorDeployment(new ConnectorId("alice", "orders", "every-minute"), "timer", new Dictionary<string, string>
+            {
+                ["KK_TARGET_URL"] = "http://klusterkluck-api.klusterkluck.svc.cluster.local:8080/api/v1/flows/orders/events",
+                ["KK_TARGET_TOKEN"] = "kkflow-snapshot",
+                ["KK_TIMER_CRON"] = "0 * * * * ?",
+                ["KK_TIMER_PAYLOAD"] = "{\"tick\":true}",
+            }, "r-5d41402abc4b");
+            return [ConnectorObjects.Secret(options, connector), ConnectorObjects.Deployment(options, connector)];
         }
         var deployment = snapshot switch
         {

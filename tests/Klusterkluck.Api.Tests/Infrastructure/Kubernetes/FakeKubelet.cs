@@ -103,6 +103,19 @@ public sealed class FakeKubelet(FakeKubernetes cluster) : IDisposable
                 ? new JsonObject { ["running"] = new JsonObject { ["startedAt"] = Now() } }
                 : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = outcome.WaitingReason, ["message"] = outcome.WaitingMessage } },
         };
+        var metadata = new JsonObject
+        {
+            ["name"] = podName,
+            ["namespace"] = ns,
+            ["uid"] = Guid.NewGuid().ToString(),
+            ["creationTimestamp"] = Now(),
+            ["labels"] = labels,
+        };
+        // As the ReplicaSet controller does: a pod carries its template's annotations too.
+        if (template["metadata"]?["annotations"] is JsonObject annotations)
+        {
+            metadata["annotations"] = annotations.DeepClone();
+        }
         if (outcome.LastWords is { } lastWords)
         {
             status["lastState"] = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = 1, ["reason"] = "Error", ["message"] = lastWords } };
@@ -111,14 +124,7 @@ public sealed class FakeKubelet(FakeKubernetes cluster) : IDisposable
         {
             ["apiVersion"] = "v1",
             ["kind"] = "Pod",
-            ["metadata"] = new JsonObject
-            {
-                ["name"] = podName,
-                ["namespace"] = ns,
-                ["uid"] = Guid.NewGuid().ToString(),
-                ["creationTimestamp"] = Now(),
-                ["labels"] = labels,
-            },
+            ["metadata"] = metadata,
             ["spec"] = template["spec"]!.DeepClone(),
             ["status"] = new JsonObject
             {

@@ -1,0 +1,318 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Klusterkluck.Api.Git;
+using Klusterkluck.Api.Hosting;
+using Klusterkluck.Api.Identity;
+using Klusterkluck.Api.Runtime;
+using Klusterkluck.Api.Runtime.Kubernetes;
+using Klusterkluck.Api.Tests.Infrastructure.Kubernetes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Klusterkluck.Api.Tests.Kubernetes;
+
+/// <summary>
+/// The Kubernetes runtime's connector methods called directly (no flow endpoints drive them yet),
+/// through the real KubernetesClient against a <see cref="FakeKubernetes"/> of each test's own.
+/// </summary>
+public sealed class KubernetesConnectorTests : IAsyncLifetime
+{
+    private const string Image = "registry.example.test/klusterkluck/connectors:1.0";
+    private const string Token = "kkflow-secret-token";
+
+    private readonly TempFolder _data = new();
+    private FakeKubernetes _cluster = null!;
+    private k8s.Kubernetes _client = null!;
+    private KubernetesRuntime _runtime = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await FakeKubernetes.StartAsync();
+        _client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(_cluster.WriteKubeconfig(_data.Path)));
+        var options = new KubernetesRuntimeOptions { ConnectorImage = Image };
+        _runtime = new KubernetesRuntime(new KubernetesApi(_client), Options.Create(options), new GitTokens(new DataFolder(_data.Path)),
+            new TokenIssuer("http://issuer.example.test/", null), NullLogger<KubernetesRuntime>.Instance);
+    }
+
+    [Fact]
+    public async Task DeployingAConnectorCreatesItsSecretAndDeploymentInTheUsersNamespace()
+    {
+        var deployment = Timer("alice", "orders", "tick", "r1");
+
+        await _runtime.DeployConnectorAsync(deployment, CancellationToken.None);
+
+        Assert.NotNull(_cluster.Get<V1Namespace>("Namespace", "", "kk-alice"));
+        var name = ConnectorObjects.Name(deployment.Id);
+        Assert.Equal(["Deployment/" + name, "NetworkPolicy/klusterkluck-tenant", "ResourceQuota/klusterkluck-quota", "Secret/" + name],
+            _cluster.Names("kk-alice"));
+        var created = _cluster.Get<V1Deployment>("Deployment", "kk-alice", name)!;
+        var labels = created.Spec.Template.Metadata.Labels;
+        Assert.Equal("klusterkluck", labels["app.kubernetes.io/managed-by"]);
+        Assert.Equal("alice", labels["klusterkluck.io/user"]);
+        Assert.Equal("orders", labels["klusterkluck.io/flow"]);
+        Assert.Equal("tick", labels["klusterkluck.io/node"]);
+        Assert.False(labels.ContainsKey("klusterkluck.io/function"));
+        Assert.Equal("orders", created.Metadata.Labels["klusterkluck.io/flow"]);
+        Assert.Equal("r1", created.Spec.Template.Metadata.Annotations["klusterkluck.io/revision"]);
+        Assert.Equal(1, created.Spec.Replicas);
+        Assert.Equal("Recreate", created.Spec.Strategy.Type);
+        Assert.All(created.Spec.Selector.MatchLabels, l => Assert.Equal(l.Value, labels[l.Key]));
+
+        var pod = created.Spec.Template.Spec;
+        var container = pod.Containers.Single();
+        Assert.Equal(Image, container.Image);
+        var env = container.Env.ToDictionary(e => e.Name);
+        Assert.Equal("timer", env["KK_CONNECTOR"].Value);
+        Assert.Equal("http://api.example.test/api/v1/flows/orders/events", env["KK_TARGET_URL"].Value);
+        Assert.Equal("* * * * * ?", env["KK_TIMER_CRON"].Value);
+        Assert.Equal("http://+:8080", env["ASPNETCORE_URLS"].Value);
+        Assert.Null(env["KK_TARGET_TOKEN"].Value);
+        Assert.Equal(name, env["KK_TARGET_TOKEN"].ValueFrom.SecretKeyRef.Name);
+        Assert.Equal("KK_TARGET_TOKEN", env["KK_TARGET_TOKEN"].ValueFrom.SecretKeyRef.Key);
+        Assert.DoesNotContain(Token, _cluster.Get("Deployment", "kk-alice", name)!.ToJsonString());
+        Assert.Equal(Token, Encoding.UTF8.GetString(_cluster.Get<V1Secret>("Secret", "kk-alice", name)!.Data["KK_TARGET_TOKEN"]));
+
+        Assert.Equal(8080, container.Ports.Single(p => p.Name == "http").ContainerPort);
+        Assert.Equal(("/health", "http"), (container.ReadinessProbe.HttpGet.Path, container.ReadinessProbe.HttpGet.Port.Value));
+        Assert.Equal(("/alive", "http"), (container.LivenessProbe.HttpGet.Path, container.LivenessProbe.HttpGet.Port.Value));
+        // The user's ResourceQuota admits only pods that state their requests and limits.
+        Assert.Equal("20m", container.Resources.Requests["cpu"].ToString());
+        Assert.Equal("256Mi", container.Resources.Limits["memory"].ToString());
+        Assert.False(pod.AutomountServiceAccountToken);
+        Assert.Equal(10001, pod.SecurityContext.RunAsUser);
+        Assert.True(pod.SecurityContext.RunAsNonRoot);
+        Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
+        Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+        Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+    }
+
+    [Fact]
+    public async Task ARedeployWithAnotherRevisionRollsOutANewPodTemplate()
+    {
+        var first = Timer("alice", "orders", "tick", "r1");
+        var name = ConnectorObjects.Name(first.Id);
+        await _runtime.DeployConnectorAsync(first, CancellationToken.None);
+        await WaitAsync(() => Revisions("kk-alice").SequenceEqual(["r1"]));
+        var before = _cluster.Get("Deployment", "kk-alice", name)!;
+        var second = first with
+        {
+            Environment = new Dictionary<string, string>(first.Environment) { ["KK_TIMER_CRON"] = "0 * * * * ?", ["KK_TARGET_TOKEN"] = "kkflow-rotated" },
+            Revision = "r2",
+        };
+
+        await _runtime.DeployConnectorAsync(second, CancellationToken.None);
+
+        var after = _cluster.Get<V1Deployment>("Deployment", "kk-alice", name)!;
+        Assert.Equal(FakeKubernetes.Generation(before) + 1, after.Metadata.Generation);
+        Assert.Equal("r2", after.Spec.Template.Metadata.Annotations["klusterkluck.io/revision"]);
+        Assert.Equal("0 * * * * ?", after.Spec.Template.Spec.Containers.Single().Env.Single(e => e.Name == "KK_TIMER_CRON").Value);
+        Assert.Equal("kkflow-rotated", Encoding.UTF8.GetString(_cluster.Get<V1Secret>("Secret", "kk-alice", name)!.Data["KK_TARGET_TOKEN"]));
+        await WaitAsync(() => Revisions("kk-alice").SequenceEqual(["r2"]));
+    }
+
+    [Fact]
+    public async Task ARevisionChangeAloneRollsOutSoARotatedTokenIsRead()
+    {
+        var first = Timer("alice", "orders", "tick", "r1");
+        await _runtime.DeployConnectorAsync(first, CancellationToken.None);
+        var before = _cluster.Get("Deployment", "kk-alice", ConnectorObjects.Name(first.Id))!;
+        var rotated = new Dictionary<string, string>(first.Environment) { ["KK_TARGET_TOKEN"] = "kkflow-rotated" };
+
+        await _runtime.DeployConnectorAsync(first with { Environment = rotated, Revision = "r2" }, CancellationToken.None);
+
+        var after = _cluster.Get("Deployment", "kk-alice", ConnectorObjects.Name(first.Id))!;
+        Assert.Equal(FakeKubernetes.Generation(before) + 1, FakeKubernetes.Generation(after));
+        Assert.Equal(before["spec"]!.ToJsonString().Replace("\"r1\"", "\"r2\"", StringComparison.Ordinal), after["spec"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task ARedeployWithTheSameRevisionChangesNothing()
+    {
+        var deployment = Timer("alice", "orders", "tick", "r1");
+        var name = ConnectorObjects.Name(deployment.Id);
+        await _runtime.DeployConnectorAsync(deployment, CancellationToken.None);
+        await WaitAsync(() => Revisions("kk-alice").Count == 1);
+        var before = _cluster.Get("Deployment", "kk-alice", name)!;
+        var pods = PodNames("kk-alice");
+        // The same revision built again: another dictionary, its entries in another order.
+        var again = deployment with { Environment = new Dictionary<string, string>(deployment.Environment.Reverse()) };
+
+        await _runtime.DeployConnectorAsync(again, CancellationToken.None);
+        await Task.Delay(_cluster.Kubelet.Delay * 3);
+
+        var after = _cluster.Get("Deployment", "kk-alice", name)!;
+        Assert.Equal(FakeKubernetes.Generation(before), FakeKubernetes.Generation(after));
+        Assert.Equal(before["spec"]!.ToJsonString(), after["spec"]!.ToJsonString());
+        Assert.Equal(pods, PodNames("kk-alice"));
+    }
+
+    [Fact]
+    public async Task RemovingAConnectorDeletesItsDeploymentAndSecretAndNothingElse()
+    {
+        var gone = Timer("alice", "orders", "tick", "r1");
+        var stays = Timer("alice", "orders", "tock", "r1");
+        await _runtime.DeployConnectorAsync(gone, CancellationToken.None);
+        await _runtime.DeployConnectorAsync(stays, CancellationToken.None);
+        var kept = ConnectorObjects.Name(stays.Id);
+
+        await _runtime.RemoveConnectorAsync(gone.Id, CancellationToken.None);
+        await _runtime.RemoveConnectorAsync(gone.Id, CancellationToken.None);
+
+        Assert.Equal(["Deployment/" + kept, "NetworkPolicy/klusterkluck-tenant", "ResourceQuota/klusterkluck-quota", "Secret/" + kept],
+            _cluster.Names("kk-alice").Where(n => !n.StartsWith("Pod/", StringComparison.Ordinal)));
+        await WaitAsync(() => PodNames("kk-alice").All(p => p.StartsWith(kept, StringComparison.Ordinal)) && PodNames("kk-alice").Count == 1);
+    }
+
+    [Fact]
+    public async Task ConnectorsReportsThePodStateOfEachNodeOfTheFlow()
+    {
+        _cluster.Kubelet.Outcome = d => (string?)d["spec"]!["template"]!["metadata"]!["labels"]!["klusterkluck.io/node"] == "broken"
+            ? new PodOutcome("CrashLoopBackOff", "back-off 40s restarting failed container",
+                "starting\nerror: connector 'timer' cannot start: KK_TIMER_CRON 'often' is not a Quartz cron expression")
+            : PodOutcome.Ready;
+        await _runtime.DeployConnectorAsync(Timer("alice", "orders", "tick", "r1"), CancellationToken.None);
+        await _runtime.DeployConnectorAsync(Timer("alice", "orders", "broken", "r7"), CancellationToken.None);
+        await _runtime.DeployConnectorAsync(Timer("alice", "invoices", "tick", "r1"), CancellationToken.None);
+        await WaitAsync(() => PodNames("kk-alice").Count == 3);
+
+        var connectors = await _runtime.ConnectorsAsync("alice", "orders", CancellationToken.None);
+
+        Assert.Equal(["broken", "tick"], connectors.Select(c => c.Node));
+        var broken = connectors[0];
+        Assert.Equal(("CrashLoopBackOff", 3, "r7"), (broken.State, broken.Restarts, broken.Revision));
+        Assert.Equal("error: connector 'timer' cannot start: KK_TIMER_CRON 'often' is not a Quartz cron expression", broken.Error);
+        Assert.StartsWith(ConnectorObjects.Name(new ConnectorId("alice", "orders", "broken")), broken.Pod);
+        var tick = connectors[1];
+        Assert.Equal(new ConnectorStatus("tick", "r1", "running", 0, null, null, tick.Pod), tick);
+        Assert.Contains(tick.Pod, PodNames("kk-alice"));
+        Assert.Empty(await _runtime.ConnectorsAsync("alice", "refunds", CancellationToken.None));
+        Assert.Empty(await _runtime.ConnectorsAsync("bob", "orders", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AnImageThatCannotBePulledIsReportedWithTheKubeletsMessage()
+    {
+        _cluster.Kubelet.Outcome = _ => new PodOutcome("ImagePullBackOff", $"Back-off pulling image \"{Image}\"");
+        await _runtime.DeployConnectorAsync(Timer("alice", "orders", "tick", "r1"), CancellationToken.None);
+        await WaitAsync(() => PodNames("kk-alice").Count == 1);
+
+        var connector = (await _runtime.ConnectorsAsync("alice", "orders", CancellationToken.None)).Single();
+
+        Assert.Equal("ImagePullBackOff", connector.State);
+        Assert.Equal($"Back-off pulling image \"{Image}\"", connector.Error);
+    }
+
+    [Fact]
+    public async Task AConnectorWhosePodCannotBeCreatedIsPendingWithTheControllersReason()
+    {
+        _cluster.Kubelet.Delay = TimeSpan.FromHours(1);
+        var deployment = Timer("alice", "orders", "tick", "r1");
+        await _runtime.DeployConnectorAsync(deployment, CancellationToken.None);
+        var before = (await _runtime.ConnectorsAsync("alice", "orders", CancellationToken.None)).Single();
+        Assert.Equal(new ConnectorStatus("tick", "r1", "pending", 0, null, null), before);
+        // What the deployment controller writes when the ReplicaSet cannot create its pod.
+        var quota = "pods \"x\" is forbidden: exceeded quota: klusterkluck-quota, requested: pods=1, used: pods=50, limited: pods=50";
+        var stored = _cluster.Get("Deployment", "kk-alice", ConnectorObjects.Name(deployment.Id))!;
+        stored["status"] = new JsonObject
+        {
+            ["observedGeneration"] = 1,
+            ["conditions"] = new JsonArray(
+                new JsonObject { ["type"] = "ReplicaFailure", ["status"] = "True", ["reason"] = "FailedCreate", ["message"] = quota }),
+        };
+        _cluster.Store("Deployment", "kk-alice", stored);
+
+        var connector = (await _runtime.ConnectorsAsync("alice", "orders", CancellationToken.None)).Single();
+
+        Assert.Equal(new ConnectorStatus("tick", "r1", "pending", 0, null, quota), connector);
+    }
+
+    [Fact]
+    public async Task ApiServerErrorsBecomeADeployException()
+    {
+        _cluster.Inject("POST", "/namespaces/kk-alice/deployments", 403, "Forbidden");
+
+        var deploy = await Assert.ThrowsAsync<DeployException>(
+            () => _runtime.DeployConnectorAsync(Timer("alice", "orders", "tick", "r1"), CancellationToken.None));
+        _cluster.Inject("DELETE", "/namespaces/kk-alice/deployments", 500, "InternalError");
+        var remove = await Assert.ThrowsAsync<DeployException>(
+            () => _runtime.RemoveConnectorAsync(new ConnectorId("alice", "orders", "tick"), CancellationToken.None));
+
+        Assert.Contains("403", deploy.Message);
+        Assert.Contains("injected: Forbidden", deploy.Message);
+        Assert.Contains("500", remove.Message);
+    }
+
+    [Fact]
+    public async Task APodStartedFromTheGeneratedTemplateRunsTheHostWhichPostsWithTheSecretsToken()
+    {
+        var authorizations = new ConcurrentQueue<string>();
+        await using var target = await LoopbackServer.StartAsync(app => app.MapPost("/events", (HttpRequest request) =>
+        {
+            authorizations.Enqueue(request.Headers.Authorization.ToString());
+            return Results.Accepted();
+        }));
+        var deployment = Timer("alice", "orders", "tick", "r1");
+        var environment = new Dictionary<string, string>(deployment.Environment) { ["KK_TARGET_URL"] = $"{target.BaseUrl}/events" };
+        deployment = deployment with { Environment = environment };
+        await _runtime.DeployConnectorAsync(deployment, CancellationToken.None);
+        var template = _cluster.Get<V1Deployment>("Deployment", "kk-alice", ConnectorObjects.Name(deployment.Id))!.Spec.Template.Spec.Containers.Single();
+
+        await using var pod = ServiceProcess.Start(ApiProcess.ConnectorHostAssembly, PodEnvironment(template, "kk-alice"));
+        await pod.WaitReadyAsync(template.ReadinessProbe.HttpGet.Path);
+        await pod.WaitReadyAsync(template.LivenessProbe.HttpGet.Path);
+        await pod.WaitReadyAsync(template.StartupProbe.HttpGet.Path);
+        await WaitAsync(() => !authorizations.IsEmpty);
+
+        Assert.Equal($"Bearer {Token}", authorizations.First());
+    }
+
+    /// <summary>The container's environment as the kubelet would set it: values as they are, secretKeyRefs read from their Secret.</summary>
+    private Dictionary<string, string> PodEnvironment(V1Container container, string ns)
+    {
+        var environment = new Dictionary<string, string>();
+        foreach (var variable in container.Env)
+        {
+            environment[variable.Name] = variable.ValueFrom?.SecretKeyRef is { } reference
+                ? Encoding.UTF8.GetString(_cluster.Get<V1Secret>("Secret", ns, reference.Name)!.Data[reference.Key])
+                : variable.Value;
+        }
+        // The pod's port, here; ServiceProcess sets it.
+        environment.Remove("ASPNETCORE_URLS");
+        return environment;
+    }
+
+    private static ConnectorDeployment Timer(string user, string flow, string node, string revision) => new(
+        new ConnectorId(user, flow, node), "timer", new Dictionary<string, string>
+        {
+            ["KK_TARGET_URL"] = $"http://api.example.test/api/v1/flows/{flow}/events",
+            ["KK_TARGET_TOKEN"] = Token,
+            ["KK_TIMER_CRON"] = "* * * * * ?",
+        }, revision);
+
+    private List<string> PodNames(string ns) => [.. _cluster.List("Pod", ns).Select(p => (string)p["metadata"]!["name"]!).Order(StringComparer.Ordinal)];
+
+    private List<string> Revisions(string ns) =>
+        [.. _cluster.List("Pod", ns).Select(p => (string?)p["metadata"]!["annotations"]?["klusterkluck.io/revision"] ?? "").Order(StringComparer.Ordinal)];
+
+    private static async Task WaitAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _cluster.DisposeAsync();
+        _data.Dispose();
+    }
+}
