@@ -1,5 +1,12 @@
 namespace Klusterkluck.Api.Tests.Flows;
 
+/// <summary>The flow test classes share one Api and its functions (creating five functions takes a while).</summary>
+[CollectionDefinition(Name)]
+public sealed class FlowCollection : ICollectionFixture<FlowFixture>
+{
+    public const string Name = "Flows";
+}
+
 /// <summary>
 /// One Api with a quick engine and one user owning the functions the flow tests wire together.
 /// The functions are private: every step is called with the owner's token, as in production.

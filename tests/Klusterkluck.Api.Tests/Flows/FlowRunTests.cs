@@ -4,7 +4,8 @@ using static Klusterkluck.Api.Tests.Infrastructure.FlowClient;
 namespace Klusterkluck.Api.Tests.Flows;
 
 /// <summary>Events through real connectors and real functions, step by step, as the engine records them.</summary>
-public sealed class FlowRunTests(FlowFixture fixture) : IClassFixture<FlowFixture>
+[Collection(FlowCollection.Name)]
+public sealed class FlowRunTests(FlowFixture fixture)
 {
     private UserSession User => fixture.User;
 

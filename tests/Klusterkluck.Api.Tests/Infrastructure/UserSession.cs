@@ -40,6 +40,13 @@ public sealed class UserSession : IDisposable
         return new UserSession(api, username, password, tokens.GetProperty("accessToken").GetString()!);
     }
 
+    /// <summary>Logs an existing user in again (after an Api restart, say).</summary>
+    public static async Task<UserSession> LoginAsync(ApiProcess api, string username, string password)
+    {
+        var tokens = await api.LoginAsync(username, password);
+        return new UserSession(api, username, password, tokens.GetProperty("accessToken").GetString()!);
+    }
+
     /// <summary>Creates a function and returns the 201's body.</summary>
     public async Task<JsonElement> CreateFunctionAsync(string name, string kind, bool isPublic = false, int replicas = 1, int? maxReplicas = null)
     {

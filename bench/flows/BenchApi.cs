@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Klusterkluck.Testing;
+
+/// <summary>
+/// The Api (Release build) as a real process with a data folder of the bench's own, and one
+/// registered user driving it over HTTP as tests/Klusterkluck.Api.Tests does: functions created
+/// and pushed with the stock git client, a flow created and deployed.
+/// </summary>
+internal sealed class BenchApi : IAsyncDisposable
+{
+    private const string Username = "flows";
+    private const string Password = "tr0ub4dor-and-3";
+    private static readonly TimeSpan s_deployTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly ServiceProcess _process;
+
+    private BenchApi(ServiceProcess process, HttpClient client)
+    {
+        _process = process;
+        Client = client;
+    }
+
+    /// <summary>Sends the user's bearer token with every request.</summary>
+    public HttpClient Client { get; }
+
+    public int ProcessId => _process.ProcessId;
+
+    public string Output => _process.Output;
+
+    /// <summary>Starts the Api on <paramref name="store"/>, waits for /health, registers and logs in the user.</summary>
+    public static async Task<BenchApi> StartAsync(string apiAssembly, BenchStore store)
+    {
+        var environment = store.ApiEnvironment();
+        environment["DataFolder"] = store.Data.Path;
+        environment["RateLimits__Auth__PermitLimit"] = "100000";
+        var process = ServiceProcess.Start(apiAssembly, environment);
+        try
+        {
+            await process.WaitReadyAsync("/health", TimeSpan.FromMinutes(2));
+            await ExpectAsync(await process.Client.PostAsJsonAsync("/api/v1/auth/register",
+                new { username = Username, password = Password, email = "flows@example.com" }), HttpStatusCode.Created, "register");
+            var tokens = await ExpectAsync(await process.Client.PostAsJsonAsync("/api/v1/auth/login", new { username = Username, password = Password }),
+                HttpStatusCode.OK, "login");
+            var client = new HttpClient { BaseAddress = new Uri(process.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("accessToken").GetString());
+            return new BenchApi(process, client);
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Creates a nodejs function, pushes <paramref name="code"/> as its index.js and deploys that commit; returns once it serves.</summary>
+    public async Task CreateFunctionAsync(string name, string code)
+    {
+        await ExpectAsync(await Client.PostAsJsonAsync("/api/v1/functions", new { name, kind = "nodejs" }), HttpStatusCode.Created, $"create {name}");
+        await WaitReadyAsync(name, commit: null);
+        using var clone = new TempFolder();
+        GitCli.Run(clone.Path, "clone", "-q", $"http://{Username}:{Password}@127.0.0.1:{_process.Port}/git/{Username}/{name}.git", "repo");
+        var repo = Path.Combine(clone.Path, "repo");
+        await File.WriteAllTextAsync(Path.Combine(repo, "index.js"), code);
+        var sha = GitCli.CommitAll(repo, $"Bench code for {name}");
+        GitCli.Run(repo, "push", "-q", "origin", "main");
+        await ExpectAsync(await Client.PutAsync($"/api/v1/functions/{name}/versions/{sha}", null), HttpStatusCode.Accepted, $"deploy {name}");
+        await WaitReadyAsync(name, sha);
+    }
+
+    /// <summary>Creates and deploys a flow; returns the deploy's answer.</summary>
+    public async Task<JsonElement> CreateAndDeployFlowAsync(string name, object[] nodes, object[] edges)
+    {
+        await ExpectAsync(await Client.PostAsJsonAsync("/api/v1/flows", new { name, nodes, edges }), HttpStatusCode.Created, $"create flow {name}");
+        return await ExpectAsync(await Client.PostAsync($"/api/v1/flows/{name}/deploy", null), HttpStatusCode.Accepted, $"deploy flow {name}");
+    }
+
+    /// <summary>The process ids of the flow's connectors, as the runtime reports them.</summary>
+    public async Task<List<int>> ConnectorProcessesAsync(string flow)
+    {
+        var found = await ExpectAsync(await Client.GetAsync($"/api/v1/flows/{flow}"), HttpStatusCode.OK, $"get flow {flow}");
+        return [.. found.GetProperty("connectors").EnumerateArray()
+            .Where(c => c.GetProperty("processId").ValueKind == JsonValueKind.Number).Select(c => c.GetProperty("processId").GetInt32())];
+    }
+
+    /// <summary>Waits (bounded) until something listens on the loopback <paramref name="port"/>: the connector process needs a moment after the deploy.</summary>
+    public static async Task WaitListeningAsync(int port)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (Stopwatch.GetTimestamp() < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>The Api's warnings and errors (a healthy run prints none): each distinct one once, with its count.</summary>
+    public IEnumerable<string> Problems()
+    {
+        var lines = _process.Output.Split('\n');
+        // The console logger writes "warn: Category[id]" and the message on the line after it.
+        return Enumerable.Range(0, lines.Length)
+            .Where(i => lines[i].StartsWith("warn:", StringComparison.Ordinal) || lines[i].StartsWith("fail:", StringComparison.Ordinal))
+            .Select(i => i + 1 < lines.Length ? $"{lines[i].Trim()} {lines[i + 1].Trim()}" : lines[i].Trim())
+            .GroupBy(problem => problem)
+            .Select(g => g.Count() == 1 ? g.Key : $"{g.Key} (x{g.Count()})");
+    }
+
+    private async Task WaitReadyAsync(string name, string? commit)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(s_deployTimeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var function = await ExpectAsync(await Client.GetAsync($"/api/v1/functions/{name}"), HttpStatusCode.OK, $"get {name}");
+            var status = function.GetProperty("deployment").GetProperty("status").GetString();
+            var deployed = function.GetProperty("deployedCommit").GetString();
+            if (status != "deploying" && function.GetProperty("state").GetString() == "ready" && (commit is null || deployed == commit))
+            {
+                return;
+            }
+            if (status == "failed" || Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new InvalidOperationException($"{name} did not get ready: {function}\n{Output}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<JsonElement> ExpectAsync(HttpResponseMessage response, HttpStatusCode expected, string what)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            return response.StatusCode == expected
+                ? body.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(body)
+                : throw new InvalidOperationException($"{what} answered {(int)response.StatusCode}: {body}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _process.DisposeAsync();
+    }
+}

@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using static Klusterkluck.Api.Tests.Infrastructure.FlowClient;
+
+namespace Klusterkluck.Api.Tests.Flows;
+
+/// <summary>What a flow may be: every problem named at once, and only the caller's own functions.</summary>
+[Collection(FlowCollection.Name)]
+public sealed class FlowDefinitionTests(FlowFixture fixture)
+{
+    private UserSession User => fixture.User;
+
+    [Fact]
+    public async Task AnInvalidFlowIsRejectedWithEveryProblemNamed()
+    {
+        var nodes = new object[]
+        {
+            Connector("tick", "timer", ("KK_TIMER_INTERVAL", "soon"), ("KK_TARGET_URL", "http://elsewhere/"), ("KK_TIMER_COLOUR", "red")),
+            Connector("web", "carrier-pigeon"),
+            Function("a", "upper"),
+            Function("b", "exclaim"),
+            Function("c", "no-such-function"),
+            Function("a", "echo"),
+            new { id = "Bad_Id", kind = "function", @ref = "upper" },
+            new { id = "gate", kind = "if", config = new { condition = "$.total >" } },
+            new { id = "j", kind = "join" },
+            new { id = "x", kind = "teleport" },
+        };
+        var edges = new object[]
+        {
+            Edge("tick", "a"), Edge("a", "b"), Edge("b", "c"), Edge("c", "a"),
+            Edge("b", "tick"), Edge("a", "nowhere"), Edge("a", "b"), Edge("tick", "j", when: true),
+        };
+
+        using var response = await User.Client.PostAsJsonAsync("/api/v1/flows/validate", new { nodes, edges });
+
+        var problem = await response.AssertProblemAsync(400);
+        var all = Errors(problem);
+        Assert.Contains("nodes[0].config: KK_TIMER_INTERVAL", all);
+        Assert.Contains("nodes[0].config.KK_TARGET_URL: KK_TARGET_URL is set by the platform", all);
+        Assert.Contains("nodes[0].config.KK_TIMER_COLOUR: The timer connector has no variable KK_TIMER_COLOUR", all);
+        Assert.Contains("nodes[1].ref: 'carrier-pigeon' is not a connector: http, nats, timer", all);
+        Assert.Contains("nodes[4].ref: You have no function named 'no-such-function'", all);
+        Assert.Contains("nodes[5].id: Another node is already named 'a'", all);
+        Assert.Contains("nodes[6].id: 'Bad_Id' is not a node id", all);
+        Assert.Contains("nodes[7].config.condition: The condition does not parse", all);
+        Assert.Contains("nodes[9].kind: 'teleport' is not a node kind", all);
+        Assert.Contains("edges[5].to: There is no node 'nowhere'", all);
+        Assert.Contains("edges[6]: The edge a → b is listed twice", all);
+        Assert.Contains("edges[7].when: Only edges out of an if node have a when", all);
+        // Edges to unknown nodes stop the graph checks; without them, the rest is named too.
+        using var graphOnly = await User.Client.PostAsJsonAsync("/api/v1/flows/validate", new { nodes = nodes[..4].Append(Function("c", "echo")).Append(new { id = "j", kind = "join" }), edges = edges[..5] });
+        var graphErrors = Errors(await graphOnly.AssertProblemAsync(400));
+        Assert.Contains("The edges form a cycle: tick → a → b → tick", graphErrors);
+        Assert.Contains("Connector 'tick' has incoming edges (from b): connectors are only sources", graphErrors);
+        Assert.Contains("Join 'j' needs at least two predecessors", graphErrors);
+        Assert.Contains("'j' is not reachable from any connector", graphErrors);
+    }
+
+    [Fact]
+    public async Task AJoinWhosePredecessorCanRunTwiceIsRejected()
+    {
+        using var response = await User.Client.PostAsJsonAsync("/api/v1/flows/validate", new
+        {
+            nodes = new object[] { Http("in"), Function("a", "upper"), Function("b", "exclaim"), Function("m", "echo"), new { id = "j", kind = "join" } },
+            edges = new object[] { Edge("in", "a"), Edge("in", "b"), Edge("a", "m"), Edge("b", "m"), Edge("m", "j"), Edge("a", "j") },
+        });
+
+        var errors = Errors(await response.AssertProblemAsync(400));
+        Assert.Contains("'m' has several predecessors of its own and can run more than once", errors);
+    }
+
+    [Fact]
+    public async Task AValidFlowPassesValidation()
+    {
+        using var response = await User.Client.PostAsJsonAsync("/api/v1/flows/validate", new
+        {
+            nodes = new object[] { Connector("tick", "timer", ("KK_TIMER_CRON", "0 0 * * * ?")), Function("a", "upper") },
+            edges = new object[] { Edge("tick", "a") },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((await response.JsonAsync()).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
+    public async Task AnotherUsersFunctionCannotBeReferencedNorTheirFlowsSeen()
+    {
+        using var other = await UserSession.StartAsync(fixture.Api, "intruder");
+        var nodes = new object[] { Http("in"), Function("steal", "upper") };
+
+        using var created = await other.Client.PostAsJsonAsync("/api/v1/flows", new { name = "heist", nodes, edges = new[] { Edge("in", "steal") } });
+        var errors = (await created.AssertProblemAsync(400)).GetProperty("errors");
+        Assert.Equal("You have no function named 'upper'.", errors.GetProperty("nodes[1].ref")[0].GetString());
+        using var qualified = await other.Client.PostAsJsonAsync("/api/v1/flows/validate",
+            new { nodes = new object[] { Http("in"), Function("steal", $"{User.Username}/upper") }, edges = new[] { Edge("in", "steal") } });
+        Assert.Contains("is not a function name", Errors(await qualified.AssertProblemAsync(400)));
+
+        await User.CreateFlowAsync("private-flow", [Http("in"), Function("a", "upper")], [Edge("in", "a")]);
+        using var peek = await other.Client.GetAsync("/api/v1/flows/private-flow");
+        await peek.AssertProblemAsync(404);
+        using var deploy = await other.Client.PostAsync("/api/v1/flows/private-flow/deploy", null);
+        await deploy.AssertProblemAsync(404);
+        using var inject = await other.Client.PostAsync("/api/v1/flows/private-flow/events/in", new StringContent("x"));
+        await inject.AssertProblemAsync(404);
+        Assert.Empty((await other.Client.GetFromJsonAsyncOk("/api/v1/flows")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task AConnectorEventNeedsTheFlowsToken()
+    {
+        await User.CreateFlowAsync("guarded", [Http("in"), Function("a", "upper")], [Edge("in", "a")]);
+        await User.DeployFlowAsync("guarded");
+        using var anonymous = new HttpClient { BaseAddress = new Uri(fixture.Api.BaseUrl) };
+
+        using var without = await anonymous.PostAsync($"/events/{User.Username}/guarded/in", new StringContent("x"));
+        await without.AssertProblemAsync(401);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/events/{User.Username}/guarded/in") { Content = new StringContent("x") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", User.AccessToken);
+        using var userToken = await anonymous.SendAsync(request);
+        await userToken.AssertProblemAsync(401);
+        Assert.Empty(await User.GetRunsAsync("guarded"));
+    }
+
+    [Fact]
+    public async Task TheConnectorCatalogListsEachConnectorWithItsVariables()
+    {
+        var catalog = await User.Client.GetFromJsonAsyncOk("/api/v1/connectors");
+
+        Assert.Equal(["http", "nats", "timer"], catalog.EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToArray());
+        var timer = await User.Client.GetFromJsonAsyncOk("/api/v1/connectors/timer");
+        var variables = timer.GetProperty("variables").EnumerateArray().ToDictionary(v => v.GetProperty("name").GetString()!);
+        Assert.Equal("connector", variables["KK_TIMER_CRON"].GetProperty("scope").GetString());
+        Assert.Equal("delivery", variables["KK_DELIVERY_ATTEMPTS"].GetProperty("scope").GetString());
+        Assert.DoesNotContain("KK_TARGET_URL", variables.Keys);
+        using var unknown = await User.Client.GetAsync("/api/v1/connectors/carrier-pigeon");
+        await unknown.AssertProblemAsync(404);
+    }
+
+    /// <summary>Every problem of a validation problem as "where: what" lines.</summary>
+    private static string Errors(JsonElement problem) =>
+        string.Join("\n", problem.GetProperty("errors").EnumerateObject().SelectMany(e => e.Value.EnumerateArray().Select(v => $"{e.Name}: {v.GetString()}")));
+}
