@@ -1,0 +1,82 @@
+using Klusterkluck.Api.Data;
+using static Klusterkluck.Api.Tests.Infrastructure.FlowClient;
+
+namespace Klusterkluck.Api.Tests.Flows;
+
+/// <summary>Two Api replicas on one PostgreSQL store share the flow engine's work without running a step twice.</summary>
+public sealed class FlowReplicaTests
+{
+    private const int EventsPerReplica = 25;
+
+    [Fact]
+    public async Task TwoReplicasShareTheStepsAndRunEachExactlyOnce()
+    {
+        await using var store = TestStore.Create(StoreProvider.PostgreSQL);
+        using var data = new TempFolder();
+        using var calls = new TempFolder();
+        var log = Path.Combine(calls.Path, "calls.log");
+        var firstPort = ServiceProcess.FreePort();
+        // One issuer for both, as behind one ingress: a user's token is good at either replica.
+        var environment = new Dictionary<string, string>(store.ApiEnvironment())
+        {
+            ["Identity__Issuer"] = $"http://127.0.0.1:{firstPort}/",
+        };
+        foreach (var (name, value) in QuickEngine)
+        {
+            environment[name] = value;
+        }
+        // A claim outlives any step here, so a step that runs twice was claimed twice, not retried.
+        environment["Flows__StepLease"] = "00:01:00";
+
+        await using var first = await ApiProcess.StartAsync(data.Path, environment, firstPort);
+        using var owner = await UserSession.StartAsync(first, "replicas");
+        var record = $$"""
+            const fs = require('fs');
+            module.exports = (r) => {
+              fs.appendFileSync(process.env.CALLS, `${r.headers['idempotency-key']} ${process.pid}\n`);
+              return r.body + '.';
+            };
+
+            """;
+        foreach (var name in new[] { "one", "two" })
+        {
+            await owner.CreateWithCodeAsync(name, "nodejs", new Dictionary<string, string>
+            {
+                ["index.js"] = record,
+                ["klusterkluck.yaml"] = $"kind: nodejs\nhandler: index.js\nenv:\n  CALLS: {log}\n",
+            });
+        }
+        // A cron that never fires: the connector only marks the source; events come in by hand, at both replicas.
+        await owner.CreateFlowAsync("shared", [Connector("in", "timer", ("KK_TIMER_CRON", "0 0 0 1 1 ? 2099")), Function("a", "one"), Function("b", "two")],
+            [Edge("in", "a"), Edge("a", "b")]);
+        await owner.DeployFlowAsync("shared");
+
+        await using var second = await ApiProcess.StartAsync(data.Path, environment);
+        using var atSecond = await UserSession.LoginAsync(second, owner.Username, owner.Password);
+        await atSecond.WaitReadyAsync("one");
+        await atSecond.WaitReadyAsync("two");
+
+        await Task.WhenAll(Enumerable.Range(0, EventsPerReplica).Select(async i =>
+        {
+            await owner.SendEventAsync("shared", "in", $"first-{i}");
+            await atSecond.SendEventAsync("shared", "in", $"second-{i}");
+        }));
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        List<System.Text.Json.JsonElement> runs;
+        do
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"runs did not finish\n{first.Output}\n{second.Output}");
+            await Task.Delay(250);
+            runs = await owner.GetRunsAsync("shared");
+        }
+        while (runs.Count < 2 * EventsPerReplica || runs.Any(r => r.GetProperty("status").GetString() == "running"));
+
+        Assert.All(runs, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
+        var lines = File.ReadAllLines(log).Select(l => l.Split(' ')).ToList();
+        Assert.Equal(4 * EventsPerReplica, lines.Count);
+        Assert.Equal(lines.Count, lines.Select(l => l[0]).Distinct().Count());
+        // Both replicas' workers ran steps: each replica runs its own worker per function.
+        Assert.True(lines.Select(l => l[1]).Distinct().Count() >= 3, $"steps ran in too few workers: {string.Join(", ", lines.Select(l => l[1]).Distinct())}");
+    }
+}
