@@ -13,7 +13,6 @@ internal sealed class BenchStore : IAsyncDisposable
 
     private BenchStore(string name, TempFolder data)
     {
-        Name = name;
         Data = data;
         if (name == "postgres")
         {
@@ -27,17 +26,28 @@ internal sealed class BenchStore : IAsyncDisposable
         }
     }
 
-    /// <summary>sqlite or postgres.</summary>
-    public string Name { get; }
-
     /// <summary>The Api's data folder.</summary>
     public TempFolder Data { get; }
 
     public string ConnectionString { get; }
 
-    public static BenchStore Create(string name) => name is "sqlite" or "postgres"
-        ? new BenchStore(name, new TempFolder())
-        : throw new ArgumentException($"unknown store {name}: sqlite or postgres");
+    /// <summary>
+    /// The PostgreSQL database is created here, empty, for the Api to migrate: left to the Api,
+    /// EF Core first logs a failed connection to the database that is not there yet.
+    /// </summary>
+    public static async Task<BenchStore> CreateAsync(string name)
+    {
+        if (name is not ("sqlite" or "postgres"))
+        {
+            throw new ArgumentException($"unknown store {name}: sqlite or postgres");
+        }
+        var store = new BenchStore(name, new TempFolder());
+        if (store._database is not null)
+        {
+            await ServerCommandAsync($"CREATE DATABASE \"{store._database}\"");
+        }
+        return store;
+    }
 
     /// <summary>The environment that points an Api at this store (nothing for SQLite: the default).</summary>
     public Dictionary<string, string> ApiEnvironment() => _database is null
@@ -67,15 +77,20 @@ internal sealed class BenchStore : IAsyncDisposable
         ? server
         : throw new InvalidOperationException("the postgres store needs KK_TEST_POSTGRES: run the bench through bench/flows/run.sh, which starts a server");
 
+    private static async Task ServerCommandAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ServerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_database is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(ServerConnectionString);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await ServerCommandAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Data.Dispose();

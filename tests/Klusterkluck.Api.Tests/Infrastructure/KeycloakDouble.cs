@@ -79,7 +79,7 @@ public sealed class KeycloakDouble : IAsyncDisposable
             ["issuer"] = Issuer,
             ["token_endpoint"] = $"{Issuer}/protocol/openid-connect/token",
             ["jwks_uri"] = $"{Issuer}/protocol/openid-connect/certs",
-            ["grant_types_supported"] = new[] { "authorization_code", "refresh_token", "password", "client_credentials" },
+            ["grant_types_supported"] = new[] { "authorization_code", "refresh_token", "password", "client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange" },
             ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
         }));
         app.MapGet($"{realm}/protocol/openid-connect/certs", () =>
@@ -129,10 +129,47 @@ public sealed class KeycloakDouble : IAsyncDisposable
                 }, TimeSpan.FromSeconds(Realm.AccessTokenLifespan), _key);
                 _adminTokens[token] = Realm.AdminRealmManagementRoles.Contains("manage-users");
                 return Results.Json(new { access_token = token, expires_in = Realm.AccessTokenLifespan, token_type = "Bearer", scope = "profile email" });
+            case "urn:ietf:params:oauth:grant-type:token-exchange":
+                return Exchange(Field("client_id"), Field("client_secret"), Field("requested_subject"), Field("audience"));
             default:
                 return OAuthError(400, "unsupported_grant_type", "Unsupported grant_type");
         }
     }
+
+    /// <summary>
+    /// Token exchange without a subject token ("direct naked impersonation"): only a confidential
+    /// client allowed to impersonate (here: whose service account holds realm-management's
+    /// impersonation role) gets a token for another user, named by username or id.
+    /// </summary>
+    private IResult Exchange(string clientId, string secret, string subject, string audience)
+    {
+        if (clientId != Realm.AdminClient || secret != Realm.AdminSecret)
+        {
+            return OAuthError(401, "unauthorized_client", "Invalid client or Invalid client credentials");
+        }
+        if (!Realm.AdminRealmManagementRoles.Contains("impersonation"))
+        {
+            return OAuthError(403, "access_denied", "Client not allowed to exchange");
+        }
+        var user = FindUser(subject) ?? (_users.TryGetValue(subject, out var byId) ? byId : null);
+        if (user is null)
+        {
+            return OAuthError(400, "invalid_token", "Invalid token");
+        }
+        var claims = UserClaims(user, audience.Length > 0 ? audience : null);
+        claims["azp"] = clientId;
+        Exchanged.Add(user.Username);
+        return Results.Json(new
+        {
+            access_token = Sign(claims, TimeSpan.FromSeconds(Realm.AccessTokenLifespan), _key),
+            expires_in = Realm.AccessTokenLifespan,
+            token_type = "Bearer",
+            issued_token_type = "urn:ietf:params:oauth:token-type:access_token",
+        });
+    }
+
+    /// <summary>The users a token was exchanged for, in order.</summary>
+    public ConcurrentBag<string> Exchanged { get; } = [];
 
     private async Task<IResult> CreateUserAsync(HttpRequest request)
     {
