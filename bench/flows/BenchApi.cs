@@ -110,10 +110,10 @@ internal sealed class BenchApi : IAsyncDisposable
     public IEnumerable<string> Problems()
     {
         var lines = _process.Output.Split('\n');
-        // The console logger writes "warn: Category[id]" and the message on the line after it.
+        // The console logger writes "warn: Category[id]" and the message, indented, on the lines after it (a failed command's SQL, say).
         return Enumerable.Range(0, lines.Length)
             .Where(i => lines[i].StartsWith("warn:", StringComparison.Ordinal) || lines[i].StartsWith("fail:", StringComparison.Ordinal))
-            .Select(i => i + 1 < lines.Length ? $"{lines[i].Trim()} {lines[i + 1].Trim()}" : lines[i].Trim())
+            .Select(i => string.Join(' ', lines.Skip(i).Take(4).TakeWhile((line, n) => n == 0 || line.StartsWith(' ')).Select(line => line.Trim())))
             .GroupBy(problem => problem)
             .Select(g => g.Count() == 1 ? g.Key : $"{g.Key} (x{g.Count()})");
     }

@@ -31,23 +31,10 @@ internal sealed class BenchStore : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    /// <summary>
-    /// The PostgreSQL database is created here, empty, for the Api to migrate: left to the Api,
-    /// EF Core first logs a failed connection to the database that is not there yet.
-    /// </summary>
-    public static async Task<BenchStore> CreateAsync(string name)
-    {
-        if (name is not ("sqlite" or "postgres"))
-        {
-            throw new ArgumentException($"unknown store {name}: sqlite or postgres");
-        }
-        var store = new BenchStore(name, new TempFolder());
-        if (store._database is not null)
-        {
-            await ServerCommandAsync($"CREATE DATABASE \"{store._database}\"");
-        }
-        return store;
-    }
+    /// <summary>The PostgreSQL database is not created here: the Api's migrations create it, as in production.</summary>
+    public static BenchStore Create(string name) => name is "sqlite" or "postgres"
+        ? new BenchStore(name, new TempFolder())
+        : throw new ArgumentException($"unknown store {name}: sqlite or postgres");
 
     /// <summary>The environment that points an Api at this store (nothing for SQLite: the default).</summary>
     public Dictionary<string, string> ApiEnvironment() => _database is null

@@ -28,8 +28,10 @@ internal static class ChainBench
 
         var load = new EventLoad($"http://127.0.0.1:{port}/events", clients);
         var runs = new Runs(store, Flow);
-        // JIT tiers, connection pools, SQLite's page cache: warm, and every warm-up run over before anything counts.
-        var warmUp = Math.Clamp(events / 5, 50, 500);
+        // JIT tiers (of the Api, the connector, the workers), connection pools, the store's caches: warm,
+        // and every warm-up run over before anything counts. With 100 events of warm-up, CPU per run
+        // came out about twice as high in the Api and five times in the connector and workers.
+        const int warmUp = 500;
         var warmSince = DateTime.UtcNow;
         var warm = await load.PostAsync(warmUp, "warm-");
         if (await runs.WaitOverAsync(warmSince, warm.Accepted.Count, WaitLimit(warmUp)) < warm.Accepted.Count)

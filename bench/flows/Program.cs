@@ -14,7 +14,7 @@ var clients = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture)
 
 foreach (var name in stores)
 {
-    await using var store = await BenchStore.CreateAsync(name);
+    await using var store = BenchStore.Create(name);
     var figures = await ChainBench.RunAsync(apiAssembly, store, events, clients);
     Console.WriteLine(figures.Line(name));
     foreach (var warning in figures.Warnings())
