@@ -9,7 +9,7 @@ internal static class ChainBench
     private const string Flow = "chain";
     private static readonly string[] s_letters = ["a", "b", "c"];
 
-    public static async Task<Figures> RunAsync(string apiAssembly, BenchStore store, int events, int clients)
+    public static async Task<Figures> RunAsync(string apiAssembly, BenchStore store, int events, int clients, double rate)
     {
         await using var api = await BenchApi.StartAsync(apiAssembly, store);
         foreach (var letter in s_letters)
@@ -26,14 +26,15 @@ internal static class ChainBench
         await api.CreateAndDeployFlowAsync(Flow, nodes, edges);
         await BenchApi.WaitListeningAsync(port);
 
-        var load = new EventLoad($"http://127.0.0.1:{port}/events", clients);
+        var warmLoad = new EventLoad($"http://127.0.0.1:{port}/events", clients);
+        var load = warmLoad with { Rate = rate };
         var runs = new Runs(store, Flow);
         // JIT tiers (of the Api, the connector, the workers), connection pools, the store's caches: warm,
         // and every warm-up run over before anything counts. With 100 events of warm-up, CPU per run
         // came out about twice as high in the Api and five times in the connector and workers.
         const int warmUp = 500;
         var warmSince = DateTime.UtcNow;
-        var warm = await load.PostAsync(warmUp, "warm-");
+        var warm = await warmLoad.PostAsync(warmUp, "warm-");
         if (await runs.WaitOverAsync(warmSince, warm.Accepted.Count, WaitLimit(warmUp)) < warm.Accepted.Count)
         {
             throw new TimeoutException($"the warm-up's {warm.Accepted.Count} runs did not end\n{api.Output}");
@@ -57,7 +58,7 @@ internal static class ChainBench
             Console.Error.WriteLine($"  | the flow has {connectors.Count} connector processes, not one");
         }
         var cpu = new Cpu(after.Api - before.Api, after.Children - before.Children, after.Postgres - before.Postgres);
-        return Figures.Of(events, clients, measured, since, rows, string.Concat(s_letters), cpu);
+        return Figures.Of(events, clients, rate, measured, since, rows, string.Concat(s_letters), cpu);
     }
 
     /// <summary>Bounded: two minutes plus 200 ms an event (a run of the chain takes a few ms of CPU); <see cref="Runs.WaitOverAsync"/> also gives up after a minute without progress.</summary>

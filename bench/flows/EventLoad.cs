@@ -11,11 +11,11 @@ internal readonly record struct Posted(string Body, DateTime PostedAt);
 internal sealed record Load(IReadOnlyDictionary<string, Posted> Accepted, int Refusals, int Lost, TimeSpan Elapsed);
 
 /// <summary>
-/// A fixed number of events POSTed to the http connector by <paramref name="Clients"/> clients
-/// back to back. The connector answers 202 with the delivery id once it buffered the event; that
+/// A fixed number of events POSTed to the http connector by <paramref name="Clients"/> clients,
+/// back to back, or paced at <paramref name="Rate"/> events/s offered (0: back to back). The connector answers 202 with the delivery id once it buffered the event; that
 /// id is the event's Idempotency-Key at the Api, so each event is found again as its run.
 /// </summary>
-internal sealed record EventLoad(string Url, int Clients)
+internal sealed record EventLoad(string Url, int Clients, double Rate = 0)
 {
     private const int Attempts = 10;
 
@@ -31,6 +31,10 @@ internal sealed record EventLoad(string Url, int Clients)
         {
             for (var n = Interlocked.Increment(ref next); n <= events; n = Interlocked.Increment(ref next))
             {
+                if (Rate > 0 && TimeSpan.FromSeconds((n - 1) / Rate) - clock.Elapsed is { Ticks: > 0 } early)
+                {
+                    await Task.Delay(early);
+                }
                 var body = $"{prefix}{n}";
                 if (await PostOneAsync(client, body) is { } posted)
                 {

@@ -5,7 +5,7 @@ using Klusterkluck.Api.Flows;
 internal readonly record struct Cpu(TimeSpan Api, TimeSpan Children, TimeSpan? Postgres);
 
 /// <summary>One store's figures, from the load's answers and the runs as the store holds them.</summary>
-internal sealed record Figures(int Events, int Clients, Load Load, int Over, int Failed, int WrongOutputs, double RunsPerSecond,
+internal sealed record Figures(int Events, int Clients, double Rate, Load Load, int Over, int Failed, int WrongOutputs, double RunsPerSecond,
     TimeSpan Window, double[] RunMs, double[] EndToEndMs, Cpu Cpu)
 {
     /// <summary>
@@ -13,13 +13,13 @@ internal sealed record Figures(int Events, int Clients, Load Load, int Over, int
     /// acceptance by the Api (the run's acceptedAt) to its last step's end (finishedAt); end to end
     /// is from the POST to the connector to that end.
     /// </summary>
-    public static Figures Of(int events, int clients, Load load, DateTime since, List<RunRow> rows, string expectedSuffix, Cpu cpu)
+    public static Figures Of(int events, int clients, double rate, Load load, DateTime since, List<RunRow> rows, string expectedSuffix, Cpu cpu)
     {
         var ours = rows.Where(r => load.Accepted.ContainsKey(r.EventKey)).ToList();
         var over = ours.Where(r => r.FinishedAt is not null).ToList();
         var last = over.Count > 0 ? over.Max(r => r.FinishedAt!.Value) : since;
         var window = last - since;
-        return new Figures(events, clients, load, over.Count,
+        return new Figures(events, clients, rate, load, over.Count,
             Failed: over.Count(r => r.Status == RunStatus.Failed),
             WrongOutputs: over.Count(r => r.Status == RunStatus.Succeeded && r.LastOutput != load.Accepted[r.EventKey].Body + expectedSuffix),
             RunsPerSecond: over.Count / Math.Max(window.TotalSeconds, 0.001),
@@ -35,7 +35,7 @@ internal sealed record Figures(int Events, int Clients, Load Load, int Over, int
         var runs = Math.Max(Over, 1);
         var postgres = Cpu.Postgres is { } pg ? $", postgres {pg.TotalMilliseconds / runs:0.0}" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{store,-8} ({Events} events, {Clients} clients): connector accepted {accepted / Load.Elapsed.TotalSeconds:0} events/s; "
+            $"{store,-8} ({Events} events, {Clients} clients{(Rate > 0 ? $", {Rate:0}/s offered" : "")}): connector accepted {accepted / Load.Elapsed.TotalSeconds:0} events/s; "
             + $"{Over} of {accepted} runs over in {Window.TotalSeconds:0.0} s = {RunsPerSecond:0.0} runs/s ({Failed} failed); "
             + $"accepted->done p50 {Percentile(RunMs, 0.50):0} ms, p99 {Percentile(RunMs, 0.99):0} ms; "
             + $"posted->done p50 {Percentile(EndToEndMs, 0.50):0} ms, p99 {Percentile(EndToEndMs, 0.99):0} ms; "

@@ -3,7 +3,7 @@
 # functions, and run latency (event accepted → last step done), on SQLite and on PostgreSQL.
 # Starts a throwaway PostgreSQL (scripts/test-postgres.sh) when postgres is asked for; needs
 # git, node and PostgreSQL's server (scripts/install-test-deps.sh installs them). Loopback only, bounded.
-# Usage: bash bench/flows/run.sh [events, default 3000] [stores, default sqlite,postgres] [clients, default 16]
+# Usage: bash bench/flows/run.sh [events, default 3000] [stores, default sqlite,postgres] [clients, default 16] [events/s offered, default 0: back to back]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -16,4 +16,4 @@ if [[ ",$stores," == *,postgres,* ]]; then
   start_test_postgres >/dev/null
 fi
 dotnet "$here/bin/Release/net10.0/Klusterkluck.Bench.Flows.dll" \
-  "$root/Klusterkluck.Api/bin/Release/net10.0/Klusterkluck.Api.dll" "${1:-3000}" "$stores" "${3:-16}"
+  "$root/Klusterkluck.Api/bin/Release/net10.0/Klusterkluck.Api.dll" "${1:-3000}" "$stores" "${3:-16}" "${4:-0}"

@@ -79,15 +79,19 @@ public sealed class StepRecorder(StoreContext store, FlowTransactions transactio
         using var turn = await transactions.EnterAsync(cancellationToken);
         await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
         await transactions.LockRunAsync(store, step.RunId, cancellationToken);
-        if (await Claimed(step).ExecuteUpdateAsync(record, cancellationToken) != 1
-            || await store.FlowRuns.SingleOrDefaultAsync(r => r.Id == step.RunId, cancellationToken) is not { } run)
+        if (await Claimed(step).ExecuteUpdateAsync(record, cancellationToken) != 1)
         {
             return false;
         }
-        var advance = await RunAdvance.LoadAsync(store, graph, run, cancellationToken);
+        var advance = await RunAdvance.LoadAsync(store, graph, step.RunId, step.DeploymentId, cancellationToken);
         await follow(advance, new StepInfo(step.Id, step.NodeId, StepStatus.Running, null));
-        Finish(run, advance);
         await store.SaveChangesAsync(cancellationToken);
+        if (advance.Outcome() is var outcome and not RunStatus.Running)
+        {
+            var now = DateTime.UtcNow;
+            await store.FlowRuns.Where(r => r.Id == step.RunId && r.Status == RunStatus.Running)
+                .ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, outcome).SetProperty(r => r.FinishedAt, now), cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         if (advance.Created.Any(s => s.Status == StepStatus.Pending))
         {
@@ -96,13 +100,4 @@ public sealed class StepRecorder(StoreContext store, FlowTransactions transactio
         return true;
     }
 
-    /// <summary>Marks the run over once nothing in it is pending or running.</summary>
-    internal static void Finish(FlowRun run, RunAdvance advance)
-    {
-        if (advance.Outcome() is var outcome and not RunStatus.Running && run.Status == RunStatus.Running)
-        {
-            run.Status = outcome;
-            run.FinishedAt = DateTime.UtcNow;
-        }
-    }
 }

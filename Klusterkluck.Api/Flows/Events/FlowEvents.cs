@@ -42,9 +42,14 @@ public sealed class FlowEvents(StoreContext store, FlowTransactions transactions
             await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
             var run = new FlowRun { Owner = flow.Owner, FlowName = flow.Name, DeploymentId = deploymentId, SourceNode = node, EventKey = key };
             store.FlowRuns.Add(run);
-            var advance = new RunAdvance(store, deployment.Graph, run, []);
+            var advance = new RunAdvance(store, deployment.Graph, run.Id, deploymentId, []);
             await advance.StartAsync(node, body, contentType, cancellationToken);
-            StepRecorder.Finish(run, advance);
+            if (advance.Outcome() is var outcome and not RunStatus.Running)
+            {
+                // Nothing to run (an if that took no edge): the run is over as it starts.
+                run.Status = outcome;
+                run.FinishedAt = run.AcceptedAt;
+            }
             await store.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             signal.Pulse();

@@ -51,6 +51,8 @@ internal static class FlowModel
             step.HasIndex(s => new { s.RunId, s.Key }).IsUnique();
             // The engine's one query: due steps, oldest first.
             step.HasIndex(s => new { s.Status, s.DueAt });
+            // Reading back what one claim took.
+            step.HasIndex(s => s.LeaseToken);
         });
     }
 }

@@ -208,6 +208,8 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("LeaseToken");
+
                     b.HasIndex("RunId", "Key")
                         .IsUnique();
 

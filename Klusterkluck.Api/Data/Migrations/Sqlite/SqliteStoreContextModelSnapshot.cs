@@ -203,6 +203,8 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("LeaseToken");
+
                     b.HasIndex("RunId", "Key")
                         .IsUnique();
 

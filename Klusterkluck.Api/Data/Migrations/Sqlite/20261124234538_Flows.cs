@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Klusterkluck.Api.Data.Migrations.Postgres
+namespace Klusterkluck.Api.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Flows : Migration
@@ -15,13 +15,13 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                 name: "Flows",
                 columns: table => new
                 {
-                    Owner = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Name = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Definition = table.Column<string>(type: "text", nullable: false),
-                    DeploymentId = table.Column<Guid>(type: "uuid", nullable: true),
-                    EventToken = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Definition = table.Column<string>(type: "TEXT", nullable: false),
+                    DeploymentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    EventToken = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -38,11 +38,11 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                 name: "FlowDeployments",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Owner = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    FlowName = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Definition = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    FlowName = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Definition = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -59,15 +59,15 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                 name: "FlowRuns",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Owner = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    FlowName = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    DeploymentId = table.Column<Guid>(type: "uuid", nullable: false),
-                    SourceNode = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    EventKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    AcceptedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    FlowName = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    DeploymentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SourceNode = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    EventKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    AcceptedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -90,24 +90,24 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                 name: "FlowSteps",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    RunId = table.Column<Guid>(type: "uuid", nullable: false),
-                    DeploymentId = table.Column<Guid>(type: "uuid", nullable: false),
-                    NodeId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Attempts = table.Column<int>(type: "integer", nullable: false),
-                    DueAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LeaseToken = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Input = table.Column<byte[]>(type: "bytea", nullable: true),
-                    InputType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    Output = table.Column<byte[]>(type: "bytea", nullable: true),
-                    OutputType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    Branch = table.Column<bool>(type: "boolean", nullable: true),
-                    Error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RunId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DeploymentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    NodeId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    DueAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LeaseToken = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Input = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    InputType = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Output = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    OutputType = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Branch = table.Column<bool>(type: "INTEGER", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -145,6 +145,11 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                 table: "FlowRuns",
                 columns: new[] { "Owner", "FlowName", "SourceNode", "EventKey" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FlowSteps_LeaseToken",
+                table: "FlowSteps",
+                column: "LeaseToken");
 
             migrationBuilder.CreateIndex(
                 name: "IX_FlowSteps_RunId_Key",
