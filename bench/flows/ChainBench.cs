@@ -49,6 +49,10 @@ internal static class ChainBench
         var after = Sample(api.ProcessId, postgres);
         var rows = await runs.ReadAsync(since, s_letters[^1]);
 
+        foreach (var line in await runs.SlowestAsync(since))
+        {
+            Console.Error.WriteLine($"  | {line}");
+        }
         foreach (var problem in api.Problems())
         {
             Console.Error.WriteLine($"  | {problem}");

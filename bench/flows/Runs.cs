@@ -48,4 +48,19 @@ internal sealed class Runs(BenchStore store, string flow)
         return [.. (await runs.ToListAsync()).Select(r => new RunRow(r.EventKey, r.Status, r.AcceptedAt, r.FinishedAt,
             outputs.TryGetValue(r.Id, out var output) && output is not null ? System.Text.Encoding.UTF8.GetString(output) : null))];
     }
+
+    /// <summary>Where the slowest run's time went: each step's wait (created → started), its call (started → finished), attempts and error.</summary>
+    public async Task<List<string>> SlowestAsync(DateTime since)
+    {
+        await using var db = store.Open();
+        var slowest = (await db.FlowRuns.AsNoTracking().Where(r => r.FlowName == flow && r.AcceptedAt >= since && r.FinishedAt != null).ToListAsync())
+            .MaxBy(r => r.FinishedAt!.Value - r.AcceptedAt);
+        if (slowest is null)
+        {
+            return [];
+        }
+        var steps = await db.FlowSteps.AsNoTracking().Where(s => s.RunId == slowest.Id).OrderBy(s => s.CreatedAt).ToListAsync();
+        return [$"slowest run: {(slowest.FinishedAt!.Value - slowest.AcceptedAt).TotalMilliseconds:0} ms", .. steps.Select(s =>
+            $"  {s.NodeId}: waited {((s.StartedAt ?? s.CreatedAt) - s.CreatedAt).TotalMilliseconds:0} ms, ran {((s.FinishedAt ?? s.CreatedAt) - (s.StartedAt ?? s.CreatedAt)).TotalMilliseconds:0} ms, attempts {s.Attempts}{(s.Error is null ? "" : $", error: {s.Error}")}")];
+    }
 }
