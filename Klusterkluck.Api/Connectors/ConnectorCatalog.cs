@@ -30,10 +30,24 @@ public sealed partial class ConnectorCatalog(IOptions<ConnectorHostOptions> opti
     public static readonly IReadOnlySet<string> PlatformVariables = new HashSet<string>(
         ["KK_CONNECTOR", "KK_TARGET_URL", "CALLBACK_URL", "KK_TARGET_TOKEN", "KK_EXIT_WITH_STDIN", "KK_PLUGINS_PATH"], StringComparer.Ordinal);
 
-    private readonly Lazy<Task<IReadOnlyList<ConnectorInfo>>> _connectors = new(() => LoadAsync(options.Value.ResolvedHostAssembly, logger));
+    private readonly Lock _gate = new();
+    private Task<IReadOnlyList<ConnectorInfo>>? _connectors;
 
-    /// <summary>Every connector, or a <see cref="ConnectorCatalogException"/> saying why the host could not tell.</summary>
-    public Task<IReadOnlyList<ConnectorInfo>> ListAsync() => _connectors.Value;
+    /// <summary>
+    /// Every connector, or a <see cref="ConnectorCatalogException"/> saying why the host could not
+    /// tell. Read once; a failed read is tried again at the next call.
+    /// </summary>
+    public Task<IReadOnlyList<ConnectorInfo>> ListAsync()
+    {
+        lock (_gate)
+        {
+            if (_connectors is null or { IsFaulted: true } or { IsCanceled: true })
+            {
+                _connectors = LoadAsync(options.Value.ResolvedHostAssembly, logger);
+            }
+            return _connectors;
+        }
+    }
 
     public async Task<ConnectorInfo?> FindAsync(string name) => (await ListAsync()).FirstOrDefault(c => c.Name == name);
 

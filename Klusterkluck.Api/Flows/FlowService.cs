@@ -113,8 +113,9 @@ public sealed class FlowService(StoreContext store, TenantStore tenants, FlowVal
     }
 
     public async Task<FlowDefinition?> DeployedDefinitionAsync(Flow flow, CancellationToken cancellationToken) =>
-        flow.DeploymentId is { } id && await store.FlowDeployments.AsNoTracking().Where(d => d.Id == id).Select(d => d.Definition)
-            .SingleOrDefaultAsync(cancellationToken) is { } json
-            ? FlowDefinition.FromJson(json)
-            : null;
+        await DeploymentAsync(flow, cancellationToken) is { } deployment ? FlowDefinition.FromJson(deployment.Definition) : null;
+
+    /// <summary>The live deployment's row, if the flow is deployed.</summary>
+    public async Task<FlowDeployment?> DeploymentAsync(Flow flow, CancellationToken cancellationToken) =>
+        flow.DeploymentId is { } id ? await store.FlowDeployments.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken) : null;
 }

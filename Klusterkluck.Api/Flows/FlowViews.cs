@@ -15,10 +15,9 @@ internal static class FlowViews
         CancellationToken cancellationToken)
     {
         var definition = FlowDefinition.FromJson(flow.Definition);
-        var deployed = await flows.DeployedDefinitionAsync(flow, cancellationToken);
-        var deployment = flow.DeploymentId is { } id && deployed is not null
-            ? new FlowDeploymentResponse(id, flow.UpdatedAt, deployed.ToJson() == flow.Definition)
-            : null;
+        var live = await flows.DeploymentAsync(flow, cancellationToken);
+        var deployed = live is null ? null : FlowDefinition.FromJson(live.Definition);
+        var deployment = live is null ? null : new FlowDeploymentResponse(live.Id, live.CreatedAt, live.Definition == flow.Definition);
         var eventUrls = (deployed?.Nodes ?? []).Where(n => n.Kind == NodeKinds.Connector)
             .ToDictionary(n => n.Id!, n => connectors.EventUrl(flow.Owner, flow.Name, n.Id!).AbsoluteUri);
         return new FlowResponse(flow.Name, definition.Nodes ?? [], definition.Edges ?? [], deployment,

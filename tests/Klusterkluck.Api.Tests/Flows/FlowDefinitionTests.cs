@@ -72,6 +72,26 @@ public sealed class FlowDefinitionTests(FlowFixture fixture)
     }
 
     [Fact]
+    public async Task AFlowsNameMustBeALabelAndFreeAndItsBodyJson()
+    {
+        object[] nodes = [Http("in"), Function("a", "upper")];
+        object[] edges = [Edge("in", "a")];
+        using var badName = await User.Client.PostAsJsonAsync("/api/v1/flows", new { name = "Not A Label", nodes, edges });
+        Assert.Contains("Name", (await badName.AssertProblemAsync(400)).GetProperty("errors").ToString());
+
+        await User.CreateFlowAsync("taken", nodes, edges);
+        using var again = await User.Client.PostAsJsonAsync("/api/v1/flows", new { name = "taken", nodes, edges });
+        await again.AssertProblemAsync(409);
+
+        using var notJson = await User.Client.PostAsync("/api/v1/flows/validate", new StringContent("{nodes: [", System.Text.Encoding.UTF8, "application/json"));
+        await notJson.AssertProblemAsync(400);
+        using var unknown = await User.Client.PostAsync("/api/v1/flows/nothing-here/deploy", null);
+        await unknown.AssertProblemAsync(404);
+        using var notDeployed = await User.Client.PostAsync("/api/v1/flows/taken/events/in", new StringContent("x"));
+        await notDeployed.AssertProblemAsync(409);
+    }
+
+    [Fact]
     public async Task AValidFlowPassesValidation()
     {
         using var response = await User.Client.PostAsJsonAsync("/api/v1/flows/validate", new
