@@ -68,7 +68,15 @@ public sealed partial class ConnectorCatalog(IOptions<ConnectorHostOptions> opti
             var output = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
             if (process.ExitCode != 0)
             {
                 throw new ConnectorCatalogException($"the connector host exited with code {process.ExitCode}: {(await errors).Trim()}");

@@ -26,6 +26,19 @@ public static class FlowEndpoints
         group.MapGet("/{name}/runs", RunsAsync);
         group.MapGet("/{name}/runs/{id:guid}", RunAsync);
         group.MapPost("/{name}/events/{node}", EventAsync).DisableRequestSizeLimitForEvents();
+        // The runtime refusing to start or stop a connector (Kubernetes answering an error, say) is the runtime's problem, told as such.
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (DeployException e)
+            {
+                return TypedResults.Problem($"The runtime did not start or stop the flow's connectors: {e.Message}",
+                    statusCode: StatusCodes.Status502BadGateway, title: "Runtime unavailable");
+            }
+        });
         app.MapConnectorEvents();
         return group;
     }

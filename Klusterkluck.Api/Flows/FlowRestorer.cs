@@ -6,7 +6,8 @@ namespace Klusterkluck.Api.Flows;
 /// At start, every deployed flow's connectors are brought back as the store says (the local
 /// runtime's processes ended with the last Api; in a cluster, applying again is harmless).
 /// </summary>
-public sealed partial class FlowRestorer(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<FlowRestorer> logger) : IHostedService
+public sealed partial class FlowRestorer(IServiceScopeFactory scopes, FlowLocks locks, IHostApplicationLifetime lifetime, ILogger<FlowRestorer> logger)
+    : IHostedService
 {
     private readonly Hosting.BackgroundTasks _running = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -24,30 +25,48 @@ public sealed partial class FlowRestorer(IServiceScopeFactory scopes, IHostAppli
         await _running.WhenAll();
     }
 
+    /// <summary>Each flow under its lock and read again (requests are served meanwhile); one flow failing does not keep the others down.</summary>
     private async Task RestoreAsync()
     {
+        List<(string Owner, string Name)> deployed;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var store = scope.ServiceProvider.GetRequiredService<StoreContext>();
-            var connectors = scope.ServiceProvider.GetRequiredService<FlowConnectors>();
-            var flows = await store.Flows.AsNoTracking().Where(f => f.DeploymentId != null).ToListAsync(_stopping.Token);
-            foreach (var flow in flows)
+            deployed = await scope.ServiceProvider.GetRequiredService<StoreContext>().Flows.AsNoTracking()
+                .Where(f => f.DeploymentId != null).Select(f => new ValueTuple<string, string>(f.Owner, f.Name)).ToListAsync(_stopping.Token);
+        }
+        catch (Exception e) when (!_stopping.IsCancellationRequested)
+        {
+            LogRestoreFailed(logger, "every flow", e);
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        foreach (var (owner, name) in deployed)
+        {
+            try
             {
-                var definition = await store.FlowDeployments.AsNoTracking().Where(d => d.Id == flow.DeploymentId)
-                    .Select(d => d.Definition).SingleAsync(_stopping.Token);
-                await connectors.ApplyAsync(flow, null, FlowDefinition.FromJson(definition), _stopping.Token);
+                using var _ = await locks.AcquireAsync((owner, name), _stopping.Token);
+                await using var scope = scopes.CreateAsyncScope();
+                var flows = scope.ServiceProvider.GetRequiredService<FlowService>();
+                if (await flows.FindAsync(owner, name, _stopping.Token) is { } flow && await flows.DeployedDefinitionAsync(flow, _stopping.Token) is { } definition)
+                {
+                    await scope.ServiceProvider.GetRequiredService<FlowConnectors>().ApplyAsync(flow, null, definition, _stopping.Token);
+                }
             }
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            LogRestoreFailed(logger, e);
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogRestoreFailed(logger, $"{owner}/{name}", e);
+            }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Flow connectors could not all be restored")]
-    private static partial void LogRestoreFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The connectors of {Flow} could not be restored")]
+    private static partial void LogRestoreFailed(ILogger logger, string flow, Exception exception);
 }

@@ -53,6 +53,10 @@ public sealed class FlowService(StoreContext store, TenantStore tenants, FlowVal
     public async Task<(FlowOutcome, Flow?, Dictionary<string, string[]>?)> UpdateAsync(string owner, string name, FlowDefinition definition,
         CancellationToken cancellationToken)
     {
+        if (!FlowNameAttribute.IsValidName(name))
+        {
+            return (FlowOutcome.Unknown, null, null);
+        }
         using var _ = await locks.AcquireAsync((owner, name), cancellationToken);
         if (await FindAsync(owner, name, cancellationToken) is not { } flow)
         {
@@ -75,6 +79,10 @@ public sealed class FlowService(StoreContext store, TenantStore tenants, FlowVal
     /// </summary>
     public async Task<(FlowOutcome, Flow?, Dictionary<string, string[]>?)> DeployAsync(string owner, string name, CancellationToken cancellationToken)
     {
+        if (!FlowNameAttribute.IsValidName(name))
+        {
+            return (FlowOutcome.Unknown, null, null);
+        }
         using var _ = await locks.AcquireAsync((owner, name), cancellationToken);
         if (await FindAsync(owner, name, cancellationToken) is not { } flow)
         {
@@ -95,20 +103,26 @@ public sealed class FlowService(StoreContext store, TenantStore tenants, FlowVal
         return (FlowOutcome.Done, flow, null);
     }
 
-    /// <summary>The row first (events stop being accepted), then the connectors; runs and their steps go with the row.</summary>
+    /// <summary>
+    /// The connectors first, then the row (runs and their steps go with it): if the runtime cannot
+    /// stop a connector, the flow is still there to delete again, not a connector without a flow.
+    /// </summary>
     public async Task<bool> DeleteAsync(string owner, string name, CancellationToken cancellationToken)
     {
+        if (!FlowNameAttribute.IsValidName(name))
+        {
+            return false;
+        }
         using var _ = await locks.AcquireAsync((owner, name), cancellationToken);
         if (await FindAsync(owner, name, cancellationToken) is not { } flow)
         {
             return false;
         }
-        var deployed = await DeployedDefinitionAsync(flow, cancellationToken);
+        await connectors.RemoveAsync(owner, name, await DeployedDefinitionAsync(flow, cancellationToken), CancellationToken.None);
         var deploymentIds = await store.FlowDeployments.Where(d => d.Owner == owner && d.FlowName == name).Select(d => d.Id).ToListAsync(cancellationToken);
         store.Flows.Remove(flow);
-        await store.SaveChangesAsync(cancellationToken);
+        await store.SaveChangesAsync(CancellationToken.None);
         deploymentIds.ForEach(deployments.Forget);
-        await connectors.RemoveAsync(owner, name, deployed, CancellationToken.None);
         return true;
     }
 

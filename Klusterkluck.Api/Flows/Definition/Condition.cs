@@ -13,6 +13,12 @@ namespace Klusterkluck.Api.Flows;
 /// </summary>
 public sealed class Condition
 {
+    /// <summary>Longer conditions are refused: evaluation must stay cheap and shallow.</summary>
+    public const int MaxLength = 2048;
+
+    /// <summary>How deep parentheses and ! may nest: the parser and the evaluator recurse once per level.</summary>
+    public const int MaxDepth = 32;
+
     private readonly Func<JsonElement, object?> _evaluate;
 
     private Condition(Func<JsonElement, object?> evaluate) => _evaluate = evaluate;
@@ -20,6 +26,11 @@ public sealed class Condition
     /// <summary>The condition, or null and why it does not parse.</summary>
     public static Condition? TryParse(string text, out string? error)
     {
+        if (text.Length > MaxLength)
+        {
+            error = $"a condition is at most {MaxLength} characters";
+            return null;
+        }
         try
         {
             var parser = new Parser(text);
@@ -90,6 +101,7 @@ public sealed class Condition
     private sealed class Parser(string text)
     {
         private int _at;
+        private int _depth;
 
         public Func<JsonElement, object?> ParseAll()
         {
@@ -102,38 +114,45 @@ public sealed class Condition
             return expression;
         }
 
+        // A chain of || or && is a list evaluated in a loop, not closures nested once per operator.
         private Func<JsonElement, object?> Or()
         {
-            var left = And();
+            var terms = new List<Func<JsonElement, object?>> { And() };
             while (Take("||"))
             {
-                var l = left;
-                var right = And();
-                left = p => Truthy(l(p)) || Truthy(right(p));
+                terms.Add(And());
             }
-            return left;
+            return terms.Count == 1 ? terms[0] : p => terms.Any(t => Truthy(t(p)));
         }
 
         private Func<JsonElement, object?> And()
         {
-            var left = Unary();
+            var terms = new List<Func<JsonElement, object?>> { Unary() };
             while (Take("&&"))
             {
-                var l = left;
-                var right = Unary();
-                left = p => Truthy(l(p)) && Truthy(right(p));
+                terms.Add(Unary());
             }
-            return left;
+            return terms.Count == 1 ? terms[0] : p => terms.All(t => Truthy(t(p)));
         }
 
         private Func<JsonElement, object?> Unary()
         {
             if (!Peek("!=") && Take("!"))
             {
+                Enter();
                 var operand = Unary();
+                _depth--;
                 return p => !Truthy(operand(p));
             }
             return Comparison();
+        }
+
+        private void Enter()
+        {
+            if (++_depth > MaxDepth)
+            {
+                throw Error($"parentheses and ! nest at most {MaxDepth} deep");
+            }
         }
 
         private Func<JsonElement, object?> Comparison()
@@ -169,11 +188,13 @@ public sealed class Condition
             if (c == '(')
             {
                 _at++;
+                Enter();
                 var inner = Or();
                 if (!Take(")"))
                 {
                     throw Error("')' expected");
                 }
+                _depth--;
                 return inner;
             }
             if (c == '$')

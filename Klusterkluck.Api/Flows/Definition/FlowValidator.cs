@@ -17,6 +17,12 @@ public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog)
     public const int MaxEdges = 500;
     public const int MaxAttempts = 20;
 
+    /// <summary>
+    /// How many times one event may make a node run: a node with several predecessors runs once
+    /// per input, so layers of fan-in multiply, and one event could otherwise create millions of steps.
+    /// </summary>
+    public const int MaxRunsPerEvent = 1000;
+
     public async Task<Dictionary<string, string[]>> ValidateAsync(string owner, FlowDefinition definition, CancellationToken cancellationToken)
     {
         var problems = new Problems();
@@ -29,6 +35,25 @@ public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog)
         if (nodes.Count > MaxNodes || edges.Count > MaxEdges)
         {
             problems.Add("flow", $"A flow has at most {MaxNodes} nodes and {MaxEdges} edges.");
+            return problems.ToDictionary();
+        }
+        // JSON null entries: nothing else can be said about a list with holes in it.
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (nodes[i] is null)
+            {
+                problems.Add($"nodes[{i}]", "A node is an object {id, kind, ref, config}.");
+            }
+        }
+        for (var i = 0; i < edges.Count; i++)
+        {
+            if (edges[i] is null)
+            {
+                problems.Add($"edges[{i}]", "An edge is an object {from, to}.");
+            }
+        }
+        if (problems.Count > 0)
+        {
             return problems.ToDictionary();
         }
 
@@ -273,6 +298,24 @@ public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog)
         if (cycles.Count == 0)
         {
             CheckJoinInputs(nodes, ids, incoming, problems);
+            CheckRunsPerEvent(nodes, ids, incoming, problems);
+        }
+    }
+
+    /// <summary>Runs per event, in the worst case: a connector or a join once, any other node once per run of each predecessor.</summary>
+    private static void CheckRunsPerEvent(IReadOnlyList<FlowNode> nodes, Dictionary<string, FlowNode> ids, Dictionary<string, List<string>> incoming,
+        Problems problems)
+    {
+        var runs = new Dictionary<string, double>(StringComparer.Ordinal);
+        double Runs(string id) => runs.TryGetValue(id, out var known) ? known : runs[id] = ids[id].Kind is NodeKinds.Connector or NodeKinds.Join
+            ? 1
+            : incoming[id].Sum(Runs);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (Runs(nodes[i].Id!) > MaxRunsPerEvent)
+            {
+                problems.Add($"nodes[{i}]", $"One event could run '{nodes[i].Id}' more than {MaxRunsPerEvent} times (each input runs it once, and its inputs multiply): put joins where branches meet.");
+            }
         }
     }
 
@@ -319,6 +362,8 @@ public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog)
     public sealed class Problems
     {
         private readonly Dictionary<string, List<string>> _byKey = [];
+
+        public int Count => _byKey.Count;
 
         public void Add(string key, string problem)
         {

@@ -88,6 +88,14 @@ public sealed partial class FlowEngine(
                 return;
             }
             var node = deployment.Graph.Nodes[step.NodeId];
+            if (step.Attempts > AttemptsOf(node))
+            {
+                // Claimed once more than it may be tried: an earlier attempt ran but its outcome was
+                // never recorded (this replica died, or the store refused the result). Give up on it.
+                await RecordAsync(step, deployment, node, new StepResult(StepOutcome.Refused,
+                    $"no outcome could be recorded for its last attempt; the last error: {step.Error ?? "none"}"), stoppingToken);
+                return;
+            }
             StepResult result;
             using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
             {
@@ -113,7 +121,12 @@ public sealed partial class FlowEngine(
     {
         await using var scope = scopes.CreateAsyncScope();
         var recorder = scope.ServiceProvider.GetRequiredService<StepRecorder>();
-        var attempts = node.Config?.TryGetValue("attempts", out var configured) == true ? configured.GetInt32() : Options.Attempts;
+        var attempts = AttemptsOf(node);
+        if (result.Outcome == StepOutcome.NotServing && DateTime.UtcNow - step.CreatedAt > Options.StepTimeout)
+        {
+            // Waited a whole step's time for a replica (a deploy that failed, a crash loop): now it counts.
+            result = result with { Outcome = StepOutcome.Failed, Error = $"{result.Error} for {Options.StepTimeout}" };
+        }
         switch (result.Outcome)
         {
             case StepOutcome.Succeeded:
@@ -137,6 +150,9 @@ public sealed partial class FlowEngine(
         }
     }
 
+    private int AttemptsOf(FlowNode node) =>
+        node.Config?.TryGetValue("attempts", out var configured) == true ? configured.GetInt32() : Options.Attempts;
+
     /// <summary>Keeps the claim alive while the function runs, so no other replica takes the step over.</summary>
     private async Task RenewAsync(FlowStep step, CancellationToken cancellationToken)
     {
@@ -146,10 +162,18 @@ public sealed partial class FlowEngine(
             while (true)
             {
                 await Task.Delay(every, cancellationToken);
-                await using var scope = scopes.CreateAsyncScope();
-                if (!await scope.ServiceProvider.GetRequiredService<StepRecorder>().RenewAsync(step, DateTime.UtcNow + Options.StepLease, cancellationToken))
+                try
                 {
-                    return;
+                    await using var scope = scopes.CreateAsyncScope();
+                    if (!await scope.ServiceProvider.GetRequiredService<StepRecorder>().RenewAsync(step, DateTime.UtcNow + Options.StepLease, cancellationToken))
+                    {
+                        return;
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A blip of the store: try again at the next turn, while the claim still holds.
+                    LogRenewFailed(logger, step.Id, e.Message);
                 }
             }
         }
@@ -189,6 +213,9 @@ public sealed partial class FlowEngine(
             await store.FlowRuns.Where(r => r.FinishedAt < before).ExecuteDeleteAsync(cancellationToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The claim on flow step {Step} could not be renewed: {Reason}")]
+    private static partial void LogRenewFailed(ILogger logger, Guid step, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The flow engine's loop failed; retrying")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);

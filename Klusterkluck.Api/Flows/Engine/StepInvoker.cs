@@ -74,7 +74,7 @@ public sealed class StepInvoker(IRuntime runtime, FunctionHttp http, IOwnerToken
             {
                 return new StepResult(StepOutcome.Refused, $"the output is larger than {options.Value.MaxPayloadBytes} bytes (Flows:MaxPayloadBytes)");
             }
-            return new StepResult(StepOutcome.Succeeded, Output: body, OutputType: response.Content.Headers.ContentType?.ToString());
+            return new StepResult(StepOutcome.Succeeded, Output: body, OutputType: FlowStep.ContentType(response.Content.Headers.ContentType?.ToString()));
         }
         catch (HttpRequestException e)
         {

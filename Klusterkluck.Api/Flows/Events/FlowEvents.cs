@@ -43,7 +43,7 @@ public sealed class FlowEvents(StoreContext store, FlowTransactions transactions
             var run = new FlowRun { Owner = flow.Owner, FlowName = flow.Name, DeploymentId = deploymentId, SourceNode = node, EventKey = key };
             store.FlowRuns.Add(run);
             var advance = new RunAdvance(store, deployment.Graph, run.Id, deploymentId, []);
-            await advance.StartAsync(node, body, contentType, cancellationToken);
+            await advance.StartAsync(node, body, FlowStep.ContentType(contentType), cancellationToken);
             if (advance.Outcome() is var outcome and not RunStatus.Running)
             {
                 // Nothing to run (an if that took no edge): the run is over as it starts.

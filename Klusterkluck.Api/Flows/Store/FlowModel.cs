@@ -45,8 +45,8 @@ internal static class FlowModel
             step.Property(s => s.Key).HasMaxLength(100);
             step.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
             step.Property(s => s.LeaseToken).HasMaxLength(32);
-            step.Property(s => s.InputType).HasMaxLength(200);
-            step.Property(s => s.OutputType).HasMaxLength(200);
+            step.Property(s => s.InputType).HasMaxLength(FlowStep.MaxContentTypeLength);
+            step.Property(s => s.OutputType).HasMaxLength(FlowStep.MaxContentTypeLength);
             step.Property(s => s.Error).HasMaxLength(FlowStep.MaxErrorLength);
             step.HasIndex(s => new { s.RunId, s.Key }).IsUnique();
             // The engine's one query: due steps, oldest first.

@@ -25,6 +25,8 @@ public sealed class FlowStep
 {
     public const int MaxErrorLength = 2000;
 
+    public const int MaxContentTypeLength = 200;
+
     public Guid Id { get; init; } = Guid.NewGuid();
 
     public required Guid RunId { get; init; }
@@ -65,6 +67,9 @@ public sealed class FlowStep
     public DateTime? StartedAt { get; set; }
 
     public DateTime? FinishedAt { get; set; }
+
+    /// <summary>A content type as stored: an odd one longer than the column is dropped (the payload is kept, as octets).</summary>
+    public static string? ContentType(string? type) => type is { Length: > MaxContentTypeLength } ? null : type;
 
     public static string? Clip(string? error) => error is { Length: > MaxErrorLength } ? error[..(MaxErrorLength - 1)] + "…" : error;
 }

@@ -12,10 +12,12 @@ internal sealed class LocalRuntime(
     ILogger<LocalRuntime> logger) : IRuntime, IHostedService
 {
     private readonly ConcurrentDictionary<FunctionId, LocalFunction> _functions = new();
-    private readonly Dictionary<ConnectorId, LocalConnector> _connectors = [];
+    private readonly ConcurrentDictionary<ConnectorId, LocalConnector> _connectors = new();
 
-    /// <summary>One connector change at a time: they are rare, and a stop may take a drain's time.</summary>
-    private readonly SemaphoreSlim _connectorGate = new(1, 1);
+    /// <summary>One change at a time per connector: a replaced one drains before its successor starts.</summary>
+    private readonly KeyedLocks<ConnectorId> _connectorLocks = new();
+
+    private volatile bool _stopped;
     private readonly BackgroundTasks _retiring = new();
 
     /// <summary>Local workers need nothing per user.</summary>
@@ -103,59 +105,37 @@ internal sealed class LocalRuntime(
 
     public async Task DeployConnectorAsync(ConnectorDeployment deployment, CancellationToken cancellationToken)
     {
-        await _connectorGate.WaitAsync(cancellationToken);
-        try
+        using var turn = await _connectorLocks.AcquireAsync(deployment.Id, cancellationToken);
+        ObjectDisposedException.ThrowIf(_stopped, this);
+        if (_connectors.TryGetValue(deployment.Id, out var running))
         {
-            if (_connectors.TryGetValue(deployment.Id, out var running))
+            if (running.Deployment.Revision == deployment.Revision && running.State != "failed")
             {
-                if (running.Deployment.Revision == deployment.Revision && running.State != "failed")
-                {
-                    return;
-                }
-                _connectors.Remove(deployment.Id);
-                await running.StopAsync();
+                return;
             }
-            var connector = new LocalConnector(deployment, connectorHost.Value.ResolvedHostAssembly, options.Value, logger);
-            connector.Start();
-            _connectors[deployment.Id] = connector;
+            _connectors.TryRemove(deployment.Id, out _);
+            await running.StopAsync();
         }
-        finally
-        {
-            _connectorGate.Release();
-        }
+        var connector = new LocalConnector(deployment, connectorHost.Value.ResolvedHostAssembly, options.Value, logger);
+        connector.Start();
+        _connectors[deployment.Id] = connector;
     }
 
     public async Task RemoveConnectorAsync(ConnectorId id, CancellationToken cancellationToken)
     {
-        await _connectorGate.WaitAsync(cancellationToken);
-        try
+        using var turn = await _connectorLocks.AcquireAsync(id, cancellationToken);
+        if (_connectors.TryRemove(id, out var connector))
         {
-            if (_connectors.Remove(id, out var connector))
-            {
-                await connector.StopAsync();
-            }
-        }
-        finally
-        {
-            _connectorGate.Release();
+            await connector.StopAsync();
         }
     }
 
-    public async Task<IReadOnlyList<ConnectorStatus>> ConnectorsAsync(string user, string flow, CancellationToken cancellationToken)
-    {
-        await _connectorGate.WaitAsync(cancellationToken);
-        try
-        {
-            return [.. _connectors.Values
-                .Where(c => c.Deployment.Id.User == user && c.Deployment.Id.Flow == flow)
-                .OrderBy(c => c.Deployment.Id.Node, StringComparer.Ordinal)
-                .Select(c => new ConnectorStatus(c.Deployment.Id.Node, c.Deployment.Revision, c.State, c.Restarts, c.ProcessId, c.Error))];
-        }
-        finally
-        {
-            _connectorGate.Release();
-        }
-    }
+    /// <summary>Read without any lock: a connector being replaced (its drain may take a while) shows as it is.</summary>
+    public Task<IReadOnlyList<ConnectorStatus>> ConnectorsAsync(string user, string flow, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ConnectorStatus>>([.. _connectors.Values
+            .Where(c => c.Deployment.Id.User == user && c.Deployment.Id.Flow == flow)
+            .OrderBy(c => c.Deployment.Id.Node, StringComparer.Ordinal)
+            .Select(c => new ConnectorStatus(c.Deployment.Id.Node, c.Deployment.Revision, c.State, c.Restarts, c.ProcessId, c.Error))]);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -163,10 +143,9 @@ internal sealed class LocalRuntime(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         var stops = _functions.Values.SelectMany(f => f.Running()).Select(r => r.StopAsync());
-        await _connectorGate.WaitAsync(CancellationToken.None);
+        _stopped = true;
         var connectors = _connectors.Values.Select(c => c.StopAsync()).ToList();
         _connectors.Clear();
-        _connectorGate.Release();
         await Task.WhenAll([.. stops, .. connectors, _retiring.WhenAll()]);
     }
 }
