@@ -92,6 +92,39 @@ public sealed class FlowDefinitionTests(FlowFixture fixture)
     }
 
     [Fact]
+    public async Task DefinitionsThatWouldExhaustTheApiAreRefused()
+    {
+        object[] IfNode(string id, string condition) => [new { id, kind = "if", config = new { condition } }];
+        var deep = new string('(', 5000) + "$" + new string(')', 5000);
+        var longChain = string.Join(" && ", Enumerable.Repeat("$.a", 1000));
+        var nested = new string('(', 40) + "$" + new string(')', 40);
+        // Twelve layers of two nodes, each fed by both of the layer before: 2^12 runs of the last per event.
+        var layers = Enumerable.Range(0, 12).SelectMany(l => new[] { $"l{l}a", $"l{l}b" }).ToList();
+        var fanIn = Enumerable.Range(1, 11).SelectMany(l => new[] { $"l{l - 1}a", $"l{l - 1}b" }
+            .SelectMany(from => new[] { Edge(from, $"l{l}a"), Edge(from, $"l{l}b") })).ToList();
+
+        using var response = await User.Client.PostAsJsonAsync("/api/v1/flows/validate", new
+        {
+            nodes = new object[] { Http("in") }
+                .Concat(IfNode("deep", deep)).Concat(IfNode("long", longChain)).Concat(IfNode("nested", nested))
+                .Concat(layers.Select(id => Function(id, "echo"))).ToArray(),
+            edges = new object[] { Edge("in", "deep"), Edge("in", "long"), Edge("in", "nested"), Edge("in", "l0a"), Edge("in", "l0b"),
+                Edge("deep", "l0a"), Edge("long", "l0a"), Edge("nested", "l0a") }.Concat(fanIn).ToArray(),
+        });
+
+        var errors = Errors(await response.AssertProblemAsync(400));
+        Assert.Contains("nodes[1].config.condition: The condition does not parse: a condition is at most 2048 characters", errors);
+        Assert.Contains("nodes[2].config.condition: The condition does not parse: a condition is at most 2048 characters", errors);
+        Assert.Contains("nodes[3].config.condition: The condition does not parse: parentheses and ! nest at most 32 deep", errors);
+        Assert.Contains("One event could run 'l11a' more than 1000 times", errors);
+        using var holes = await User.Client.PostAsync("/api/v1/flows/validate",
+            new StringContent("""{"nodes":[null,{"id":"a","kind":"join"}],"edges":[null]}""", System.Text.Encoding.UTF8, "application/json"));
+        var holeErrors = Errors(await holes.AssertProblemAsync(400));
+        Assert.Contains("nodes[0]: A node is an object", holeErrors);
+        Assert.Contains("edges[0]: An edge is an object", holeErrors);
+    }
+
+    [Fact]
     public async Task AValidFlowPassesValidation()
     {
         using var response = await User.Client.PostAsJsonAsync("/api/v1/flows/validate", new
