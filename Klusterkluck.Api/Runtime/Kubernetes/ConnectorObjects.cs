@@ -88,14 +88,7 @@ public static class ConnectorObjects
         // Connectors are configured by users: no Kubernetes credentials, no other services' addresses.
         AutomountServiceAccountToken = false,
         EnableServiceLinks = false,
-        SecurityContext = new V1PodSecurityContext
-        {
-            RunAsNonRoot = true,
-            RunAsUser = 10001,
-            RunAsGroup = 10001,
-            FsGroup = 10001,
-            SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
-        },
+        SecurityContext = UserPods.PodSecurity(),
         // SIGTERM makes the host drain its buffer (KK_DRAIN_TIMEOUT, 20 s by default, plus 5 s to stop).
         TerminationGracePeriodSeconds = 30,
         Containers =
@@ -111,20 +104,11 @@ public static class ConnectorObjects
                 StartupProbe = Probe("/alive", periodSeconds: 2, failureThreshold: 30),
                 ReadinessProbe = Probe("/health", periodSeconds: 10, failureThreshold: 3),
                 LivenessProbe = Probe("/alive", periodSeconds: 10, failureThreshold: 3),
-                Resources = new V1ResourceRequirements
-                {
-                    Requests = options.ConnectorRequests.ToDictionary(r => r.Key, r => new ResourceQuantity(r.Value)),
-                    Limits = options.ConnectorLimits.ToDictionary(r => r.Key, r => new ResourceQuantity(r.Value)),
-                },
+                Resources = UserPods.Resources(options.ConnectorRequests, options.ConnectorLimits),
                 // The host's one line when its settings keep it from starting becomes the
                 // container's termination message, and the connector's error.
                 TerminationMessagePolicy = "FallbackToLogsOnError",
-                SecurityContext = new V1SecurityContext
-                {
-                    AllowPrivilegeEscalation = false,
-                    ReadOnlyRootFilesystem = true,
-                    Capabilities = new V1Capabilities { Drop = ["ALL"] },
-                },
+                SecurityContext = UserPods.ContainerSecurity(),
                 // The host writes nothing itself, but the .NET runtime puts its diagnostics socket in /tmp.
                 VolumeMounts = [new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }],
             },

@@ -144,14 +144,7 @@ public static class FunctionObjects
             // Functions are user code: no Kubernetes credentials, no other services' addresses.
             AutomountServiceAccountToken = false,
             EnableServiceLinks = false,
-            SecurityContext = new V1PodSecurityContext
-            {
-                RunAsNonRoot = true,
-                RunAsUser = 10001,
-                RunAsGroup = 10001,
-                FsGroup = 10001,
-                SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
-            },
+            SecurityContext = UserPods.PodSecurity(),
             Containers =
             [
                 new V1Container
@@ -165,20 +158,11 @@ public static class FunctionObjects
                     StartupProbe = new V1Probe { HttpGet = probe.HttpGet, PeriodSeconds = 2, TimeoutSeconds = 2, FailureThreshold = 90 },
                     ReadinessProbe = probe,
                     LivenessProbe = probe,
-                    Resources = new V1ResourceRequirements
-                    {
-                        Requests = options.Requests.ToDictionary(r => r.Key, r => new ResourceQuantity(r.Value)),
-                        Limits = options.Limits.ToDictionary(r => r.Key, r => new ResourceQuantity(r.Value)),
-                    },
+                    Resources = UserPods.Resources(options.Requests, options.Limits),
                     // The worker's last line before it exits says why (a handler that cannot load, say):
                     // it becomes the container's termination message, and the deploy's error.
                     TerminationMessagePolicy = "FallbackToLogsOnError",
-                    SecurityContext = new V1SecurityContext
-                    {
-                        AllowPrivilegeEscalation = false,
-                        ReadOnlyRootFilesystem = true,
-                        Capabilities = new V1Capabilities { Drop = ["ALL"] },
-                    },
+                    SecurityContext = UserPods.ContainerSecurity(),
                     VolumeMounts = [new V1VolumeMount { Name = "work", MountPath = "/work" }, new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }],
                 },
             ],

@@ -82,6 +82,20 @@ internal static class ChildProcess
         }
     }
 
+    /// <summary>The process's id while it runs, else null.</summary>
+    public static int? IdOf(Process? process)
+    {
+        try
+        {
+            return process is { HasExited: false } running ? running.Id : null;
+        }
+        catch (InvalidOperationException)
+        {
+            // Replaced and disposed while being read.
+            return null;
+        }
+    }
+
     /// <summary>The dotnet host running the Api, so that the child runs on the same runtime.</summary>
     private static string DotnetHost() =>
         Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";

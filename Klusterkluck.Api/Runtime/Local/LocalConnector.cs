@@ -27,20 +27,7 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
 
     public string? Error { get; private set; }
 
-    public int? ProcessId
-    {
-        get
-        {
-            try
-            {
-                return _process is { HasExited: false } process ? process.Id : null;
-            }
-            catch (InvalidOperationException)
-            {
-                return null;
-            }
-        }
-    }
+    public int? ProcessId => ChildProcess.IdOf(_process);
 
     public void Start()
     {

@@ -32,21 +32,7 @@ internal sealed partial class WorkerReplica(
 
     public int Restarts { get; private set; }
 
-    public int? ProcessId
-    {
-        get
-        {
-            try
-            {
-                return _process is { HasExited: false } process ? process.Id : null;
-            }
-            catch (InvalidOperationException)
-            {
-                // Replaced and disposed while being read.
-                return null;
-            }
-        }
-    }
+    public int? ProcessId => ChildProcess.IdOf(_process);
 
     /// <summary>The worker's base address while it is ready, else null.</summary>
     public string? Address => _address;
