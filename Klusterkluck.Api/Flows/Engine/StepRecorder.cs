@@ -99,5 +99,4 @@ public sealed class StepRecorder(StoreContext store, FlowTransactions transactio
         }
         return true;
     }
-
 }
