@@ -96,6 +96,7 @@ public sealed partial class FlowEngine(
                     $"no outcome could be recorded for its last attempt; the last error: {step.Error ?? "none"}"), stoppingToken);
                 return;
             }
+            using var span = FlowTelemetry.StartStep(step, deployment, node);
             StepResult result;
             using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
             {
@@ -103,6 +104,11 @@ public sealed partial class FlowEngine(
                 result = await invoker.InvokeAsync(deployment, node, step, stoppingToken);
                 await renewing.CancelAsync();
                 await renewal;
+            }
+            span?.SetTag("klusterkluck.flow.outcome", result.Outcome.ToString());
+            if (result.Outcome is StepOutcome.Failed or StepOutcome.Refused)
+            {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, result.Error);
             }
             await RecordAsync(step, deployment, node, result, stoppingToken);
         }

@@ -15,17 +15,17 @@ internal sealed record StepInfo(Guid Id, string NodeId, StepStatus Status, bool?
 /// finished step, and followed further. A join is decided once nothing can reach it any more:
 /// no step at any of its ancestors is still pending or running.
 /// </summary>
-internal sealed class RunAdvance(StoreContext store, FlowGraph graph, Guid runId, Guid deploymentId, List<StepInfo> steps)
+internal sealed class RunAdvance(StoreContext store, FlowGraph graph, Guid runId, Guid deploymentId, string? traceParent, List<StepInfo> steps)
 {
     private readonly Dictionary<Guid, (byte[]? Body, string? Type)> _outputs = [];
 
     public List<FlowStep> Created { get; } = [];
 
-    public static async Task<RunAdvance> LoadAsync(StoreContext store, FlowGraph graph, Guid runId, Guid deploymentId, CancellationToken cancellationToken)
+    public static async Task<RunAdvance> LoadAsync(StoreContext store, FlowGraph graph, FlowStep step, CancellationToken cancellationToken)
     {
-        var steps = await store.FlowSteps.AsNoTracking().Where(s => s.RunId == runId)
+        var steps = await store.FlowSteps.AsNoTracking().Where(s => s.RunId == step.RunId)
             .Select(s => new StepInfo(s.Id, s.NodeId, s.Status, s.Branch)).ToListAsync(cancellationToken);
-        return new RunAdvance(store, graph, runId, deploymentId, steps);
+        return new RunAdvance(store, graph, step.RunId, step.DeploymentId, step.TraceParent, steps);
     }
 
     /// <summary>The run's first step: the event itself, as the output of the connector node it came through.</summary>
@@ -155,6 +155,7 @@ internal sealed class RunAdvance(StoreContext store, FlowGraph graph, Guid runId
         {
             RunId = runId,
             DeploymentId = deploymentId,
+            TraceParent = traceParent,
             NodeId = node,
             Key = key,
             Status = status,

@@ -83,7 +83,7 @@ public sealed class StepRecorder(StoreContext store, FlowTransactions transactio
         {
             return false;
         }
-        var advance = await RunAdvance.LoadAsync(store, graph, step.RunId, step.DeploymentId, cancellationToken);
+        var advance = await RunAdvance.LoadAsync(store, graph, step, cancellationToken);
         await follow(advance, new StepInfo(step.Id, step.NodeId, StepStatus.Running, null));
         await store.SaveChangesAsync(cancellationToken);
         if (advance.Outcome() is var outcome and not RunStatus.Running)

@@ -40,9 +40,18 @@ public sealed class FlowEvents(StoreContext store, FlowTransactions transactions
         {
             using var turn = await transactions.EnterAsync(cancellationToken);
             await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
-            var run = new FlowRun { Owner = flow.Owner, FlowName = flow.Name, DeploymentId = deploymentId, SourceNode = node, EventKey = key };
+            var run = new FlowRun
+            {
+                Owner = flow.Owner,
+                FlowName = flow.Name,
+                DeploymentId = deploymentId,
+                SourceNode = node,
+                EventKey = key,
+                // The request's span: under the connector's delivery, when the connector sent a traceparent.
+                TraceParent = FlowTelemetry.TraceParent(System.Diagnostics.Activity.Current),
+            };
             store.FlowRuns.Add(run);
-            var advance = new RunAdvance(store, deployment.Graph, run.Id, deploymentId, []);
+            var advance = new RunAdvance(store, deployment.Graph, run.Id, deploymentId, run.TraceParent, []);
             await advance.StartAsync(node, body, FlowStep.ContentType(contentType), cancellationToken);
             if (advance.Outcome() is var outcome and not RunStatus.Running)
             {

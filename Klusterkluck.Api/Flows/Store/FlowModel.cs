@@ -33,6 +33,7 @@ internal static class FlowModel
             run.Property(r => r.SourceNode).HasMaxLength(Flow.MaxNameLength);
             run.Property(r => r.EventKey).HasMaxLength(200);
             run.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+            run.Property(r => r.TraceParent).HasMaxLength(64);
             run.HasIndex(r => new { r.Owner, r.FlowName, r.SourceNode, r.EventKey }).IsUnique();
             run.HasIndex(r => new { r.Owner, r.FlowName, r.AcceptedAt });
             run.HasIndex(r => r.FinishedAt);
@@ -44,6 +45,7 @@ internal static class FlowModel
             step.Property(s => s.NodeId).HasMaxLength(Flow.MaxNameLength);
             step.Property(s => s.Key).HasMaxLength(100);
             step.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
+            step.Property(s => s.TraceParent).HasMaxLength(64);
             step.Property(s => s.LeaseToken).HasMaxLength(32);
             step.Property(s => s.InputType).HasMaxLength(FlowStep.MaxContentTypeLength);
             step.Property(s => s.OutputType).HasMaxLength(FlowStep.MaxContentTypeLength);

@@ -26,6 +26,9 @@ public sealed class FlowRun
     /// <summary>The event's Idempotency-Key (a connector's delivery id): a redelivered event finds its run instead of starting another.</summary>
     public required string EventKey { get; init; }
 
+    /// <summary>The W3C traceparent of the request that brought the event: the run's steps are spans of the same trace.</summary>
+    public string? TraceParent { get; init; }
+
     public RunStatus Status { get; set; } = RunStatus.Running;
 
     public DateTime AcceptedAt { get; init; } = DateTime.UtcNow;

@@ -39,6 +39,9 @@ public sealed class FlowStep
     /// <summary>Unique in the run: the node, and the step that fed it (a node with several predecessors runs once per input; a join once).</summary>
     public required string Key { get; init; }
 
+    /// <summary>The run's traceparent, kept on each step so that running it needs no join.</summary>
+    public string? TraceParent { get; init; }
+
     public StepStatus Status { get; set; }
 
     public int Attempts { get; set; }

@@ -1,4 +1,5 @@
 using Klusterkluck.Testing.Otlp;
+using static Klusterkluck.Api.Tests.Infrastructure.FlowClient;
 
 namespace Klusterkluck.Api.Tests.Observability;
 
@@ -26,5 +27,62 @@ public sealed class TraceTests
         // The worker's server span hangs under the Api's: the gateway's hop to it, not a trace of its own.
         Assert.Contains(worker, s => trace.Any(parent => parent.Service == "Klusterkluck.Api" && parent.SpanId == s.ParentSpanId));
         Assert.All(trace, s => Assert.Equal(gateway.TraceId, s.TraceId));
+    }
+
+    [Fact]
+    public async Task AFlowEventIsOneTraceFromTheConnectorThroughTheEngineIntoTheFunctions()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        using var data = new TempFolder();
+        await using var api = await ApiProcess.StartAsync(data.Path, receiver.Environment);
+        using var user = await UserSession.StartAsync(api, "traced");
+        await user.CreateWithCodeAsync("shout", "nodejs", new Dictionary<string, string> { ["index.js"] = "module.exports = (r) => r.body.toUpperCase();\n" });
+        var port = ServiceProcess.FreePort();
+        await user.CreateFlowAsync("traced", [Connector("web", "http", ("KK_HTTP_URLS", $"http://127.0.0.1:{port}")), Function("a", "shout"), Function("b", "shout")],
+            [Edge("web", "a"), Edge("a", "b")]);
+        await user.DeployFlowAsync("traced");
+
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var posted = await http.PostAsync($"http://127.0.0.1:{port}/", new StringContent("hi"));
+                Assert.Equal(System.Net.HttpStatusCode.Accepted, posted.StatusCode);
+                break;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+        await user.WaitForRunAsync("traced", r => r.GetProperty("status").GetString() == "succeeded");
+
+        var trace = await receiver.WaitForTraceAsync(spans =>
+            spans.Any(s => s.Service == "Klusterkluck.Connectors")
+            && spans.Count(s => s.Scope == "Klusterkluck.Flows") == 2
+            && spans.Count(s => s.Service == "Klusterkluck.Worker" && s.Attributes.ContainsKey("url.path")) >= 2, TimeSpan.FromSeconds(30));
+        var root = trace.Single(s => s.ParentSpanId is null);
+        Assert.Equal("Klusterkluck.Connectors", root.Service);
+        var steps = trace.Where(s => s.Scope == "Klusterkluck.Flows").ToList();
+        Assert.Equal(["a", "b"], steps.Select(s => s.Attributes["klusterkluck.flow.node"]).Order());
+        Assert.All(steps, s => Assert.Equal("traced", s.Attributes["klusterkluck.flow"]));
+        Assert.All(steps, s => Assert.Equal("shout", s.Attributes["klusterkluck.function"]));
+        // Each step's call reaches the worker inside the step's span.
+        var spanIds = trace.ToDictionary(s => s.SpanId);
+        Assert.All(steps, step => Assert.Contains(trace, s => s.Service == "Klusterkluck.Worker" && IsUnder(s, step)));
+
+        bool IsUnder(ReceivedSpan span, ReceivedSpan ancestor)
+        {
+            for (var current = span; current.ParentSpanId is { } parent && spanIds.TryGetValue(parent, out var next); current = next)
+            {
+                if (next.SpanId == ancestor.SpanId)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 }

@@ -65,6 +65,7 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                     DeploymentId = table.Column<Guid>(type: "uuid", nullable: false),
                     SourceNode = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
                     EventKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    TraceParent = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     AcceptedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
@@ -95,6 +96,7 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                     DeploymentId = table.Column<Guid>(type: "uuid", nullable: false),
                     NodeId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
                     Key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    TraceParent = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     Attempts = table.Column<int>(type: "integer", nullable: false),
                     DueAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),

@@ -65,6 +65,7 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
                     DeploymentId = table.Column<Guid>(type: "TEXT", nullable: false),
                     SourceNode = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
                     EventKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    TraceParent = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     AcceptedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
@@ -95,6 +96,7 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
                     DeploymentId = table.Column<Guid>(type: "TEXT", nullable: false),
                     NodeId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
                     Key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    TraceParent = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
                     DueAt = table.Column<DateTime>(type: "TEXT", nullable: false),
