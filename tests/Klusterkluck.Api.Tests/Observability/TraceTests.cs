@@ -7,26 +7,31 @@ namespace Klusterkluck.Api.Tests.Observability;
 public sealed class TraceTests
 {
     [Fact]
-    public async Task AnInvocationThroughTheGatewayIsOneTraceSpanningApiAndWorker()
+    public async Task AnInvocationThroughTheGatewayIsOneTraceSpanningApiWorkerAndFunction()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         using var data = new TempFolder();
         await using var api = await ApiProcess.StartAsync(data.Path, receiver.Environment);
         using var user = await UserSession.StartAsync(api, "traced");
-        await user.CreateFunctionAsync("hello", "nodejs");
-        await user.WaitReadyAsync("hello");
+        await user.CreateWithCodeAsync("node", "nodejs", new Dictionary<string, string> { ["index.js"] = "module.exports = (r) => r.headers.traceparent;\n" });
+        await user.CreateWithCodeAsync("shell", "exec", new Dictionary<string, string> { ["handler.sh"] = "#!/bin/sh\nprintf '%s' \"$Http_Traceparent\"\n" });
 
-        Assert.Equal("Hello, trace!\n", await user.CallTextAsync("hello", "?name=trace"));
+        var fromNode = await user.CallTextAsync("node");
+        var fromExec = await user.CallTextAsync("shell");
 
-        var trace = await receiver.WaitForTraceAsync(spans =>
-            spans.Any(s => s.Service == "Klusterkluck.Api" && s.Attributes.GetValueOrDefault("url.path") == "/fn/" + user.Username + "/hello/")
-            && spans.Any(s => s.Service == "Klusterkluck.Worker"), TimeSpan.FromSeconds(30));
-        var gateway = trace.Single(s => s.ParentSpanId is null);
-        Assert.Equal("Klusterkluck.Api", gateway.Service);
-        var worker = trace.Where(s => s.Service == "Klusterkluck.Worker").ToList();
-        // The worker's server span hangs under the Api's: the gateway's hop to it, not a trace of its own.
-        Assert.Contains(worker, s => trace.Any(parent => parent.Service == "Klusterkluck.Api" && parent.SpanId == s.ParentSpanId));
-        Assert.All(trace, s => Assert.Equal(gateway.TraceId, s.TraceId));
+        foreach (var (function, traceparent) in new[] { ("node", fromNode), ("shell", fromExec) })
+        {
+            var trace = await receiver.WaitForTraceAsync(spans =>
+                spans.Any(s => s.Service == "Klusterkluck.Api" && s.Attributes.GetValueOrDefault("url.path") == $"/fn/{user.Username}/{function}/")
+                && spans.Any(s => s.Service == "Klusterkluck.Worker"), TimeSpan.FromSeconds(30));
+            var gateway = trace.Single(s => s.ParentSpanId is null);
+            Assert.Equal("Klusterkluck.Api", gateway.Service);
+            // The worker's server span hangs under the Api's: the gateway's hop to it, not a trace of its own.
+            Assert.Contains(trace, s => s.Service == "Klusterkluck.Worker" && trace.Any(parent => parent.Service == "Klusterkluck.Api" && parent.SpanId == s.ParentSpanId));
+            // The function's process gets the trace too: a traceparent header (nodejs), Http_Traceparent (exec).
+            Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", traceparent);
+            Assert.Equal(gateway.TraceId, traceparent.Split('-')[1]);
+        }
     }
 
     [Fact]
