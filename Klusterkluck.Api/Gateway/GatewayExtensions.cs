@@ -5,6 +5,7 @@ public static class GatewayExtensions
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<GatewayMetrics>();
         return builder;
     }
 

@@ -15,7 +15,7 @@ namespace Klusterkluck.Api.Gateway;
 /// and it validates no token itself.
 /// </summary>
 internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, IHttpForwarder forwarder, FunctionHttp http,
-    IServiceScopeFactory scopes)
+    IServiceScopeFactory scopes, GatewayMetrics metrics)
 {
     public static readonly PathString Prefix = "/fn";
 
@@ -66,12 +66,14 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
             // The worker enforces the function's own limit (KK_MAX_REQUEST_BYTES); bodies stream through.
             limit.MaxRequestBodySize = null;
         }
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var error = await forwarder.SendAsync(context, destination, http.Invoker, s_config, HttpTransformer.Empty);
         if (error != ForwarderError.None && !context.Response.HasStarted)
         {
             await context.WriteProblemAsync(context.Response.StatusCode is >= 400 ? context.Response.StatusCode : StatusCodes.Status502BadGateway,
                 "Function unreachable", $"The function's worker did not answer ({error}).");
         }
+        metrics.Invoked(id, context.Response.StatusCode, answered: error == ForwarderError.None, startedAt);
     }
 
     private static bool TryParse(PathString rest, out FunctionId id, out PathString functionPath)

@@ -12,6 +12,7 @@ internal static class ConnectorExtensions
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddSingleton<Deliverer>();
+        builder.Services.AddSingleton<DeliveryMetrics>();
         // The host retries by itself, in order and with dead-lettering: the standard resilience
         // handler of the service defaults would retry behind its back and break both. Removing it
         // is the documented way, though still marked for evaluation (EXTEXP0001). The factory's

@@ -7,7 +7,7 @@ namespace Klusterkluck.Connectors.Outbox;
 /// Works one lane: each payload is posted until the target takes it, refuses it, or the last
 /// attempt fails; only then does the next payload of the lane go out.
 /// </summary>
-internal sealed class Deliverer(DeliveryQueue queue, TargetClient target, DeliveryOptions options, ILogger<Deliverer> logger)
+internal sealed class Deliverer(DeliveryQueue queue, TargetClient target, DeliveryOptions options, DeliveryMetrics metrics, ILogger<Deliverer> logger)
 {
     /// <summary>Runs until the lane is closed and empty, or <paramref name="abandon"/> fires (shutdown's deadline).</summary>
     public async Task RunAsync(ChannelReader<Pending> lane, CancellationToken abandon)
@@ -41,16 +41,20 @@ internal sealed class Deliverer(DeliveryQueue queue, TargetClient target, Delive
 
     private async Task<DeliveryOutcome> DeliverOrDeadLetterAsync(Pending pending, CancellationToken abandon)
     {
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        DeliveryOutcome outcome;
         try
         {
-            return await DeliverAsync(pending, abandon);
+            outcome = await DeliverAsync(pending, abandon);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Whatever went wrong with this payload, the lane goes on with the next one.
             DeadLetter(pending, 0, $"delivery failed: {e.GetType().Name}: {e.Message}");
-            return DeliveryOutcome.DeadLettered;
+            outcome = DeliveryOutcome.DeadLettered;
         }
+        metrics.Finished(outcome, startedAt);
+        return outcome;
     }
 
     private async Task<DeliveryOutcome> DeliverAsync(Pending pending, CancellationToken abandon)
@@ -71,6 +75,7 @@ internal sealed class Deliverer(DeliveryQueue queue, TargetClient target, Delive
             }
             var wait = result.RetryAfter ?? Backoff.Delay(attempt, options.Backoff, options.BackoffMax);
             DeliveryLog.Retrying(logger, pending.Delivery.Id, attempt, result.Reason, wait.TotalMilliseconds);
+            metrics.Retried();
             await Task.Delay(wait, abandon);
         }
     }
@@ -81,6 +86,7 @@ internal sealed class Deliverer(DeliveryQueue queue, TargetClient target, Delive
     private void Abandon(Pending pending)
     {
         DeliveryLog.Abandoned(logger, pending.Delivery.Id, Describe(pending.Payload));
+        metrics.Finished(DeliveryOutcome.Abandoned, System.Diagnostics.Stopwatch.GetTimestamp());
         Finish(pending, DeliveryOutcome.Abandoned);
     }
 
