@@ -60,6 +60,8 @@ public sealed partial class FunctionDeployer(
         try
         {
             string? error = null;
+            using var span = Hosting.ApiTelemetry.Start(Hosting.ApiTelemetry.Runtime, $"deploy {deployment.Id}", deployment.Id.User, deployment.Id.Name,
+                deployment.Commit);
             try
             {
                 await runtime.DeployAsync(deployment, cancellation);
@@ -72,6 +74,11 @@ public sealed partial class FunctionDeployer(
             {
                 LogDeployCrashed(logger, e, deployment.Id.ToString());
                 error = "the deploy failed unexpectedly; the Api's log has the details";
+            }
+            span?.SetTag("klusterkluck.deploy.outcome", error is null ? "ready" : "failed");
+            if (error is not null)
+            {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error);
             }
             await RecordAsync(deployment, error, cancellation);
         }

@@ -12,6 +12,8 @@ public sealed partial class GitHttpBackend(ILogger<GitHttpBackend> logger)
 {
     public async Task RunAsync(HttpContext context, string projectRoot, string pathInfo, string remoteUser)
     {
+        using var span = Hosting.ApiTelemetry.Git.StartActivity(Operation(pathInfo, context.Request.QueryString.Value))
+            ?.SetTag(Hosting.ApiTelemetry.User, remoteUser).SetTag("git.path", pathInfo);
         var request = context.Request;
         var info = new ProcessStartInfo("git")
         {
@@ -121,4 +123,11 @@ public sealed partial class GitHttpBackend(ILogger<GitHttpBackend> logger)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "git http-backend {Path}: {Errors}")]
     private static partial void LogBackend(ILogger logger, string path, string errors);
+
+    /// <summary>The span's name: a push, a fetch (clone, pull), or the refs advertisement before either.</summary>
+    private static string Operation(string pathInfo, string? query) =>
+        pathInfo.EndsWith("/git-receive-pack", StringComparison.Ordinal) ? "git push"
+        : pathInfo.EndsWith("/git-upload-pack", StringComparison.Ordinal) ? "git fetch"
+        : query?.Contains("git-receive-pack", StringComparison.Ordinal) == true ? "git refs for push"
+        : "git refs";
 }

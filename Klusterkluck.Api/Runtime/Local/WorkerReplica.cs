@@ -132,6 +132,8 @@ internal sealed partial class WorkerReplica(
                     delay = s_firstRestartDelay;
                 }
                 LogRestart(logger, deployment.Id.ToString(), index, _process!.ExitCode, delay.TotalSeconds);
+                using var span = Hosting.ApiTelemetry.Start(Hosting.ApiTelemetry.Runtime, $"restart {deployment.Id}", deployment.Id.User,
+                    deployment.Id.Name, deployment.Commit)?.SetTag("klusterkluck.replica", index).SetTag("process.exit.code", _process.ExitCode);
                 await Task.Delay(delay, _stopping.Token);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRestartDelay.Ticks));
                 await LaunchAsync(_stopping.Token);

@@ -13,8 +13,15 @@ public sealed class TraceTests
         using var data = new TempFolder();
         await using var api = await ApiProcess.StartAsync(data.Path, receiver.Environment);
         using var user = await UserSession.StartAsync(api, "traced");
-        await user.CreateWithCodeAsync("node", "nodejs", new Dictionary<string, string> { ["index.js"] = "module.exports = (r) => r.headers.traceparent;\n" });
+        var sha = await user.CreateWithCodeAsync("node", "nodejs", new Dictionary<string, string> { ["index.js"] = "module.exports = (r) => r.headers.traceparent;\n" });
         await user.CreateWithCodeAsync("shell", "exec", new Dictionary<string, string> { ["handler.sh"] = "#!/bin/sh\nprintf '%s' \"$Http_Traceparent\"\n" });
+
+        // The push and the deploy it led to are spans too, with the user, the function and the commit.
+        var deploy = await receiver.WaitForTraceAsync(spans => spans.Any(s => s.Scope == "Klusterkluck.Runtime" && s.Name == $"deploy {user.Username}/node"
+            && s.Attributes.GetValueOrDefault("klusterkluck.commit") == sha), TimeSpan.FromSeconds(30));
+        Assert.Equal("ready", deploy.Single(s => s.Scope == "Klusterkluck.Runtime").Attributes["klusterkluck.deploy.outcome"]);
+        await receiver.WaitForTraceAsync(spans => spans.Any(s => s.Scope == "Klusterkluck.Git" && s.Name == "git push"
+            && s.Attributes.GetValueOrDefault("klusterkluck.user") == user.Username), TimeSpan.FromSeconds(30));
 
         var fromNode = await user.CallTextAsync("node");
         var fromExec = await user.CallTextAsync("shell");
