@@ -15,11 +15,22 @@ public static class FlowTelemetry
     public static string? TraceParent(Activity? activity) =>
         activity is { IdFormat: ActivityIdFormat.W3C, Id: { Length: <= 64 } id } ? id : null;
 
+    /// <summary>
+    /// The run's own span, as its event is accepted (under the request, and so under the
+    /// connector's delivery); the run's steps hang under it however much later they run.
+    /// </summary>
+    public static Activity? StartRun(Flow flow, string sourceNode, string eventKey) =>
+        Source.StartActivity($"flow run {flow.Owner}/{flow.Name}")
+            ?.SetTag("klusterkluck.user", flow.Owner)
+            .SetTag("klusterkluck.flow", flow.Name)
+            .SetTag("klusterkluck.flow.source", sourceNode)
+            .SetTag("klusterkluck.flow.event", eventKey);
+
     /// <summary>A step's span, under its run's trace; null when nobody listens (no OTLP endpoint).</summary>
     public static Activity? StartStep(FlowStep step, LiveDeployment deployment, FlowNode node)
     {
         ActivityContext.TryParse(step.TraceParent, null, out var parent);
-        var activity = Source.StartActivity($"flow step {deployment.FlowName}/{step.NodeId}", ActivityKind.Internal, parent);
+        var activity = Source.StartActivity($"flow step {deployment.Owner}/{deployment.FlowName}/{step.NodeId}", ActivityKind.Internal, parent);
         activity?.SetTag("klusterkluck.user", deployment.Owner)
             .SetTag("klusterkluck.flow", deployment.FlowName)
             .SetTag("klusterkluck.flow.run", step.RunId.ToString("N"))

@@ -36,6 +36,7 @@ public sealed class FlowEvents(StoreContext store, FlowTransactions transactions
         {
             return (EventOutcome.Duplicate, existing);
         }
+        using var span = FlowTelemetry.StartRun(flow, node, key);
         try
         {
             using var turn = await transactions.EnterAsync(cancellationToken);
@@ -47,7 +48,7 @@ public sealed class FlowEvents(StoreContext store, FlowTransactions transactions
                 DeploymentId = deploymentId,
                 SourceNode = node,
                 EventKey = key,
-                // The request's span: under the connector's delivery, when the connector sent a traceparent.
+                // The run's span, or else the request's: under the connector's delivery, when it sent a traceparent.
                 TraceParent = FlowTelemetry.TraceParent(System.Diagnostics.Activity.Current),
             };
             store.FlowRuns.Add(run);
@@ -62,6 +63,7 @@ public sealed class FlowEvents(StoreContext store, FlowTransactions transactions
             await store.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             signal.Pulse();
+            span?.SetTag("klusterkluck.flow.run", run.Id.ToString("N"));
             return (EventOutcome.Accepted, run.Id);
         }
         catch (DbUpdateException)

@@ -28,13 +28,14 @@ public sealed class TraceTests
 
         foreach (var (function, traceparent) in new[] { ("node", fromNode), ("shell", fromExec) })
         {
+            // Spans arrive as each process exports them: wait for the worker's server span, under one of the
+            // Api's (the gateway's hop to it, not a trace of its own).
             var trace = await receiver.WaitForTraceAsync(spans =>
                 spans.Any(s => s.Service == "Klusterkluck.Api" && s.Attributes.GetValueOrDefault("url.path") == $"/fn/{user.Username}/{function}/")
-                && spans.Any(s => s.Service == "Klusterkluck.Worker"), TimeSpan.FromSeconds(30));
+                && spans.Any(s => s.Service == "Klusterkluck.Worker" && spans.Any(parent => parent.Service == "Klusterkluck.Api" && parent.SpanId == s.ParentSpanId)),
+                TimeSpan.FromSeconds(30));
             var gateway = trace.Single(s => s.ParentSpanId is null);
             Assert.Equal("Klusterkluck.Api", gateway.Service);
-            // The worker's server span hangs under the Api's: the gateway's hop to it, not a trace of its own.
-            Assert.Contains(trace, s => s.Service == "Klusterkluck.Worker" && trace.Any(parent => parent.Service == "Klusterkluck.Api" && parent.SpanId == s.ParentSpanId));
             // The function's process gets the trace too: a traceparent header (nodejs), Http_Traceparent (exec).
             Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", traceparent);
             Assert.Equal(gateway.TraceId, traceparent.Split('-')[1]);
@@ -73,17 +74,23 @@ public sealed class TraceTests
 
         var trace = await receiver.WaitForTraceAsync(spans =>
             spans.Any(s => s.Service == "Klusterkluck.Connectors")
-            && spans.Count(s => s.Scope == "Klusterkluck.Flows") == 2
+            && spans.Any(s => s.Service == "Klusterkluck.Api" && s.Attributes.GetValueOrDefault("url.path")?.StartsWith("/events/", StringComparison.Ordinal) == true)
+            && spans.Any(s => s.Name.StartsWith("flow run", StringComparison.Ordinal))
+            && spans.Count(s => s.Scope == "Klusterkluck.Flows" && s.Name.StartsWith("flow step", StringComparison.Ordinal)) == 2
             && spans.Count(s => s.Service == "Klusterkluck.Worker" && s.Attributes.ContainsKey("url.path")) >= 2, TimeSpan.FromSeconds(30));
         var root = trace.Single(s => s.ParentSpanId is null);
         Assert.Equal("Klusterkluck.Connectors", root.Service);
-        var steps = trace.Where(s => s.Scope == "Klusterkluck.Flows").ToList();
+        var steps = trace.Where(s => s.Scope == "Klusterkluck.Flows" && s.Name.StartsWith("flow step", StringComparison.Ordinal)).ToList();
+        var run = trace.Single(s => s.Name == $"flow run {user.Username}/traced");
         Assert.Equal(["a", "b"], steps.Select(s => s.Attributes["klusterkluck.flow.node"]).Order());
         Assert.All(steps, s => Assert.Equal("traced", s.Attributes["klusterkluck.flow"]));
         Assert.All(steps, s => Assert.Equal("shout", s.Attributes["klusterkluck.function"]));
         // Each step's call reaches the worker inside the step's span.
         var spanIds = trace.ToDictionary(s => s.SpanId);
         Assert.All(steps, step => Assert.Contains(trace, s => s.Service == "Klusterkluck.Worker" && IsUnder(s, step)));
+        // The steps hang under the run, and the run under the event's request from the connector.
+        Assert.All(steps, step => Assert.True(IsUnder(step, run)));
+        Assert.True(IsUnder(run, root));
 
         bool IsUnder(ReceivedSpan span, ReceivedSpan ancestor)
         {
