@@ -53,8 +53,16 @@ public sealed class FlowReplicaTests
 
         await using var second = await ApiProcess.StartAsync(data.Path, environment);
         using var atSecond = await UserSession.LoginAsync(second, owner.Username, owner.Password);
-        await atSecond.WaitReadyAsync("one");
-        await atSecond.WaitReadyAsync("two");
+        // The second replica brings its own workers up at start; its view of a function is ready once they are.
+        foreach (var function in new[] { "one", "two" })
+        {
+            var ready = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while ((await atSecond.GetFunctionAsync(function)).GetProperty("state").GetString() != "ready")
+            {
+                Assert.True(DateTime.UtcNow < ready, $"{function} did not get ready at the second replica\n{second.Output}");
+                await Task.Delay(100);
+            }
+        }
 
         await Task.WhenAll(Enumerable.Range(0, EventsPerReplica).Select(async i =>
         {
