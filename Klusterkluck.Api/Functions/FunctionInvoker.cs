@@ -1,3 +1,4 @@
+using Klusterkluck.Api.Hosting;
 using System.Text;
 using Klusterkluck.Api.Runtime;
 
@@ -32,25 +33,13 @@ public sealed class FunctionInvoker(IRuntime runtime, FunctionHttp http)
             request.Headers.TryAddWithoutValidation("Authorization", authorization.ToString());
         }
         using var response = await http.Invoker.SendAsync(request, cancellationToken);
-        var (body, truncated) = await ReadCappedAsync(response.Content, cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var (body, truncated) = await CappedRead.ReadAsync(stream, MaxBodyBytes, cancellationToken);
         var headers = response.Headers.Concat(response.Content.Headers)
             .Where(h => !s_hopByHop.Contains(h.Key))
             .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
         var text = TryUtf8(body);
         return new InvokeResponse((int)response.StatusCode, headers, text ?? Convert.ToBase64String(body), text is null ? "base64" : "text", truncated);
-    }
-
-    private static async Task<(byte[] Body, bool Truncated)> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[MaxBodyBytes + 1];
-        var read = 0;
-        int n;
-        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken)) > 0)
-        {
-            read += n;
-        }
-        return read > MaxBodyBytes ? (buffer[..MaxBodyBytes], true) : (buffer[..read], false);
     }
 
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -65,7 +65,8 @@ public sealed class StepInvoker(IRuntime runtime, FunctionHttp http, IOwnerToken
         try
         {
             using var response = await http.Invoker.SendAsync(request, timeout.Token);
-            var (body, tooLarge) = await ReadCappedAsync(response.Content, options.Value.MaxPayloadBytes, timeout.Token);
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+            var (body, tooLarge) = await Hosting.CappedRead.ReadAsync(stream, options.Value.MaxPayloadBytes, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
                 return new StepResult(StepOutcome.Failed, $"{(int)response.StatusCode} {response.ReasonPhrase}: {Snippet(body)}".TrimEnd(' ', ':'));
@@ -91,23 +92,6 @@ public sealed class StepInvoker(IRuntime runtime, FunctionHttp http, IOwnerToken
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<StoreContext>().Functions
             .AnyAsync(f => f.Owner == function.User && f.Name == function.Name, cancellationToken);
-    }
-
-    private static async Task<(byte[] Body, bool TooLarge)> ReadCappedAsync(HttpContent content, int max, CancellationToken cancellationToken)
-    {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > max)
-            {
-                return ([], true);
-            }
-        }
-        return (buffer.ToArray(), false);
     }
 
     /// <summary>The start of a failed answer's body, for the step's error: functions say why there.</summary>

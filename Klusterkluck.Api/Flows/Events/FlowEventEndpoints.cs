@@ -63,23 +63,14 @@ public static class FlowEventEndpoints
             && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()), Encoding.UTF8.GetBytes(token));
     }
 
+    /// <summary>The body, or null when it is larger than <paramref name="max"/> (said up front or found while reading).</summary>
     private static async Task<byte[]?> ReadCappedAsync(HttpRequest request, int max, CancellationToken cancellationToken)
     {
         if (request.ContentLength > max)
         {
             return null;
         }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > max)
-            {
-                return null;
-            }
-        }
-        return buffer.ToArray();
+        var (body, exceeded) = await Hosting.CappedRead.ReadAsync(request.Body, max, cancellationToken);
+        return exceeded ? null : body;
     }
 }
