@@ -53,7 +53,7 @@ public sealed partial class ConnectorCatalog(IOptions<ConnectorHostOptions> opti
 
     private static async Task<IReadOnlyList<ConnectorInfo>> LoadAsync(string hostAssembly, ILogger logger)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet")
+        var info = new ProcessStartInfo(Runtime.Local.ChildProcess.DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

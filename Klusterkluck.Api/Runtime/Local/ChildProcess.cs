@@ -97,6 +97,6 @@ internal static class ChildProcess
     }
 
     /// <summary>The dotnet host running the Api, so that the child runs on the same runtime.</summary>
-    private static string DotnetHost() =>
+    public static string DotnetHost() =>
         Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
 }
