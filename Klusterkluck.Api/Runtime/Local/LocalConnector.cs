@@ -10,8 +10,6 @@ namespace Klusterkluck.Api.Runtime.Local;
 internal sealed partial class LocalConnector(ConnectorDeployment deployment, string hostAssembly, LocalRuntimeOptions options, ILogger logger)
 {
     private const int ConfigurationExitCode = 2;
-    private static readonly TimeSpan s_healthyRun = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan s_firstRestartDelay = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _stopping = new();
     private Process? _process;
@@ -64,7 +62,7 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
 
     private async Task SuperviseAsync()
     {
-        var delay = s_firstRestartDelay;
+        var delays = new RestartDelay(options.MaxRestartDelay);
         while (true)
         {
             try
@@ -81,13 +79,9 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
                 }
                 State = "restarting";
                 Restarts++;
-                if (running.Elapsed > s_healthyRun)
-                {
-                    delay = s_firstRestartDelay;
-                }
+                var delay = delays.Next(running.Elapsed);
                 LogRestart(logger, deployment.Id.ToString(), exitCode, delay.TotalSeconds);
                 await Task.Delay(delay, _stopping.Token);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRestartDelay.Ticks));
                 Launch();
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

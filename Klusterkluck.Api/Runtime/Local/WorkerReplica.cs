@@ -11,10 +11,6 @@ namespace Klusterkluck.Api.Runtime.Local;
 internal sealed partial class WorkerReplica(
     int index, FunctionDeployment deployment, WorkerLauncher launcher, FunctionHttp http, LocalRuntimeOptions options, ILogger logger)
 {
-    /// <summary>A worker that served this long before it died is restarted after the shortest delay again.</summary>
-    private static readonly TimeSpan s_healthyRun = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan s_firstRestartDelay = TimeSpan.FromSeconds(1);
-
     /// <summary>Consecutive failed probes after which a running worker counts as hung.</summary>
     private const int MaxFailedProbes = 3;
 
@@ -116,7 +112,7 @@ internal sealed partial class WorkerReplica(
 
     private async Task SuperviseAsync()
     {
-        var delay = s_firstRestartDelay;
+        var delays = new RestartDelay(options.MaxRestartDelay);
         while (true)
         {
             try
@@ -127,15 +123,11 @@ internal sealed partial class WorkerReplica(
                 State = "restarting";
                 Restarts++;
                 // Only a worker that had itself been serving for a while earns the short delay again.
-                if (ready.Elapsed > s_healthyRun)
-                {
-                    delay = s_firstRestartDelay;
-                }
+                var delay = delays.Next(ready.Elapsed);
                 LogRestart(logger, deployment.Id.ToString(), index, _process!.ExitCode, delay.TotalSeconds);
                 using var span = Hosting.ApiTelemetry.Start(Hosting.ApiTelemetry.Runtime, $"restart {deployment.Id}", deployment.Id.User,
                     deployment.Id.Name, deployment.Commit)?.SetTag("klusterkluck.replica", index).SetTag("process.exit.code", _process.ExitCode);
                 await Task.Delay(delay, _stopping.Token);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRestartDelay.Ticks));
                 await LaunchAsync(_stopping.Token);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
