@@ -70,15 +70,7 @@ public sealed class FlowReplicaTests
             await atSecond.SendEventAsync("shared", "in", $"second-{i}");
         }));
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        List<System.Text.Json.JsonElement> runs;
-        do
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"runs did not finish\n{first.Output}\n{second.Output}");
-            await Task.Delay(250);
-            runs = await owner.GetRunsAsync("shared");
-        }
-        while (runs.Count < 2 * EventsPerReplica || runs.Any(r => r.GetProperty("status").GetString() == "running"));
+        var runs = await owner.WaitRunsOverAsync("shared", 2 * EventsPerReplica, TimeSpan.FromSeconds(120));
 
         Assert.All(runs, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
         var lines = File.ReadAllLines(log).Select(l => l.Split(' ')).ToList();

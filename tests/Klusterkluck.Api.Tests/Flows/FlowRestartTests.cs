@@ -40,15 +40,7 @@ public sealed class FlowRestartTests
         await using var restarted = await ApiProcess.StartAsync(data.Path, FlowClient.QuickEngine, port);
         using var again = await UserSession.LoginAsync(restarted, username, password);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        List<System.Text.Json.JsonElement> finished;
-        do
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"runs did not finish after the restart\n{restarted.Output}");
-            await Task.Delay(250);
-            finished = await again.GetRunsAsync("survivor");
-        }
-        while (finished.Any(r => r.GetProperty("status").GetString() == "running"));
+        var finished = await again.WaitRunsOverAsync("survivor", Events, TimeSpan.FromSeconds(120));
 
         Assert.Equal(Events, finished.Count);
         var outputs = new List<string>();

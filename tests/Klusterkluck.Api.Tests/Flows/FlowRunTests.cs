@@ -37,8 +37,7 @@ public sealed class FlowRunTests(FlowFixture fixture)
             [Edge("web", "a"), Edge("web", "b")]);
         await User.DeployFlowAsync("fan");
 
-        using var http = new HttpClient();
-        var accepted = await PostUntilListeningAsync(http, $"http://127.0.0.1:{port}/orders", "hello");
+        var accepted = await PostToConnectorAsync($"http://127.0.0.1:{port}/orders", "hello");
         Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted);
         var run = await User.WaitForRunAsync("fan", r => r.GetProperty("status").GetString() == "succeeded");
 
@@ -136,23 +135,5 @@ public sealed class FlowRunTests(FlowFixture fixture)
         Assert.Equal(first, again);
         await User.WaitRunAsync("once", first);
         Assert.Single(await User.GetRunsAsync("once"));
-    }
-
-    /// <summary>The connector process needs a moment to listen after the deploy returns.</summary>
-    private static async Task<System.Net.HttpStatusCode> PostUntilListeningAsync(HttpClient http, string url, string body)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var response = await http.PostAsync(url, new StringContent(body));
-                return response.StatusCode;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
     }
 }

@@ -114,6 +114,41 @@ public static class FlowClient
         }
     }
 
+    /// <summary>Waits (bounded) until the flow has at least <paramref name="expected"/> runs and none is still running; returns them.</summary>
+    public static async Task<List<JsonElement>> WaitRunsOverAsync(this UserSession user, string flow, int expected, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var runs = await user.GetRunsAsync(flow);
+            if (runs.Count >= expected && !runs.Any(r => r.GetProperty("status").GetString() == "running"))
+            {
+                return runs;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"{runs.Count} runs of {flow}, some still running, after {timeout}\n{user.Api.Output}");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Posts to an http connector, retrying while it does not listen yet (it starts after the deploy returns); returns the answer's status.</summary>
+    public static async Task<HttpStatusCode> PostToConnectorAsync(string url, string body)
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var response = await http.PostAsync(url, new StringContent(body));
+                return response.StatusCode;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
     /// <summary>The steps of a run at <paramref name="node"/>.</summary>
     public static List<JsonElement> Steps(this JsonElement run, string node) =>
         [.. run.GetProperty("steps").EnumerateArray().Where(s => s.GetProperty("node").GetString() == node)];
