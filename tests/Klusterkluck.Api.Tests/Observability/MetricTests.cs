@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
+using Klusterkluck.Testing.Otlp;
 using static Klusterkluck.Api.Tests.Infrastructure.FlowClient;
 
 namespace Klusterkluck.Api.Tests.Observability;
@@ -12,25 +10,9 @@ public sealed class MetricTests
     [Fact]
     public async Task InvocationsPerFunctionAndConnectorDeliveriesAreExported()
     {
-        var metrics = new ConcurrentQueue<byte[]>();
-        await using var collector = await LoopbackServer.StartAsync(app =>
-        {
-            app.MapPost("/v1/metrics", async (HttpRequest request) =>
-            {
-                using var body = new MemoryStream();
-                await request.Body.CopyToAsync(body);
-                metrics.Enqueue(body.ToArray());
-                return Results.Ok();
-            });
-            app.MapPost("/v1/{signal}", () => Results.Ok());
-        });
+        await using var receiver = await OtlpReceiver.StartAsync();
         using var data = new TempFolder();
-        await using var api = await ApiProcess.StartAsync(data.Path, new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.BaseUrl,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
-        });
+        await using var api = await ApiProcess.StartAsync(data.Path, receiver.Environment);
         using var user = await UserSession.StartAsync(api, "metered");
         await user.CreateWithCodeAsync("counted", "nodejs", new Dictionary<string, string> { ["index.js"] = "module.exports = (r) => r.body || 'ok';\n" });
         Assert.Equal("ok", await user.CallTextAsync("counted"));
@@ -49,7 +31,7 @@ public sealed class MetricTests
         Assert.True(Has("klusterkluck.connector.delivery.duration", "timer"), "no delivery duration from the connector");
 
         // Protobuf keeps strings as UTF-8 bytes: one export holding the metric's name and the tag value is the metric with that tag.
-        bool Has(string metric, string tag) => metrics.Any(body => Encoding.UTF8.GetString(body) is var text
+        bool Has(string metric, string tag) => receiver.MetricExports.Any(body => Encoding.UTF8.GetString(body) is var text
             && text.Contains(metric, StringComparison.Ordinal) && text.Contains(tag, StringComparison.Ordinal));
     }
 }

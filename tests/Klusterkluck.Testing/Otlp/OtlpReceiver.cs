@@ -10,14 +10,19 @@ public sealed record ReceivedSpan(string Service, string Scope, string TraceId, 
 
 /// <summary>
 /// An OTLP/HTTP receiver on 127.0.0.1 (<c>POST /v1/traces</c>, protobuf), decoding every span it
-/// gets; other signals are accepted and dropped. Point a process at it with <see cref="Environment"/>.
+/// gets; metric exports are kept as they came (<see cref="MetricExports"/>), logs are dropped.
+/// Point a process at it with <see cref="Environment"/>.
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
+    private readonly ConcurrentQueue<byte[]> _metrics = new();
     private LoopbackServer _server = null!;
 
     public IReadOnlyCollection<ReceivedSpan> Spans => _spans;
+
+    /// <summary>Each metrics export's protobuf body, undecoded: names and attribute values are in it as UTF-8.</summary>
+    public IReadOnlyCollection<byte[]> MetricExports => _metrics;
 
     public static async Task<OtlpReceiver> StartAsync()
     {
@@ -29,6 +34,13 @@ public sealed class OtlpReceiver : IAsyncDisposable
                 using var body = new MemoryStream();
                 await request.Body.CopyToAsync(body);
                 receiver.Add(ExportTraceServiceRequest.Parser.ParseFrom(body.ToArray()));
+                return Results.Ok();
+            });
+            app.MapPost("/v1/metrics", async (HttpRequest request) =>
+            {
+                using var body = new MemoryStream();
+                await request.Body.CopyToAsync(body);
+                receiver._metrics.Enqueue(body.ToArray());
                 return Results.Ok();
             });
             app.MapPost("/v1/{signal}", () => Results.Ok());
@@ -43,7 +55,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
         ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
         ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
         ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
-        ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
+        ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
     };
 
     /// <summary>Waits (bounded) until some trace satisfies <paramref name="match"/>; returns its spans.</summary>
