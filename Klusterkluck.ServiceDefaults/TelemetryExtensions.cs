@@ -29,7 +29,17 @@ public static class TelemetryExtensions
         });
 
         builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+            .ConfigureResource(resource =>
+            {
+                // Whoever started the process may name it (Aspire: the resource's name, with an
+                // instance id in OTEL_RESOURCE_ATTRIBUTES that its dashboard matches; the Api: a
+                // function's id). The SDK reads both from the environment; AddService would
+                // override them, instance id included.
+                if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
+                {
+                    resource.AddService(builder.Environment.ApplicationName);
+                }
+            })
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()

@@ -18,8 +18,13 @@ public sealed partial class FunctionDeployer(
     private readonly BackgroundTasks _running = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    /// <summary>Starts a deploy; the function's row says when it is ready or why it failed.</summary>
-    public void Start(FunctionDeployment deployment) => _running.Track(RunAsync(deployment));
+    /// <summary>Starts a deploy; the function's row says when it is ready or why it failed. The task ends when that is recorded.</summary>
+    public Task Start(FunctionDeployment deployment)
+    {
+        var running = RunAsync(deployment);
+        _running.Track(running);
+        return running;
+    }
 
     /// <summary>Abandons the function's deploys in progress or waiting (it is being deleted).</summary>
     public async Task CancelAsync(FunctionId id)
@@ -133,7 +138,7 @@ public sealed partial class FunctionDeployer(
         foreach (var function in functions)
         {
             var id = new FunctionId(function.Owner, function.Name);
-            using var _ = await locks.AcquireAsync(id, _stopping.Token);
+            using var held = await locks.AcquireAsync(id, _stopping.Token);
             await store.Entry(function).ReloadAsync(_stopping.Token);
             if (store.Entry(function).State == EntityState.Detached)
             {
@@ -148,11 +153,11 @@ public sealed partial class FunctionDeployer(
             }
             if (function.DeployedCommit is { } deployed)
             {
-                Start(new FunctionDeployment(id, deployed, function.Public, function.Replicas, function.MaxReplicas));
+                _ = Start(new FunctionDeployment(id, deployed, function.Public, function.Replicas, function.MaxReplicas));
             }
             if (function.Status == DeployStatus.Deploying && function.TargetCommit != function.DeployedCommit)
             {
-                Start(new FunctionDeployment(id, function.TargetCommit, function.Public, function.Replicas, function.MaxReplicas));
+                _ = Start(new FunctionDeployment(id, function.TargetCommit, function.Public, function.Replicas, function.MaxReplicas));
             }
         }
     }

@@ -32,14 +32,17 @@ public static class FunctionEndpoints
         return TypedResults.Ok((await Task.WhenAll(stored.Select(f => f.ToResponseAsync(runtime, request)))).ToList());
     }
 
+    /// <param name="wait">true: answer once the first deploy is over (ready or failed), not as soon as it starts.</param>
     private static async Task<Results<Created<FunctionResponse>, ProblemHttpResult>> CreateAsync(CreateFunctionRequest body,
-        ClaimsPrincipal user, FunctionService functions, IRuntime runtime, HttpRequest request, CancellationToken cancellationToken)
+        ClaimsPrincipal user, FunctionService functions, IRuntime runtime, HttpRequest request, CancellationToken cancellationToken,
+        bool wait = false)
     {
-        if (await functions.CreateAsync(user.Identity!.Name!, body, cancellationToken) is not { } function)
+        if (await functions.CreateAsync(user.Identity!.Name!, body, cancellationToken) is not { } deploying)
         {
             return TypedResults.Problem($"You already have a function named '{body.Name}'.", statusCode: StatusCodes.Status409Conflict,
                 title: "Function exists");
         }
+        var function = wait ? await functions.WaitAsync(deploying, cancellationToken) : deploying.Function;
         return TypedResults.Created($"/api/v1/functions/{function.Name}", await function.ToResponseAsync(runtime, request));
     }
 
@@ -70,36 +73,53 @@ public static class FunctionEndpoints
             .ToList());
     }
 
-    private static async Task<Results<Accepted<FunctionResponse>, ProblemHttpResult>> DeployAsync(string name, string sha,
-        ClaimsPrincipal user, FunctionService functions, IRuntime runtime, HttpRequest request, CancellationToken cancellationToken)
+    /// <param name="wait">true: answer 200 once the deploy is over (ready or failed) instead of 202 as it starts.</param>
+    private static async Task<Results<Accepted<FunctionResponse>, Ok<FunctionResponse>, ProblemHttpResult>> DeployAsync(string name, string sha,
+        ClaimsPrincipal user, FunctionService functions, IRuntime runtime, HttpRequest request, CancellationToken cancellationToken,
+        bool wait = false)
     {
         if (!Shas.IsValid(sha))
         {
             return TypedResults.Problem("A version is a commit sha: 4 to 40 hexadecimal digits.", statusCode: StatusCodes.Status400BadRequest,
                 title: "Bad version");
         }
-        var (outcome, function) = await functions.DeployAsync(user.Identity!.Name!, name, sha.ToLowerInvariant(), cancellationToken);
-        return outcome switch
+        var (outcome, deploying) = await functions.DeployAsync(user.Identity!.Name!, name, sha.ToLowerInvariant(), cancellationToken);
+        switch (outcome)
         {
-            DeployOutcome.UnknownFunction => NotFound(name),
-            DeployOutcome.UnknownCommit => TypedResults.Problem($"'{sha}' is not a commit of {name}'s history.",
-                statusCode: StatusCodes.Status404NotFound, title: "Unknown version"),
-            DeployOutcome.InvalidConfig => TypedResults.Problem(function!.Error, statusCode: StatusCodes.Status422UnprocessableEntity,
-                title: "The commit cannot be deployed"),
-            _ => TypedResults.Accepted($"/api/v1/functions/{name}", await function!.ToResponseAsync(runtime, request)),
-        };
+            case DeployOutcome.UnknownFunction:
+                return NotFound(name);
+            case DeployOutcome.UnknownCommit:
+                return TypedResults.Problem($"'{sha}' is not a commit of {name}'s history.", statusCode: StatusCodes.Status404NotFound,
+                    title: "Unknown version");
+            case DeployOutcome.InvalidConfig:
+                return TypedResults.Problem(deploying!.Function.Error, statusCode: StatusCodes.Status422UnprocessableEntity,
+                    title: "The commit cannot be deployed");
+        }
+        if (wait)
+        {
+            return TypedResults.Ok(await (await functions.WaitAsync(deploying!, cancellationToken)).ToResponseAsync(runtime, request));
+        }
+        return TypedResults.Accepted($"/api/v1/functions/{name}", await deploying!.Function.ToResponseAsync(runtime, request));
     }
 
-    private static async Task<Results<Ok<InvokeResponse>, ProblemHttpResult>> InvokeAsync(string name, ClaimsPrincipal user,
-        FunctionService functions, FunctionInvoker invoker, HttpRequest request, CancellationToken cancellationToken)
+    /// <param name="method">The method the function sees (default POST; GET and HEAD send no body).</param>
+    /// <param name="path">The path (and query) the function sees, from its root (default /).</param>
+    private static async Task<Results<Ok<InvokeResponse>, ValidationProblem, ProblemHttpResult>> InvokeAsync(string name, ClaimsPrincipal user,
+        FunctionService functions, FunctionInvoker invoker, HttpRequest request, CancellationToken cancellationToken,
+        string? method = null, string? path = null)
     {
+        if (InvokeTarget.Problems(method, path) is { Count: > 0 } problems)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
         if (await functions.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } function)
         {
             return NotFound(name);
         }
         try
         {
-            return await invoker.InvokeAsync(new FunctionId(function.Owner, function.Name), request, cancellationToken) is { } answer
+            var target = new InvokeTarget(method?.ToUpperInvariant() ?? "POST", path ?? "/");
+            return await invoker.InvokeAsync(new FunctionId(function.Owner, function.Name), target, request, cancellationToken) is { } answer
                 ? TypedResults.Ok(answer)
                 : NotServing(function);
         }

@@ -16,17 +16,22 @@ public sealed class FunctionInvoker(IRuntime runtime, FunctionHttp http)
     private static readonly HashSet<string> s_hopByHop = new(["Connection", "Keep-Alive", "Transfer-Encoding"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The function's answer, or null when no replica serves it right now.</summary>
-    public async Task<InvokeResponse?> InvokeAsync(FunctionId id, HttpRequest incoming, CancellationToken cancellationToken)
+    public async Task<InvokeResponse?> InvokeAsync(FunctionId id, InvokeTarget target, HttpRequest incoming, CancellationToken cancellationToken)
     {
         using var lease = runtime.Route(id);
         if (lease.Destination is not { } destination)
         {
             return null;
         }
-        using var request = new HttpRequestMessage(HttpMethod.Post, destination) { Content = new StreamContent(incoming.Body) };
-        if (incoming.ContentType is { } contentType)
+        // The destination is the replica's root; the path is appended, so its authority cannot change.
+        using var request = new HttpRequestMessage(new HttpMethod(target.Method), destination.TrimEnd('/') + target.Path);
+        if (target.HasBody)
         {
-            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            request.Content = new StreamContent(incoming.Body);
+            if (incoming.ContentType is { } contentType)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
         }
         if (incoming.Headers.Authorization is { Count: > 0 } authorization)
         {

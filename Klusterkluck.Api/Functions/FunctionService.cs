@@ -19,8 +19,11 @@ public sealed class FunctionService(
     public async Task<Function?> FindAsync(string owner, string name, CancellationToken cancellationToken) =>
         FunctionNameAttribute.IsValidName(name) ? await store.Functions.FindAsync([owner, name], cancellationToken) : null;
 
-    /// <summary>Claims the name, creates the repository from the template, and starts deploying its first commit; null if the name is taken.</summary>
-    public async Task<Function?> CreateAsync(string owner, CreateFunctionRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims the name, creates the repository from the template, and starts deploying its first
+    /// commit; null if the name is taken. <see cref="Deploying.Ended"/> completes when the deploy's outcome is stored.
+    /// </summary>
+    public async Task<Deploying?> CreateAsync(string owner, CreateFunctionRequest request, CancellationToken cancellationToken)
     {
         FunctionKinds.TryParse(request.Kind, out var kind);
         await tenants.EnsureAsync(owner, cancellationToken);
@@ -58,12 +61,11 @@ public sealed class FunctionService(
             repositories.Delete(owner, request.Name);
             throw;
         }
-        deployer.Start(Deployment(function));
-        return function;
+        return new Deploying(function, deployer.Start(Deployment(function)));
     }
 
     /// <summary>Deploys a commit of the function's history: an update or a rollback.</summary>
-    public async Task<(DeployOutcome Outcome, Function? Function)> DeployAsync(string owner, string name, string sha, CancellationToken cancellationToken)
+    public async Task<(DeployOutcome Outcome, Deploying? Deploying)> DeployAsync(string owner, string name, string sha, CancellationToken cancellationToken)
     {
         if (!FunctionNameAttribute.IsValidName(name))
         {
@@ -80,7 +82,7 @@ public sealed class FunctionService(
         {
             if (History.Find(repository, sha) is not { } found)
             {
-                return (DeployOutcome.UnknownCommit, function);
+                return (DeployOutcome.UnknownCommit, new Deploying(function, Task.CompletedTask));
             }
             commit = found.Sha;
             try
@@ -91,13 +93,21 @@ public sealed class FunctionService(
             {
                 // Nothing starts: the serving revision stays, and the function's state says why.
                 await RecordAsync(function, commit, DeployStatus.Failed, $"{FunctionConfig.FileName}: {e.Message}", cancellationToken);
-                return (DeployOutcome.InvalidConfig, function);
+                return (DeployOutcome.InvalidConfig, new Deploying(function, Task.CompletedTask));
             }
         }
         function.Kind = config.Kind.ToName();
         await RecordAsync(function, commit, DeployStatus.Deploying, null, cancellationToken);
-        deployer.Start(Deployment(function));
-        return (DeployOutcome.Started, function);
+        return (DeployOutcome.Started, new Deploying(function, deployer.Start(Deployment(function))));
+    }
+
+    /// <summary>Waits until the deploy's outcome is stored (ready or failed), then reads the function again.</summary>
+    public async Task<Function> WaitAsync(Deploying deploying, CancellationToken cancellationToken)
+    {
+        await deploying.Ended.WaitAsync(cancellationToken);
+        var entry = store.Entry(deploying.Function);
+        await entry.ReloadAsync(cancellationToken);
+        return deploying.Function;
     }
 
     /// <summary>Removes the row first (so a restart never brings it back), then its workers and its repository.</summary>
@@ -139,6 +149,9 @@ public sealed class FunctionService(
     private static FunctionDeployment Deployment(Function function) =>
         new(new FunctionId(function.Owner, function.Name), function.TargetCommit, function.Public, function.Replicas, function.MaxReplicas);
 }
+
+/// <summary>A function whose deploy was started, and the task that ends when its outcome is stored.</summary>
+public sealed record Deploying(Function Function, Task Ended);
 
 public enum DeployOutcome
 {

@@ -11,9 +11,11 @@ internal static class ChildProcess
     /// <summary>
     /// Runs <paramref name="assembly"/> on the Api's own dotnet host with only the inherited
     /// environment, stdin kept open (the child exits when the Api is gone: <c>KK_EXIT_WITH_STDIN</c>)
-    /// and its output read line by line into <paramref name="log"/>.
+    /// and its output read line by line into <paramref name="log"/>. Its telemetry, when the Api
+    /// exports any, goes where the Api's goes, as a service of its own named <paramref name="serviceName"/>
+    /// (a function's or a flow node's id), so a dashboard tells one user's function from another's.
     /// </summary>
-    public static Process Create(string assembly, LogBuffer log, Action<string>? onStdout = null)
+    public static Process Create(string assembly, LogBuffer log, string serviceName, Action<string>? onStdout = null)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -32,6 +34,10 @@ internal static class ChildProcess
                 info.Environment[name] = value;
             }
         }
+        // The Api's own service name and instance id (OTEL_RESOURCE_ATTRIBUTES, set by Aspire for
+        // instance) would merge the child's telemetry into the Api's.
+        info.Environment["OTEL_SERVICE_NAME"] = serviceName;
+        info.Environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={Guid.NewGuid():N}";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment[ParentWatch.Variable] = "true";
 

@@ -45,7 +45,7 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
 
     private void Launch()
     {
-        var process = ChildProcess.Create(hostAssembly, Log);
+        var process = ChildProcess.Create(hostAssembly, Log, deployment.Id.ToString());
         foreach (var (name, value) in deployment.Environment)
         {
             process.StartInfo.Environment[name] = value;

@@ -19,7 +19,7 @@ internal sealed class WorkerLauncher(IOptions<LocalRuntimeOptions> options, Repo
         // itself uses the worker's Unix socket (WorkerSockets).
         var (socket, address) = sockets.Next();
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = ChildProcess.Create(options.Value.ResolvedWorkerAssembly, log, text =>
+        var process = ChildProcess.Create(options.Value.ResolvedWorkerAssembly, log, deployment.Id.ToString(), text =>
         {
             if (text.StartsWith(WorkerLines.Listening + "http://unix:", StringComparison.Ordinal))
             {

@@ -189,4 +189,49 @@ public sealed class DeployTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         var serving = logs.GetProperty("replicas").EnumerateArray().Single(r => r.GetProperty("commit").GetString() == sha);
         Assert.Contains(serving.GetProperty("lines").EnumerateArray(), l => l.GetProperty("text").GetString()!.Contains("got {\"n\":42}"));
     }
+
+    [Fact]
+    public async Task CreateAndDeployCanWaitUntilTheFunctionServesOrFailed()
+    {
+        using var user = await UserSession.StartAsync(Api, "waits");
+
+        using var created = await user.Client.PostAsJsonAsync("/api/v1/functions?wait=true", new { name = "hello", kind = "nodejs" });
+        var function = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("ready", function.GetProperty("state").GetString());
+        // Served at once, as the README's tour calls it right after.
+        Assert.Equal("Hello, you!\n", await user.CallTextAsync("hello", "?name=you"));
+
+        using var clone = Clone.Of(user, "hello");
+        var broken = clone.Write("index.js", "require('left-pad');\n").CommitAndPush("Needs a package");
+        using var deployed = await user.Client.PutAsync($"/api/v1/functions/hello/versions/{broken}?wait=true", null);
+        var failed = await deployed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, deployed.StatusCode);
+        Assert.Equal("failed", failed.GetProperty("state").GetString());
+        Assert.Contains("left-pad", failed.GetProperty("deployment").GetProperty("error").GetString());
+        Assert.Equal("Hello, you!\n", await user.CallTextAsync("hello", "?name=you"));
+    }
+
+    [Fact]
+    public async Task InvokeSendsTheMethodAndPathAskedForAndRefusesBadOnes()
+    {
+        using var user = await UserSession.StartAsync(Api, "methods");
+        await user.CreateFunctionAsync("site", "static");
+        await user.WaitReadyAsync("site");
+
+        // A static function answers GET only: invoke's default POST would be 405.
+        using var page = await user.Client.PostAsync("/api/v1/functions/site/invoke?method=GET&path=/index.html", null);
+        var answer = await page.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(200, answer.GetProperty("status").GetInt32());
+        Assert.Contains("<html", answer.GetProperty("body").GetString(), StringComparison.OrdinalIgnoreCase);
+        using var missing = await user.Client.PostAsync("/api/v1/functions/site/invoke?method=get&path=/nothing-here", null);
+        Assert.Equal(404, (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetInt32());
+
+        using var badMethod = await user.Client.PostAsync("/api/v1/functions/site/invoke?method=BREW", null);
+        var problem = await badMethod.AssertProblemAsync(400);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("method", out _));
+        using var badPath = await user.Client.PostAsync("/api/v1/functions/site/invoke?path=http://elsewhere/", null);
+        problem = await badPath.AssertProblemAsync(400);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("path", out _));
+    }
 }

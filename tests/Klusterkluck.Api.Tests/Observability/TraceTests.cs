@@ -32,7 +32,7 @@ public sealed class TraceTests
             // Api's (the gateway's hop to it, not a trace of its own).
             var trace = await receiver.WaitForTraceAsync(spans =>
                 spans.Any(s => s.Service == "Klusterkluck.Api" && s.Attributes.GetValueOrDefault("url.path") == $"/fn/{user.Username}/{function}/")
-                && spans.Any(s => s.Service == "Klusterkluck.Worker" && spans.Any(parent => parent.Service == "Klusterkluck.Api" && parent.SpanId == s.ParentSpanId)),
+                && spans.Any(s => s.Service == $"{user.Username}/{function}" && spans.Any(parent => parent.Service == "Klusterkluck.Api" && parent.SpanId == s.ParentSpanId)),
                 TimeSpan.FromSeconds(30));
             var gateway = trace.Single(s => s.ParentSpanId is null);
             Assert.Equal("Klusterkluck.Api", gateway.Service);
@@ -59,13 +59,14 @@ public sealed class TraceTests
         await user.WaitForRunAsync("traced", r => r.GetProperty("status").GetString() == "succeeded");
 
         var trace = await receiver.WaitForTraceAsync(spans =>
-            spans.Any(s => s.Service == "Klusterkluck.Connectors")
+            spans.Any(s => s.Service == $"{user.Username}/traced/web")
             && spans.Any(s => s.Service == "Klusterkluck.Api" && s.Attributes.GetValueOrDefault("url.path")?.StartsWith("/events/", StringComparison.Ordinal) == true)
             && spans.Any(s => s.Name.StartsWith("flow run", StringComparison.Ordinal))
             && spans.Count(s => s.Scope == "Klusterkluck.Flows" && s.Name.StartsWith("flow step", StringComparison.Ordinal)) == 2
-            && spans.Count(s => s.Service == "Klusterkluck.Worker" && s.Attributes.ContainsKey("url.path")) >= 2, TimeSpan.FromSeconds(30));
+            && spans.Count(s => s.Service == $"{user.Username}/shout" && s.Attributes.ContainsKey("url.path")) >= 2, TimeSpan.FromSeconds(30));
         var root = trace.Single(s => s.ParentSpanId is null);
-        Assert.Equal("Klusterkluck.Connectors", root.Service);
+        // Each child process is a service named after what it runs: the flow's node, the user's function.
+        Assert.Equal($"{user.Username}/traced/web", root.Service);
         var steps = trace.Where(s => s.Scope == "Klusterkluck.Flows" && s.Name.StartsWith("flow step", StringComparison.Ordinal)).ToList();
         var run = trace.Single(s => s.Name == $"flow run {user.Username}/traced");
         Assert.Equal(["a", "b"], steps.Select(s => s.Attributes["klusterkluck.flow.node"]).Order());
@@ -73,7 +74,7 @@ public sealed class TraceTests
         Assert.All(steps, s => Assert.Equal("shout", s.Attributes["klusterkluck.function"]));
         // Each step's call reaches the worker inside the step's span.
         var spanIds = trace.ToDictionary(s => s.SpanId);
-        Assert.All(steps, step => Assert.Contains(trace, s => s.Service == "Klusterkluck.Worker" && IsUnder(s, step)));
+        Assert.All(steps, step => Assert.Contains(trace, s => s.Service == $"{user.Username}/shout" && IsUnder(s, step)));
         // The steps hang under the run, and the run under the event's request from the connector.
         Assert.All(steps, step => Assert.True(IsUnder(step, run)));
         Assert.True(IsUnder(run, root));
