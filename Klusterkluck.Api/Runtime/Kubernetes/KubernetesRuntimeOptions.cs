@@ -11,11 +11,11 @@ public sealed class KubernetesRuntimeOptions
 {
     public const string Section = "Runtime:Kubernetes";
 
-    /// <summary>The worker's container image (deploy/worker/Dockerfile builds it).</summary>
+    /// <summary>The worker's container image (Klusterkluck.Worker/Dockerfile builds it).</summary>
     [Required]
     public string WorkerImage { get; set; } = "klusterkluck/worker:latest";
 
-    /// <summary>The connector host's container image (deploy/connectors/Dockerfile builds it), one pod per connector node.</summary>
+    /// <summary>The connector host's container image (Klusterkluck.Connectors/Dockerfile builds it), one pod per connector node.</summary>
     [Required]
     public string ConnectorImage { get; set; } = "klusterkluck/connectors:latest";
 
@@ -24,7 +24,7 @@ public sealed class KubernetesRuntimeOptions
 
     /// <summary>The Api as pods reach it, through its cluster Service: workers fetch their code from <c>{ApiUrl}/git/…</c>.</summary>
     [Required, Url]
-    public string ApiUrl { get; set; } = "http://klusterkluck-api.klusterkluck.svc.cluster.local:8080";
+    public string ApiUrl { get; set; } = "http://api.klusterkluck.svc.cluster.local:8080";
 
     /// <summary>Functions answer at <c>{user}.{Domain}/{function}/</c> through their Ingress.</summary>
     [Required, RegularExpression(@"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\z")]

@@ -30,11 +30,18 @@ public sealed class ManifestTests
         var objects = KubernetesYaml.LoadAllFromString(yaml);
         var kinds = objects.Cast<IKubernetesObject>().Select(o => o.Kind).ToHashSet();
         Assert.Superset(new HashSet<string> { "Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "StatefulSet", "Service", "Ingress", "Deployment", "ConfigMap", "Secret" }, kinds);
-        var api = objects.OfType<V1StatefulSet>().Single(s => s.Metadata.Name == "klusterkluck-api");
-        Assert.Equal("klusterkluck-api", api.Spec.Template.Spec.ServiceAccountName);
+        var api = objects.OfType<V1StatefulSet>().Single(s => s.Metadata.Name == "api");
+        Assert.Equal("api", api.Spec.Template.Spec.ServiceAccountName);
         Assert.Equal("data", api.Spec.VolumeClaimTemplates.Single().Metadata.Name);
-        var realm = objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Name.StartsWith("keycloak-realm", StringComparison.Ordinal));
+        var realm = objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Name.StartsWith("keycloak-import", StringComparison.Ordinal));
         Assert.Contains("\"realm\": \"klusterkluck\"", realm.Data["klusterkluck-realm.json"]);
+        // Secrets are only ever placeholders, each parameter in one place, and every reference to one resolves.
+        var parameters = objects.OfType<V1Secret>().Single(s => s.Metadata.Name.StartsWith("parameters", StringComparison.Ordinal));
+        Assert.All(parameters.Data, p => Assert.StartsWith("change-me-", System.Text.Encoding.UTF8.GetString(p.Value), StringComparison.Ordinal));
+        var references = objects.OfType<V1StatefulSet>().Select(s => s.Spec.Template.Spec).Concat(objects.OfType<V1Deployment>().Select(d => d.Spec.Template.Spec))
+            .SelectMany(p => p.Containers).SelectMany(c => c.Env ?? []).Select(e => e.ValueFrom?.SecretKeyRef).OfType<V1SecretKeySelector>().ToList();
+        Assert.NotEmpty(references);
+        Assert.All(references, r => Assert.True(r.Name == parameters.Metadata.Name && parameters.Data.ContainsKey(r.Key), $"{r.Name}/{r.Key} does not resolve"));
     }
 
     [Fact]
@@ -104,7 +111,7 @@ public sealed class ManifestTests
         {
             var connector = new ConnectorDeployment(new ConnectorId("alice", "orders", "every-minute"), "timer", new Dictionary<string, string>
             {
-                ["KK_TARGET_URL"] = "http://klusterkluck-api.klusterkluck.svc.cluster.local:8080/api/v1/flows/orders/events",
+                ["KK_TARGET_URL"] = "http://api.klusterkluck.svc.cluster.local:8080/api/v1/flows/orders/events",
                 ["KK_TARGET_TOKEN"] = "kkflow-snapshot",
                 ["KK_TIMER_CRON"] = "0 * * * * ?",
                 ["KK_TIMER_PAYLOAD"] = "{\"tick\":true}",
