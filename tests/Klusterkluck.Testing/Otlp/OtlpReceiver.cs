@@ -21,6 +21,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public IReadOnlyCollection<ReceivedSpan> Spans => _spans;
 
+    /// <summary>Where it listens: an OTLP/HTTP endpoint (signals go to <c>/v1/traces</c> and so on).</summary>
+    public string BaseUrl => _server.BaseUrl;
+
     /// <summary>Each metrics export's protobuf body, undecoded: names and attribute values are in it as UTF-8.</summary>
     public IReadOnlyCollection<byte[]> MetricExports => _metrics;
 

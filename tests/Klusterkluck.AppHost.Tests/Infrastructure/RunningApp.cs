@@ -1,0 +1,75 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Klusterkluck.Testing.Otlp;
+
+namespace Klusterkluck.AppHost.Tests.Infrastructure;
+
+/// <summary>
+/// The AppHost started by Aspire.Hosting.Testing with its own data folder and port: DCP runs the
+/// Api and the timer connector as real processes, and waits until both are healthy.
+/// </summary>
+public sealed class RunningApp : IAsyncDisposable
+{
+    private RunningApp(DistributedApplication app, int port)
+    {
+        App = app;
+        Port = port;
+    }
+
+    public DistributedApplication App { get; }
+
+    public int Port { get; }
+
+    public string BaseUrl => $"http://localhost:{Port}";
+
+    /// <summary>
+    /// <paramref name="timerFunction"/> (<c>{user}/{function}</c>) is where the timer posts, every
+    /// second. With <paramref name="receiver"/>, it stands in for the dashboard: the resources'
+    /// OTLP exporters are pointed at it, over OTLP/HTTP (the dashboard takes gRPC too).
+    /// </summary>
+    public static async Task<RunningApp> StartAsync(string dataFolder, string timerFunction, OtlpReceiver? receiver = null)
+    {
+        var port = ServiceProcess.FreePort();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Klusterkluck_AppHost>(
+        [
+            $"--Api:Port={port}", $"--Api:DataFolder={dataFolder}",
+            $"--Parameters:timer-function={timerFunction}", "--Parameters:timer-interval=1s",
+        ]);
+        if (receiver is not null)
+        {
+            builder.Configuration["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = receiver.BaseUrl;
+            foreach (var resource in builder.Resources.OfType<ProjectResource>())
+            {
+                builder.CreateResourceBuilder(resource).WithOtlpExporter(OtlpProtocol.HttpProtobuf);
+            }
+        }
+        var app = await builder.BuildAsync();
+        try
+        {
+            using var starting = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await app.StartAsync(starting.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("api", starting.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("timer", starting.Token);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return new RunningApp(app, port);
+    }
+
+    /// <summary>A process id the app's resource runs as (DCP starts projects through <c>dotnet run</c>).</summary>
+    public int ProcessIdOf(string resource)
+    {
+        Assert.True(App.ResourceNotifications.TryGetCurrentState(resource, out var state), $"no resource {resource}");
+        return Convert.ToInt32(state.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
