@@ -1,0 +1,12 @@
+import { chromium } from 'playwright-core';
+const [login, out] = process.argv.slice(2);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'] });
+const page = await browser.newPage({ viewport: { width: 1440, height: 860 } });
+await page.goto(login);
+await page.waitForTimeout(4000);
+await page.screenshot({ path: `${out}/p1.png` });
+await page.goto(new URL('/traces', login).toString());
+await page.waitForTimeout(4000);
+await page.screenshot({ path: `${out}/p2.png` });
+console.log(await page.content().then(c => c.length));
+await browser.close();
