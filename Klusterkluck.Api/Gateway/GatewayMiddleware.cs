@@ -19,6 +19,8 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
 {
     public static readonly PathString Prefix = "/fn";
 
+    private const string Route = "/fn/{user}/{function}/{**path}";
+
     private static readonly ForwarderRequestConfig s_config = new()
     {
         // A function may take up to 15 minutes (klusterkluck.yaml's timeout); the worker enforces it.
@@ -38,6 +40,12 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
         {
             await context.WriteProblemAsync(StatusCodes.Status404NotFound, "Unknown function", "Function URLs are /fn/{user}/{function}/.");
             return;
+        }
+        if (System.Diagnostics.Activity.Current is { } activity)
+        {
+            // The server span says which function it reached: named by its route (low cardinality), tagged with the rest.
+            activity.DisplayName = $"{context.Request.Method} {Route}";
+            activity.SetTag("http.route", Route).SetTag(Hosting.ApiTelemetry.User, id.User).SetTag(Hosting.ApiTelemetry.Function, id.Name);
         }
         if (!functionPath.HasValue && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
         {

@@ -36,6 +36,10 @@ public sealed class TraceTests
                 TimeSpan.FromSeconds(30));
             var gateway = trace.Single(s => s.ParentSpanId is null);
             Assert.Equal("Klusterkluck.Api", gateway.Service);
+            // Named by its route, and it says which user's function it reached.
+            Assert.Equal("GET /fn/{user}/{function}/{**path}", gateway.Name);
+            Assert.Equal(user.Username, gateway.Attributes["klusterkluck.user"]);
+            Assert.Equal(function, gateway.Attributes["klusterkluck.function"]);
             // The function's process gets the trace too: a traceparent header (nodejs), Http_Traceparent (exec).
             Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", traceparent);
             Assert.Equal(gateway.TraceId, traceparent.Split('-')[1]);
