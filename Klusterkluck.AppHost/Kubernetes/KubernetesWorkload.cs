@@ -24,8 +24,10 @@ internal sealed class KubernetesWorkload(string name, string @namespace)
     /// <summary>Claims of a StatefulSet, one per volume: a workload with any is a StatefulSet, else a Deployment.</summary>
     public List<V1PersistentVolumeClaim> Claims { get; } = [];
 
-    /// <summary>Environment values without secrets, published as a ConfigMap the container reads whole.</summary>
+    /// <summary>Environment values without secrets, published as the ConfigMap <see cref="SettingsMap"/> the container reads whole.</summary>
     public SortedDictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+
+    public string SettingsMap => $"{Name}-settings";
 
     /// <summary>Files published as ConfigMaps (by kustomize's configMapGenerator): ConfigMap name → file name → its text.</summary>
     public SortedDictionary<string, SortedDictionary<string, string>> FileMaps { get; } = new(StringComparer.Ordinal);
@@ -64,6 +66,18 @@ internal sealed class KubernetesWorkload(string name, string @namespace)
         return this;
     }
 
+    /// <summary>
+    /// Files mounted read-only at <paramref name="path"/>, from a ConfigMap named <paramref name="map"/>
+    /// that kustomize generates from them (<see cref="FileMaps"/>).
+    /// </summary>
+    public KubernetesWorkload WithFiles(string map, SortedDictionary<string, string> files, string path)
+    {
+        FileMaps[map] = files;
+        (Pod.Volumes ??= []).Add(new V1Volume { Name = map, ConfigMap = new V1ConfigMapVolumeSource { Name = map } });
+        Mount(map, path, readOnly: true);
+        return this;
+    }
+
     /// <summary>An empty folder for the pod's life (a writable /tmp under a read-only root).</summary>
     public KubernetesWorkload WithEmptyDir(string volume, string path)
     {
@@ -92,7 +106,7 @@ internal sealed class KubernetesWorkload(string name, string @namespace)
         return this;
     }
 
-    internal void Mount(string volume, string path, bool readOnly = false) =>
+    private void Mount(string volume, string path, bool readOnly = false) =>
         (Container.VolumeMounts ??= []).Add(new V1VolumeMount { Name = volume, MountPath = path, ReadOnlyProperty = readOnly ? true : null });
 }
 

@@ -73,9 +73,7 @@ internal static class ManifestWriter
         }
         if (workload.Settings.Count > 0)
         {
-            var name = $"{workload.Name}-settings";
-            yield return new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = Metadata(workload, name), Data = workload.Settings };
-            workload.Container.EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = name } }];
+            yield return new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = Metadata(workload, workload.SettingsMap), Data = workload.Settings };
         }
         var selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = workload.Name } };
         var template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = workload.Labels }, Spec = workload.Pod };

@@ -26,8 +26,6 @@ internal static class PostgresDatabases
         {
             files[$"create-{database.Name}.sql"] = $"CREATE DATABASE \"{database.DatabaseName}\";\n";
         }
-        workload.FileMaps[map] = files;
-        (workload.Pod.Volumes ??= []).Add(new k8s.Models.V1Volume { Name = map, ConfigMap = new k8s.Models.V1ConfigMapVolumeSource { Name = map } });
-        workload.Mount(map, InitFolder, readOnly: true);
+        workload.WithFiles(map, files, InitFolder);
     }
 }

@@ -41,6 +41,10 @@ internal sealed class WorkloadFactory(DistributedApplicationModel model, Distrib
         {
             customization.Configure(workload);
         }
+        if (workload.Settings.Count > 0)
+        {
+            container.EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = workload.SettingsMap } }];
+        }
         if (string.IsNullOrEmpty(container.Image))
         {
             throw new InvalidOperationException($"'{resource.Name}' has no image to publish: set one with PublishAsKubernetesWorkload");
@@ -143,10 +147,8 @@ internal sealed class WorkloadFactory(DistributedApplicationModel model, Distrib
             // A bind mount of the repository's files: in a cluster, a ConfigMap of those files.
             var source = mount.Source ?? throw new InvalidOperationException($"'{resource.Name}' has a bind mount without a source");
             var files = Directory.Exists(source) ? Directory.GetFiles(source) : [source];
-            var map = $"{resource.Name}-{Path.GetFileName(source.TrimEnd('/'))}";
-            workload.FileMaps[map] = new SortedDictionary<string, string>(files.ToDictionary(f => Path.GetFileName(f), File.ReadAllText), StringComparer.Ordinal);
-            (workload.Pod.Volumes ??= []).Add(new V1Volume { Name = map, ConfigMap = new V1ConfigMapVolumeSource { Name = map } });
-            workload.Mount(map, mount.Target, readOnly: true);
+            workload.WithFiles($"{resource.Name}-{Path.GetFileName(source.TrimEnd('/'))}",
+                new SortedDictionary<string, string>(files.ToDictionary(f => Path.GetFileName(f), File.ReadAllText), StringComparer.Ordinal), mount.Target);
         }
     }
 

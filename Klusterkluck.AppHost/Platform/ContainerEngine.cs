@@ -15,9 +15,9 @@ internal static class ContainerEngine
     public static async Task<int> RunOrExplainAsync(this IDistributedApplicationBuilder builder)
     {
         using var app = builder.Build();
-        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
-        if (builder.ExecutionContext.IsRunMode && model.Resources.OfType<ContainerResource>().Any()
-            && await NotRunningAsync(app.Services) is { } problem)
+        var containers = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ContainerResource>().Select(r => r.Name).ToList();
+        if (builder.ExecutionContext.IsRunMode && containers.Count > 0
+            && await NotRunningAsync(app.Services, string.Join(", ", containers)) is { } problem)
         {
             await Console.Error.WriteLineAsync($"klusterkluck-apphost: {problem}");
             return 1;
@@ -26,10 +26,9 @@ internal static class ContainerEngine
         return 0;
     }
 
-    /// <summary>Why no container can start here, or null when the engine answers.</summary>
-    public static async Task<string?> NotRunningAsync(IServiceProvider services)
+    /// <summary>Why the containers <paramref name="names"/> cannot start here, or null when the engine answers.</summary>
+    private static async Task<string?> NotRunningAsync(IServiceProvider services, string names)
     {
-        var names = string.Join(", ", services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ContainerResource>().Select(r => r.Name));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         try
         {
