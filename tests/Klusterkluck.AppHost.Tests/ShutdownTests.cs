@@ -19,8 +19,8 @@ public sealed class ShutdownTests
             await user.CreateFunctionAsync("shell", "exec");
             // The app's processes: the Api (its data folder), its workers (their repositories are in
             // it), the connector (it posts to the Api's port), and whatever those started (node).
-            var roots = Processes.WithEnvironment(data.Path).Concat(Processes.WithEnvironment($"localhost:{run.Port}/fn/")).ToList();
-            ours = roots.Concat(roots.SelectMany(r => Processes.Descendants(r.Key))).DistinctBy(p => p.Key).ToList();
+            var roots = Processes.WithEnvironment(data.Path, $"localhost:{run.Port}/fn/");
+            ours = roots.Concat(Processes.Descendants([.. roots.Keys])).DistinctBy(p => p.Key).ToList();
             Assert.Contains(ours, p => p.Value.Contains("Klusterkluck.Worker", StringComparison.Ordinal));
             Assert.Contains(ours, p => p.Value.Contains("shim.mjs", StringComparison.Ordinal));
             Assert.Contains(ours, p => p.Value.Contains("Klusterkluck.Connectors", StringComparison.Ordinal));

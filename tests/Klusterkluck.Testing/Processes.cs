@@ -27,46 +27,37 @@ public static class Processes
         return false;
     }
 
-    /// <summary>Every process below <paramref name="root"/> (children, their children…) with its command line.</summary>
-    public static Dictionary<int, string> Descendants(int root)
+    /// <summary>Every process below <paramref name="roots"/> (children, their children…) with its command line.</summary>
+    public static Dictionary<int, string> Descendants(params int[] roots)
     {
-        var parents = new Dictionary<int, int>();
-        var commands = new Dictionary<int, string>();
-        foreach (var folder in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(folder), out var pid))
-            {
-                continue;
-            }
-            try
-            {
-                // The parent is the 4th field, after the command in parentheses (which may hold spaces).
-                var stat = File.ReadAllText(Path.Combine(folder, "stat"));
-                parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-                commands[pid] = File.ReadAllText(Path.Combine(folder, "cmdline")).Replace('\0', ' ').Trim();
-            }
-            catch (IOException)
-            {
-                // Gone meanwhile.
-            }
-        }
+        var processes = Each(folder => new Entry(ParentOf(folder), CommandOf(folder)));
         var below = new Dictionary<int, string>();
-        var queue = new Queue<int>([root]);
+        var queue = new Queue<int>(roots);
         while (queue.TryDequeue(out var parent))
         {
-            foreach (var (child, _) in parents.Where(p => p.Value == parent))
+            foreach (var (child, entry) in processes.Where(p => p.Value.Parent == parent))
             {
-                below[child] = commands[child];
+                below[child] = entry.Command;
                 queue.Enqueue(child);
             }
         }
         return below;
     }
 
-    /// <summary>The processes whose environment holds <paramref name="marker"/> (a folder's path, a port), with their command lines.</summary>
-    public static Dictionary<int, string> WithEnvironment(string marker)
+    /// <summary>The processes whose environment holds any of <paramref name="markers"/> (a folder's path, a port), with their command lines.</summary>
+    public static Dictionary<int, string> WithEnvironment(params string[] markers) =>
+        Each(folder => File.ReadAllText(Path.Combine(folder, "environ")) is var environment
+            && markers.Any(m => environment.Contains(m, StringComparison.Ordinal)) ? CommandOf(folder) : null);
+
+    private sealed record Entry(int Parent, string Command);
+
+    /// <summary>
+    /// <paramref name="read"/> of every process's /proc folder, by id; left out are the processes it
+    /// answers null for, those gone meanwhile and those not ours to read.
+    /// </summary>
+    private static Dictionary<int, T> Each<T>(Func<string, T?> read) where T : class
     {
-        var found = new Dictionary<int, string>();
+        var found = new Dictionary<int, T>();
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(folder), out var pid))
@@ -75,9 +66,9 @@ public static class Processes
             }
             try
             {
-                if (File.ReadAllText(Path.Combine(folder, "environ")).Contains(marker, StringComparison.Ordinal))
+                if (read(folder) is { } value)
                 {
-                    found[pid] = File.ReadAllText(Path.Combine(folder, "cmdline")).Replace('\0', ' ').Trim();
+                    found[pid] = value;
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -87,4 +78,13 @@ public static class Processes
         }
         return found;
     }
+
+    /// <summary>The parent is the 4th field of stat, after the command in parentheses (which may hold spaces).</summary>
+    private static int ParentOf(string folder)
+    {
+        var stat = File.ReadAllText(Path.Combine(folder, "stat"));
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string CommandOf(string folder) => File.ReadAllText(Path.Combine(folder, "cmdline")).Replace('\0', ' ').Trim();
 }

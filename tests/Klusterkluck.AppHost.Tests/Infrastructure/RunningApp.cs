@@ -60,13 +60,6 @@ public sealed class RunningApp : IAsyncDisposable
         return new RunningApp(app, port);
     }
 
-    /// <summary>A process id the app's resource runs as (DCP starts projects through <c>dotnet run</c>).</summary>
-    public int ProcessIdOf(string resource)
-    {
-        Assert.True(App.ResourceNotifications.TryGetCurrentState(resource, out var state), $"no resource {resource}");
-        return Convert.ToInt32(state.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
     public async ValueTask DisposeAsync()
     {
         await App.StopAsync();
