@@ -2,7 +2,7 @@
 # Installs the Debian packages the test suite drives for real: git, Node.js, coreutils and
 # util-linux (setsid, runuser), perl-base (perl), PostgreSQL's server (the store tests), kubectl
 # (kubernetes-client: renders deploy/ with its built-in kustomize), nats-server (the nats
-# connector's tests start their own), and the npm packages of
+# connector's tests start their own), bubblewrap (bwrap: the local runtime's sandbox), and the npm packages of
 # tests/kubernetes-schema (the Kubernetes schema validator). Installs only what is missing, so a
 # developer's machine is left alone.
 set -euo pipefail
@@ -14,6 +14,7 @@ type -P git >/dev/null || need+=(git)
 type -P node >/dev/null || need+=(nodejs)
 type -P setsid >/dev/null || need+=(util-linux)
 type -P perl >/dev/null || need+=(perl-base)
+type -P bwrap >/dev/null || need+=(bubblewrap)
 type -P sha256sum >/dev/null || need+=(coreutils)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 type -P kubectl >/dev/null || need+=(kubernetes-client)
