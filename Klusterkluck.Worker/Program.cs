@@ -1,6 +1,7 @@
 // Klusterkluck.Worker serves one function at one commit; everything it needs comes from
 // environment variables (see WorkerOptions and DESIGN.md "Worker").
 // The content root is the worker's own folder (for appsettings.json), not wherever it was started.
+Klusterkluck.Worker.Hosting.ProcessPrivacy.HideFromOwnUser();
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddServiceDefaults();

@@ -36,6 +36,9 @@ public static class RuntimeExtensions
         builder.Services.AddOptions<LocalRuntimeOptions>().BindConfiguration(LocalRuntimeOptions.Section).ValidateDataAnnotations()
             .Validate(o => File.Exists(o.ResolvedWorkerAssembly), "Runtime:Local:WorkerAssembly: the worker's assembly was not found")
             .ValidateOnStart();
+        builder.Services.AddOptions<Local.Sandbox.SandboxOptions>().BindConfiguration(Local.Sandbox.SandboxOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<Local.Sandbox.FunctionSandbox>();
         builder.Services.AddSingleton<WorkerLauncher>();
         builder.Services.AddSingleton<LocalRuntime>();
         builder.Services.AddSingleton<IRuntime>(services => services.GetRequiredService<LocalRuntime>());

@@ -11,6 +11,14 @@ public static class GitCheckout
     public static string Checkout(string url, string commit, string folder, string? token, string? user)
     {
         var source = FileUrlOrUrl(url);
+        if (source.StartsWith("file:", StringComparison.Ordinal))
+        {
+            // In the local runtime's sandbox the worker runs as its tenant's uid, and reads the
+            // repository the Api owns (bound read-only, nothing else of the Api's visible). libgit2
+            // refuses a repository owned by another user by default (git's safe.directory); a
+            // clone only reads it, and runs none of its hooks or configured commands.
+            GlobalSettings.SetOwnerValidation(false);
+        }
         var options = new CloneOptions { Checkout = false, RecurseSubmodules = false };
         if (!string.IsNullOrEmpty(token))
         {

@@ -49,6 +49,10 @@ public static class Processes
         Each(folder => File.ReadAllText(Path.Combine(folder, "environ")) is var environment
             && markers.Any(m => environment.Contains(m, StringComparison.Ordinal)) ? CommandOf(folder) : null);
 
+    /// <summary>The live processes whose command line holds <paramref name="marker"/>, by id.</summary>
+    public static IReadOnlyList<int> WithCommand(string marker) =>
+        [.. Each(folder => CommandOf(folder) is var command && command.Contains(marker, StringComparison.Ordinal) && IsAlive(int.Parse(Path.GetFileName(folder), System.Globalization.CultureInfo.InvariantCulture)) ? command : null).Keys];
+
     private sealed record Entry(int Parent, string Command);
 
     /// <summary>

@@ -63,19 +63,30 @@ internal static class ChildProcess
     /// <summary>Starts a process made by <see cref="Create"/> and begins reading its output.</summary>
     public static void Start(Process process)
     {
-        process.Start();
+        Spawner.Start(process);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
 
-    /// <summary>SIGTERM (the child stops cleanly: a worker its function's processes, a connector drains), then SIGKILL after <paramref name="grace"/>.</summary>
+    /// <summary>
+    /// Closes the child's stdin, so it stops cleanly (a worker its function's processes, a connector
+    /// drains: <c>KK_EXIT_WITH_STDIN</c>), then kills it and all it started after <paramref name="grace"/>.
+    /// Not SIGTERM: a sandbox's bwrap does not pass signals on, it dies and takes the worker down at once.
+    /// </summary>
     public static async Task TerminateAsync(Process? process, TimeSpan grace)
     {
         if (process is null || process.HasExited)
         {
             return;
         }
-        Signals.Terminate(process.Id);
+        try
+        {
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // Already gone.
+        }
         using var timeout = new CancellationTokenSource(grace);
         try
         {
@@ -88,21 +99,54 @@ internal static class ChildProcess
         }
     }
 
-    /// <summary>The process's id while it runs, else null.</summary>
-    public static int? IdOf(Process? process)
+    /// <summary>
+    /// The id of the process <paramref name="depth"/> generations below the one started (the
+    /// worker inside its sandbox), while it runs; else null.
+    /// </summary>
+    public static int? IdOf(Process? process, int depth = 0)
     {
+        int pid;
         try
         {
-            return process is { HasExited: false } running ? running.Id : null;
+            if (process is not { HasExited: false } running)
+            {
+                return null;
+            }
+            pid = running.Id;
         }
         catch (InvalidOperationException)
         {
             // Replaced and disposed while being read.
             return null;
         }
+        for (var i = 0; i < depth; i++)
+        {
+            try
+            {
+                // Each level has one child: bwrap forks its init, the init forks the command.
+                var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (children.Length == 0)
+                {
+                    return null;
+                }
+                pid = int.Parse(children[0], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+        return pid;
     }
 
     /// <summary>The dotnet host running the Api, so that the child runs on the same runtime.</summary>
-    public static string DotnetHost() =>
-        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
+    /// <remarks>A full path with links resolved (the sandbox must see the folder it really lives in); <c>dotnet</c> on PATH when the Api runs from its own apphost.</remarks>
+    public static string DotnetHost()
+    {
+        var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet"
+            ? path
+            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Select(folder => Path.Combine(folder, "dotnet")).FirstOrDefault(File.Exists) ?? "dotnet";
+        return File.Exists(host) ? File.ResolveLinkTarget(host, returnFinalTarget: true)?.FullName ?? Path.GetFullPath(host) : host;
+    }
 }

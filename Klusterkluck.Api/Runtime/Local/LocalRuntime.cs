@@ -7,9 +7,9 @@ namespace Klusterkluck.Api.Runtime.Local;
 /// The embedded runtime: one worker process per replica on a free loopback port. What runs here
 /// lives only as long as the Api; the store's deployed commits bring it back after a restart.
 /// </summary>
-internal sealed class LocalRuntime(
+internal sealed partial class LocalRuntime(
     WorkerLauncher launcher, FunctionHttp http, IOptions<LocalRuntimeOptions> options, IOptions<Connectors.ConnectorHostOptions> connectorHost,
-    ILogger<LocalRuntime> logger) : IRuntime, IHostedService
+    Sandbox.FunctionSandbox sandbox, ILogger<LocalRuntime> logger) : IRuntime, IHostedService
 {
     private readonly ConcurrentDictionary<FunctionId, LocalFunction> _functions = new();
     private readonly ConcurrentDictionary<ConnectorId, LocalConnector> _connectors = new();
@@ -26,7 +26,18 @@ internal sealed class LocalRuntime(
     public async Task DeployAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var function = _functions.GetOrAdd(deployment.Id, _ => new LocalFunction());
+        LocalFunction function;
+        lock (_functions)
+        {
+            // Unsandboxed, any function could read every tenant's data: one user's only, unless the operator accepted it.
+            if (!sandbox.AdmitsSeveralUsers && _functions.Keys.FirstOrDefault(f => f.User != deployment.Id.User) is { } other)
+            {
+                throw new DeployException(
+                    $"this machine runs functions unsandboxed ({sandbox.Unavailable}), so for one user only, and {other.User}'s run already; "
+                    + $"the operator can install bubblewrap or set {Sandbox.SandboxOptions.Section}:AcceptUnsandboxed=true");
+            }
+            function = _functions.GetOrAdd(deployment.Id, _ => new LocalFunction());
+        }
         await function.Gate.WaitAsync(cancellationToken);
         try
         {
@@ -137,7 +148,19 @@ internal sealed class LocalRuntime(
             .OrderBy(c => c.Deployment.Id.Node, StringComparer.Ordinal)
             .Select(c => new ConnectorStatus(c.Deployment.Id.Node, c.Deployment.Revision, c.State, c.Restarts, c.ProcessId, c.Error))]);
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Says which isolation functions get, once, before any of them runs.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (sandbox.InForce)
+        {
+            LogIsolation(logger, sandbox.Describe());
+        }
+        else
+        {
+            LogNoIsolation(logger, sandbox.Describe());
+        }
+        return Task.CompletedTask;
+    }
 
     /// <summary>Stops every worker and connector when the Api stops.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -148,4 +171,10 @@ internal sealed class LocalRuntime(
         _connectors.Clear();
         await Task.WhenAll([.. stops, .. connectors, _retiring.WhenAll()]);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Isolation}")]
+    private static partial void LogIsolation(ILogger logger, string isolation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Isolation}")]
+    private static partial void LogNoIsolation(ILogger logger, string isolation);
 }

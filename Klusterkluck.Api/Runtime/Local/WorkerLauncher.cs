@@ -1,25 +1,45 @@
 using System.Diagnostics;
 using Klusterkluck.Api.Git;
+using Klusterkluck.Api.Runtime.Local.Sandbox;
 using Klusterkluck.Functions;
 using Microsoft.Extensions.Options;
 
 namespace Klusterkluck.Api.Runtime.Local;
 
-/// <summary>A worker process, and the address it will say it listens on.</summary>
-internal sealed record Launched(Process Process, Task<string> Address);
+/// <summary>
+/// A worker process, the address it will say it listens on, and how many processes down from the
+/// one started the worker itself runs (inside a sandbox: bwrap, its init, then the worker).
+/// </summary>
+internal sealed record Launched(Process Process, Task<string> Address, int Depth);
 
-/// <summary>Starts one worker process with the worker's environment contract (DESIGN.md, "Worker").</summary>
-internal sealed class WorkerLauncher(IOptions<LocalRuntimeOptions> options, Repositories repositories, TokenIssuer issuer, WorkerSockets sockets)
+/// <summary>Starts one worker process, sandboxed, with the worker's environment contract (DESIGN.md, "Worker").</summary>
+internal sealed class WorkerLauncher(
+    IOptions<LocalRuntimeOptions> options, Repositories repositories, TokenIssuer issuer, WorkerSockets sockets, FunctionSandbox sandbox)
 {
+    private const string WorkerInside = "/opt/klusterkluck/worker";
+    private const string RepositoryInside = "/srv/function.git";
+
     /// <summary>Starts a worker; <see cref="Launched.Address"/> completes with its address once it listens.</summary>
     public Launched Start(FunctionDeployment deployment, LogBuffer log)
     {
         // Port 0: the kernel picks a free loopback port as the worker binds it, and the worker
         // says which; a port chosen here and bound later could be taken in between. The Api
         // itself uses the worker's Unix socket (WorkerSockets).
-        var (socket, address) = sockets.Next();
+        var (folder, address) = sockets.Next();
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = ChildProcess.Create(options.Value.ResolvedWorkerAssembly, log, deployment.Id.ToString(), text =>
+        // Inside a sandbox the worker's own files and the repository appear at fixed paths: the
+        // function learns nothing of the host's folders (the data folder's path above all).
+        var worker = options.Value.ResolvedWorkerAssembly;
+        var workerFolder = Path.GetDirectoryName(worker)!;
+        var id = deployment.Id;
+        var repository = repositories.PathOf(id.User, id.Name);
+        var dotnet = Path.GetDirectoryName(ChildProcess.DotnetHost())!;
+        List<(string Host, string Inside)> readOnly = [(dotnet, dotnet), (workerFolder, WorkerInside), (repository, RepositoryInside)];
+        if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root && Directory.Exists(root))
+        {
+            readOnly.Add((Path.GetFullPath(root), Path.GetFullPath(root)));
+        }
+        var process = ChildProcess.Create(Path.Combine(sandbox.PathInside(workerFolder, WorkerInside), Path.GetFileName(worker)), log, id.ToString(), text =>
         {
             if (text.StartsWith(WorkerLines.Listening + "http://unix:", StringComparison.Ordinal))
             {
@@ -27,8 +47,7 @@ internal sealed class WorkerLauncher(IOptions<LocalRuntimeOptions> options, Repo
             }
         });
         var info = process.StartInfo;
-        var id = deployment.Id;
-        info.Environment["KK_GIT_URL"] = repositories.PathOf(id.User, id.Name);
+        info.Environment["KK_GIT_URL"] = sandbox.PathInside(repository, RepositoryInside);
         info.Environment["KK_GIT_COMMIT"] = deployment.Commit;
         info.Environment["KK_FUNCTION"] = id.ToString();
         if (!deployment.Public)
@@ -36,10 +55,19 @@ internal sealed class WorkerLauncher(IOptions<LocalRuntimeOptions> options, Repo
             info.Environment["KK_AUTH_AUTHORITY"] = issuer.Authority;
             info.Environment["KK_AUTH_AUDIENCE"] = issuer.Audience;
         }
+        var socket = Path.Combine(sandbox.PathInside(folder), WorkerSockets.SocketName);
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:0;http://unix:{socket}";
-        // Kestrel removes its socket when it stops; a killed worker leaves it behind.
-        process.Exited += (_, _) => File.Delete(socket);
-        ChildProcess.Start(process);
-        return new Launched(process, listening.Task);
+        sandbox.Confine(info, id.User, folder, readOnly);
+        process.Exited += (_, _) => WorkerSockets.Remove(folder);
+        try
+        {
+            ChildProcess.Start(process);
+        }
+        catch
+        {
+            WorkerSockets.Remove(folder);
+            throw;
+        }
+        return new Launched(process, listening.Task, sandbox.Depth);
     }
 }

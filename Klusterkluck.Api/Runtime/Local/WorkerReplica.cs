@@ -18,6 +18,7 @@ internal sealed partial class WorkerReplica(
     private Process? _process;
     private Task _supervision = Task.CompletedTask;
     private volatile string? _address;
+    private int _depth;
 
     public int Index => index;
 
@@ -28,7 +29,8 @@ internal sealed partial class WorkerReplica(
 
     public int Restarts { get; private set; }
 
-    public int? ProcessId => ChildProcess.IdOf(_process);
+    /// <summary>The worker's own process (inside its sandbox, if it has one).</summary>
+    public int? ProcessId => ChildProcess.IdOf(_process, _depth);
 
     /// <summary>The worker's base address while it is ready, else null.</summary>
     public string? Address => _address;
@@ -67,6 +69,7 @@ internal sealed partial class WorkerReplica(
         var process = launched.Process;
         var previous = _process;
         _process = process;
+        _depth = launched.Depth;
         previous?.Dispose();
         var deadline = Stopwatch.StartNew();
         try

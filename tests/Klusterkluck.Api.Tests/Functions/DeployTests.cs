@@ -141,7 +141,7 @@ public sealed class DeployTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     public async Task RequestsAreSpreadOverTheReplicas()
     {
         using var user = await UserSession.StartAsync(Api, "replicas");
-        await user.CreateWithCodeAsync("pids", "nodejs", new Dictionary<string, string> { ["index.js"] = "module.exports = () => String(process.pid);\n" },
+        await user.CreateWithCodeAsync("pids", "nodejs", new Dictionary<string, string> { ["index.js"] = "const id = require(\"crypto\").randomUUID();\nmodule.exports = () => id;\n" },
             replicas: 2);
         Assert.Equal(2, (await user.GetFunctionAsync("pids")).GetProperty("instances").GetArrayLength());
 

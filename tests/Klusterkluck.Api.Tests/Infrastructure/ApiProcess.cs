@@ -36,6 +36,8 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public int Port => _process.Port;
 
+    public int ProcessId => _process.ProcessId;
+
     public string Output => _process.Output;
 
     /// <summary>
