@@ -11,9 +11,11 @@ public sealed class SandboxLifetimeTests
         using var user = await UserSession.StartAsync(api, "detach");
         var marker = Marker();
         // setsid and a background shell: out of the request's process group, and of its session.
+        // The handler waits until the child is in its session: the request's group dies with the request.
         await user.CreateWithCodeAsync("daemon", "exec", new Dictionary<string, string>
         {
-            ["handler.sh"] = $"#!/bin/sh\nsetsid sh -c 'exec sleep {marker}' </dev/null >/dev/null 2>&1 &\necho started\n",
+            ["handler.sh"] = $"#!/bin/sh\nsetsid sh -c 'touch /tmp/up; exec sleep {marker}' </dev/null >/dev/null 2>&1 &\n"
+                + "while [ ! -e /tmp/up ]; do sleep 0.05; done\necho started\n",
         });
         Assert.Equal("started\n", await user.CallTextAsync("daemon"));
         Assert.True(await WaitAsync(() => Processes.WithCommand($"sleep {marker}").Count == 1), "the detached child never ran");
