@@ -24,6 +24,7 @@ app.UseIdentityProvider();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapAuth();
+app.MapInvites();
 app.MapFunctions();
 app.MapConnectors();
 app.MapFlows();

@@ -10,7 +10,7 @@ namespace Klusterkluck.Api.Gateway;
 /// <summary>
 /// <c>/fn/{user}/{name}/{**path}</c>: every request goes on to one of the function's ready
 /// replicas with YARP's forwarder, bodies streamed both ways, the Authorization header untouched
-/// (the worker checks it, so a public function needs none). A middleware after the exception
+/// (the worker checks it, and keeps it from the function). A middleware after the exception
 /// handler but ahead of the Api's own authentication and routing: the gateway is the hot path,
 /// and it validates no token itself.
 /// </summary>
@@ -62,7 +62,7 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
         using var lease = runtime.Route(id);
         if (lease.Destination is not { } destination)
         {
-            await NotServingAsync(context, id, lease.Known);
+            await NotServing.AnswerAsync(context, id, scopes);
             return;
         }
         // The function sees its own paths: /fn/{user}/{name}/x arrives as /x. No X-Forwarded-*
@@ -104,22 +104,5 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
         id = new FunctionId(user, name);
         functionPath = nameEnd < 0 ? default : new PathString(value[nameEnd..]);
         return true;
-    }
-
-    /// <summary>The runtime does not serve it: either no such function (404) or one whose deploy is not ready (503).</summary>
-    private async Task NotServingAsync(HttpContext context, FunctionId id, bool known)
-    {
-        if (!known)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var stored = await scope.ServiceProvider.GetRequiredService<StoreContext>().Functions.FindAsync([id.User, id.Name], context.RequestAborted);
-            if (stored is null)
-            {
-                await context.WriteProblemAsync(StatusCodes.Status404NotFound, "Unknown function", $"There is no function {id}.");
-                return;
-            }
-        }
-        context.Response.Headers.RetryAfter = "1";
-        await context.WriteProblemAsync(StatusCodes.Status503ServiceUnavailable, "Function not serving", "No replica is ready yet; try again in a moment.");
     }
 }

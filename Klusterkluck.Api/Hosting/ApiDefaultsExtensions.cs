@@ -18,11 +18,13 @@ public static class ApiDefaultsExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddValidation();
         builder.Services.AddOpenApi();
+        builder.Services.AddTrustedProxies();
         return builder;
     }
 
     public static WebApplication UseApiDefaults(this WebApplication app)
     {
+        app.UseTrustedProxies();
         // Unhandled exceptions become a bare 500 problem (never a stack trace); empty error
         // responses (404, 405, 415, a body that is not JSON) get a problem body too.
         app.UseExceptionHandler();

@@ -5,7 +5,8 @@ namespace Klusterkluck.Api.Identity;
 public sealed record RegisterRequest(
     [property: Required, UserName] string Username,
     [property: Required, StringLength(128, MinimumLength = 8)] string Password,
-    [property: Required, EmailAddress, StringLength(254)] string Email) : IValidatableObject
+    [property: Required, EmailAddress, StringLength(254)] string Email,
+    [property: StringLength(64)] string? Invite = null) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -29,9 +29,9 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Created<RegisteredUser>, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, IIdentityProvider identity, TenantRuntime tenants, CancellationToken cancellationToken)
+        RegisterRequest request, IIdentityProvider identity, RegistrationPolicy policy, TenantRuntime tenants, CancellationToken cancellationToken)
     {
-        var result = await identity.RegisterAsync(request, cancellationToken);
+        var result = await policy.RegisterAsync(request, token => identity.RegisterAsync(request, token), cancellationToken);
         if (result.Value is not { } user)
         {
             return result.Problem!.ToResult();

@@ -8,12 +8,13 @@ public static class IdentityExtensions
 {
     public static WebApplicationBuilder AddIdentityProvider(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IdentityProviderOptions>().BindConfiguration(IdentityProviderOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<IdentityProviderOptions>().BindConfiguration(IdentityProviderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<TenantStore>();
         builder.Services.AddSingleton<TenantRuntime>();
         builder.Services.AddHttpClient<TokenEndpointClient>();
         builder.Services.AddAuthRateLimit();
         builder.Services.AddAuthorization();
+        builder.Services.AddRegistration();
 
         if (ConfiguredKind(builder.Configuration) == IdentityProviderKind.Keycloak)
         {

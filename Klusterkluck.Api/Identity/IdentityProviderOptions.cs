@@ -26,4 +26,22 @@ public sealed class IdentityProviderOptions
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>
+    /// Who may register: <c>Open</c>, <c>Closed</c> or <c>Invite</c>. Unset: <c>Open</c> while the
+    /// Api listens on loopback only (a developer's machine), <c>Invite</c> as soon as it listens
+    /// anywhere else, so an exposed Api never lets strangers in by default.
+    /// </summary>
+    public Registration.RegistrationMode? Registration { get; set; }
+
+    /// <summary>Users who are admins (may create invites); <see cref="Admin"/> adds one more, for a single admin.</summary>
+    public List<string> Admins { get; set; } = [];
+
+    public string? Admin { get; set; }
+
+    /// <summary>How long an invite stays usable.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan InviteLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    public IEnumerable<string> AllAdmins() => Admin is { Length: > 0 } one ? Admins.Append(one) : Admins;
 }

@@ -54,6 +54,10 @@ internal static class ApiResource
             .WithEnvironment("Runtime__Kubernetes__Domain", "functions.klusterkluck.local")
             .WithEnvironment("Runtime__Kubernetes__IngressClass", "nginx")
             .WithEnvironment("Runtime__Kubernetes__PlatformNamespace", @namespace)
+            // Requests come through the ingress controller: its X-Forwarded-For names the client the
+            // login rate limit counts. 10.0.0.0/8 is a common pod network; operators set this to
+            // their ingress controller's range (a client elsewhere in it could forge the header).
+            .WithEnvironment("ForwardedHeaders__KnownNetworks__0", "10.0.0.0/8")
             .PublishAsKubernetesWorkload(workload =>
             {
                 workload.Container.Image = "klusterkluck/api:latest";

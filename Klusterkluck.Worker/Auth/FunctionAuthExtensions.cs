@@ -1,3 +1,4 @@
+using Klusterkluck.Functions;
 using Klusterkluck.Worker.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
@@ -6,7 +7,8 @@ namespace Klusterkluck.Worker.Auth;
 
 /// <summary>
 /// With KK_AUTH_AUTHORITY set, a function only answers bearer tokens from that issuer whose
-/// preferred_username is the function's owner. Without it the function is public.
+/// preferred_username is the function's owner (another user's token is told the function does not
+/// exist). Without it the function is public, and never sees an Authorization header.
 /// </summary>
 public static class FunctionAuthExtensions
 {
@@ -46,10 +48,11 @@ public static class FunctionAuthExtensions
                     context.HandleResponse();
                     context.Response.Headers.WWWAuthenticate = "Bearer";
                     await Runtime.FunctionProblems.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized,
-                        "A valid bearer token is required", context.AuthenticateFailure is null ? null : "The token is invalid or expired.");
+                        FunctionRefusals.TokenRequired, context.AuthenticateFailure is null ? null : FunctionRefusals.TokenInvalid);
                 },
-                OnForbidden = context => Runtime.FunctionProblems.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden,
-                    "This function belongs to another user"),
+                // Another user's valid token: the answer the gateway gives them for a function that does not exist.
+                OnForbidden = context => Runtime.FunctionProblems.WriteAsync(context.HttpContext, StatusCodes.Status404NotFound,
+                    FunctionRefusals.Unknown),
             };
         });
         builder.Services.AddAuthorizationBuilder().AddPolicy(WorkerEndpoints.OwnerPolicy, policy => policy
@@ -78,11 +81,13 @@ public static class FunctionAuthExtensions
                 headers.Authorization = default;
                 headers[UserHeader] = context.User.Identity.Name;
             }
-            else if (!isPrivate && headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            else if (!isPrivate)
             {
-                // A public function checks no token, so a bearer token sent to it may well be its
-                // caller's platform token, good for the caller's own functions and repositories.
-                headers.Authorization = default;
+                // A public function checks no token, so a token sent to it may well be its caller's
+                // platform token, good for the caller's own functions and repositories. Every
+                // Authorization value goes, whatever its scheme or spelling: a second header line,
+                // "bearer", "Bearer<TAB>" all carry one as well.
+                headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.Authorization);
             }
             return next(context);
         });

@@ -63,6 +63,7 @@ internal sealed class EmbeddedIdentityProvider(StoreContext store, UserPasswords
         {
             return AuthProblem.UsernameTaken;
         }
-        return await store.Users.AnyAsync(u => u.Email == request.Email, cancellationToken) ? AuthProblem.EmailTaken : null;
+        var email = User.NormalizeEmail(request.Email);
+        return await store.Users.AnyAsync(u => u.NormalizedEmail == email, cancellationToken) ? AuthProblem.EmailTaken : null;
     }
 }

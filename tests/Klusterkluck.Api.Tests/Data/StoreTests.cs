@@ -3,6 +3,8 @@ using Klusterkluck.Api.Data;
 using Klusterkluck.Api.Identity.Embedded;
 using Klusterkluck.Api.Tenants;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Klusterkluck.Api.Tests.Data;
 
@@ -78,12 +80,40 @@ public sealed class StoreTests
         {
             new User { UserName = "bob", Email = "other@example.com", PasswordHash = "x" },
             new User { UserName = "bobby", Email = "bob@example.com", PasswordHash = "x" },
+            new User { UserName = "robert", Email = "BOB@Example.COM", PasswordHash = "x" },
         })
         {
             await using var db = store.Open();
             db.Users.Add(twin);
             await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task MigratingExistingUsersLowerCasesTheirEmailsAndKeepsCaseTwinsApart(StoreProvider provider)
+    {
+        await using var store = TestStore.Create(provider);
+        await using var db = store.Open();
+        var migrations = db.Database.GetMigrations().ToList();
+        var invites = migrations.FindIndex(m => m.EndsWith("_Invites", StringComparison.Ordinal));
+        await db.GetService<IMigrator>().MigrateAsync(migrations[invites - 1]);
+        var first = DateTime.UtcNow.AddDays(-2);
+        // Rows as the store held them before emails were normalised: two differ only in case.
+        foreach (var (name, email, createdAt) in new[] { ("alice", "Alice@Example.com", first), ("alias", "ALICE@example.com", first.AddDays(1)), ("bob", "bob@example.com", first) })
+        {
+            var id = Guid.NewGuid();
+            object key = provider == StoreProvider.Sqlite ? id.ToString().ToUpperInvariant() : id;
+            await db.Database.ExecuteSqlAsync($"""INSERT INTO "Users" ("Id", "UserName", "Email", "PasswordHash", "CreatedAt") VALUES ({key}, {name}, {email}, 'x', {createdAt})""");
+        }
+
+        await db.Database.MigrateAsync();
+
+        var users = await db.Users.AsNoTracking().ToDictionaryAsync(u => u.UserName);
+        Assert.Equal("alice@example.com", users["alice"].NormalizedEmail);
+        Assert.Equal($"alice@example.com#{users["alias"].Id}", users["alias"].NormalizedEmail, ignoreCase: true);
+        Assert.Equal("bob@example.com", users["bob"].NormalizedEmail);
+        Assert.Equal("ALICE@example.com", users["alias"].Email);
     }
 
     [Theory]

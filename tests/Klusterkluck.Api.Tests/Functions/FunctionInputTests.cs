@@ -56,10 +56,16 @@ public sealed class FunctionInputTests(ApiFixture fixture) : IClassFixture<ApiFi
     [InlineData("/fn/")]
     [InlineData("/fn/someone")]
     [InlineData("/fn/Someone/thing/")]
-    [InlineData("/fn/someone/no-such-function/")]
     public async Task UnknownFunctionUrlsAreNotFound(string path)
     {
         using var response = await fixture.Api.Client.GetAsync(path);
         await response.AssertProblemAsync(404);
+    }
+
+    [Fact]
+    public async Task AMissingFunctionAsksAnonymousCallersForATokenAsAPrivateOneWould()
+    {
+        using var response = await fixture.Api.Client.GetAsync("/fn/someone/no-such-function/");
+        await response.AssertProblemAsync(401);
     }
 }

@@ -35,10 +35,10 @@ public sealed class IsolationTests(ApiFixture fixture) : IClassFixture<ApiFixtur
             await response.AssertProblemAsync(404);
         }
 
-        // Through the gateway the worker refuses Mallory's token.
+        // Through the gateway the worker refuses Mallory's token as if there were no such function.
         using (var call = await mallory.CallAsync("private", owner: alice.Username))
         {
-            await call.AssertProblemAsync(403);
+            await call.AssertProblemAsync(404);
         }
         // Alice's function is untouched.
         Assert.Equal("ready", (await alice.GetFunctionAsync("private")).GetProperty("state").GetString());

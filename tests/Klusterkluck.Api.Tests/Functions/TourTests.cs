@@ -27,7 +27,7 @@ public sealed class TourTests
         Assert.Equal(["hello", "shout", "site"], list!.Select(f => f.GetProperty("name").GetString()));
         Assert.All(list!, f => Assert.StartsWith($"{api.BaseUrl}/fn/{alice.Username}/", f.GetProperty("url").GetString()));
 
-        // Invoked through the gateway with the owner's token; without one, or with another user's, refused.
+        // Invoked through the gateway with the owner's token; without one refused, with another user's not found.
         Assert.Equal("Hello, tour!\n", await alice.CallTextAsync("hello", "?name=tour"));
         using (var shout = await alice.CallAsync("shout", body: new StringContent("tour")))
         {
@@ -40,7 +40,7 @@ public sealed class TourTests
         }
         using (var stranger = await bob.CallAsync("hello", owner: alice.Username))
         {
-            await stranger.AssertProblemAsync(403);
+            await stranger.AssertProblemAsync(404);
         }
         var workerPid = (await alice.GetFunctionAsync("hello")).GetProperty("instances")[0].GetProperty("processId").GetInt32();
 

@@ -77,6 +77,19 @@ public sealed class EmbeddedAuthTests(ApiFixture fixture) : IClassFixture<ApiFix
     }
 
     [Fact]
+    public async Task AnEmailAddressIsTakenWhateverItsCase()
+    {
+        var name = $"case-{Guid.NewGuid():N}"[..20];
+        using var first = await Api.PostJsonAsync("/api/v1/auth/register", new { username = name, password = "tr0ub4dor-and-3", email = $"{name.ToUpperInvariant()}@example.com" });
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        using var second = await Api.PostJsonAsync("/api/v1/auth/register", new { username = name + "-2", password = "tr0ub4dor-and-3", email = $"{name}@EXAMPLE.com" });
+
+        Assert.Contains("email", (await second.AssertProblemAsync(409)).GetProperty("title").GetString());
+        // The address is kept as it was written.
+        Assert.Equal($"{name.ToUpperInvariant()}@example.com", (await first.JsonAsync()).GetProperty("email").GetString());
+    }
+
+    [Fact]
     public async Task WhoAmIWithoutATokenIsAProblem()
     {
         using var response = await Api.Client.GetAsync("/api/v1/auth/whoami");

@@ -67,6 +67,9 @@ public sealed class ApiProcess : IAsyncDisposable
         return new ApiProcess(ServiceProcess.Start(s_assembly, env, port), dataFolder);
     }
 
+    /// <summary>Waits until the Api printed a line containing <paramref name="text"/>.</summary>
+    public Task<bool> WaitForOutputAsync(string text, TimeSpan? timeout = null) => _process.WaitForOutputAsync(text, timeout);
+
     /// <summary>SIGKILL, as a crash would end it.</summary>
     public void Kill() => _process.Kill();
 

@@ -92,11 +92,11 @@ public sealed class TokenCheckTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnotherUsersTokenIs403()
+    public async Task AnotherUsersTokenIsNotFoundAsIfTheFunctionWereMissing()
     {
         using var response = await GetAsync(_issuer.Mint("mallory", audience: Audience));
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.DoesNotContain("secret answer", await response.Content.ReadAsStringAsync());
     }
 
