@@ -13,6 +13,22 @@ public sealed record ConnectorVariable(string Name, string Description)
 
     /// <summary>The grammar the host checks the value against before the connector runs.</summary>
     public VariableFormat Format { get; init; } = VariableFormat.Text;
+
+    /// <summary>
+    /// Whether the value is a credential (a token, a password, a URL with one in it): a platform
+    /// that runs the connector keeps it apart from the rest of its configuration (in a Kubernetes
+    /// Secret, say), and tools do not show it.
+    /// </summary>
+    public bool Secret { get; init; }
+
+    /// <summary>
+    /// Whether the variable says where the connector listens for events from outside, in
+    /// <c>ASPNETCORE_URLS</c>' form. A platform that runs connectors for several tenants sets it
+    /// itself (a loopback port it picks, a pod's port) rather than take a tenant's value, and learns
+    /// the address actually bound from the <see cref="ConnectorLines.Listening"/> lines the
+    /// connector prints.
+    /// </summary>
+    public bool Listen { get; init; }
 }
 
 /// <summary>The grammar of a <see cref="ConnectorVariable"/>'s value.</summary>

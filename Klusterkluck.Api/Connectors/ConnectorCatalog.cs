@@ -7,7 +7,10 @@ namespace Klusterkluck.Api.Connectors;
 
 /// <summary>A variable a flow's connector node may set, as the connector host declares it.</summary>
 /// <param name="Scope">connector (the plugin's own) or delivery (the host's delivery tuning, the same for every connector).</param>
-public sealed record ConnectorVariableInfo(string Name, string Description, bool Required, string? Default, string Format, string Scope);
+/// <param name="Secret">A credential: the Kubernetes runtime keeps it in a Secret, not in the Deployment.</param>
+/// <param name="Listen">Where the connector listens: the platform assigns it (a flow may set it only where the operator allows: Connectors:AllowPublicIngress).</param>
+public sealed record ConnectorVariableInfo(string Name, string Description, bool Required, string? Default, string Format, string Scope,
+    bool Secret = false, bool Listen = false);
 
 public sealed record ConnectorInfo(string Name, string Description, IReadOnlyList<ConnectorVariableInfo> Variables)
 {
@@ -17,7 +20,14 @@ public sealed record ConnectorInfo(string Name, string Description, IReadOnlyLis
         Required = v.Required,
         Default = v.Default,
         Format = Enum.Parse<VariableFormat>(v.Format, ignoreCase: true),
+        Secret = v.Secret,
+        Listen = v.Listen,
     })];
+
+    /// <summary>The variable that says where the connector listens, if it listens at all.</summary>
+    public string? ListenVariable => Variables.FirstOrDefault(v => v.Listen)?.Name;
+
+    public IReadOnlySet<string> SecretVariables { get; } = Variables.Where(v => v.Secret).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -103,9 +113,9 @@ public sealed partial class ConnectorCatalog(IOptions<ConnectorHostOptions> opti
 
     private sealed record Plugin(string Name, string Description, List<Variable> Variables);
 
-    private sealed record Variable(string Name, string Description, bool Required, string? Default, string Format)
+    private sealed record Variable(string Name, string Description, bool Required, string? Default, string Format, bool Secret, bool Listen)
     {
-        public ConnectorVariableInfo ToInfo(string scope) => new(Name, Description, Required, Default, Format, scope);
+        public ConnectorVariableInfo ToInfo(string scope) => new(Name, Description, Required, Default, Format, scope, Secret, Listen);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A connector plugin did not load: {Failure}")]

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Klusterkluck.Api.Connectors;
 using Klusterkluck.Api.Runtime;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
@@ -8,14 +9,25 @@ namespace Klusterkluck.Api.Flows;
 
 /// <summary>
 /// A flow's connector nodes as the runtime runs them: each node's settings, plus where to send
-/// events (<c>KK_TARGET_URL</c> = the node's event endpoint) and the flow's event token. A
+/// events (<c>KK_TARGET_URL</c> = the node's event endpoint) and the flow's event token; where a
+/// connector listens is the runtime's to assign (<see cref="ConnectorDeployment.Listen"/>). A
 /// deploy starts what is new or changed and stops what the new definition no longer has.
 /// </summary>
-public sealed class FlowConnectors(IRuntime runtime, IServer server, IOptions<FlowOptions> options)
+public sealed class FlowConnectors(IRuntime runtime, IServer server, ConnectorCatalog catalog, IOptions<FlowOptions> options,
+    IOptions<ConnectorHostOptions> connectorHost)
 {
     public async Task ApplyAsync(Flow flow, FlowDefinition? previous, FlowDefinition next, CancellationToken cancellationToken)
     {
-        var wanted = Deployments(flow, next).ToList();
+        IReadOnlyList<ConnectorInfo> connectors;
+        try
+        {
+            connectors = await catalog.ListAsync();
+        }
+        catch (ConnectorCatalogException e)
+        {
+            throw new DeployException(e.Message);
+        }
+        var wanted = Deployments(flow, next, connectors).ToList();
         foreach (var deployment in wanted)
         {
             await runtime.DeployConnectorAsync(deployment, cancellationToken);
@@ -38,14 +50,31 @@ public sealed class FlowConnectors(IRuntime runtime, IServer server, IOptions<Fl
     public Uri EventUrl(string owner, string flow, string node) =>
         new(BaseUrl(), $"events/{owner}/{flow}/{node}");
 
-    private IEnumerable<ConnectorDeployment> Deployments(Flow flow, FlowDefinition definition)
+    private IEnumerable<ConnectorDeployment> Deployments(Flow flow, FlowDefinition definition, IReadOnlyList<ConnectorInfo> connectors)
     {
         foreach (var node in (definition.Nodes ?? []).Where(n => n.Kind == NodeKinds.Connector))
         {
+            var connector = connectors.FirstOrDefault(c => c.Name == node.Ref);
             var environment = FlowValidator.ConnectorSettingsOf(node);
+            var listen = connector?.ListenVariable;
+            if (listen is not null && connectorHost.Value.AllowPublicIngress && environment.ContainsKey(listen))
+            {
+                // The operator lets flows choose, and this one did.
+                listen = null;
+            }
+            else if (listen is not null)
+            {
+                // Validation refuses it when not allowed, but a definition deployed before (restored at start) may still carry it.
+                environment.Remove(listen);
+            }
             environment["KK_TARGET_URL"] = EventUrl(flow.Owner, flow.Name, node.Id!).AbsoluteUri;
             environment["KK_TARGET_TOKEN"] = flow.EventToken;
-            yield return new ConnectorDeployment(new ConnectorId(flow.Owner, flow.Name, node.Id!), node.Ref!, environment, Revision(node.Ref!, environment));
+            yield return new ConnectorDeployment(new ConnectorId(flow.Owner, flow.Name, node.Id!), node.Ref!, environment,
+                Revision(node.Ref!, environment, listen))
+            {
+                Listen = listen,
+                Secrets = connector?.SecretVariables ?? new HashSet<string>(),
+            };
         }
     }
 
@@ -53,9 +82,13 @@ public sealed class FlowConnectors(IRuntime runtime, IServer server, IOptions<Fl
         (definition?.Nodes ?? []).Where(n => n.Kind == NodeKinds.Connector).Select(n => n.Id!);
 
     /// <summary>A digest of everything the process starts with: equal revisions need no restart.</summary>
-    private static string Revision(string plugin, IReadOnlyDictionary<string, string> environment)
+    private static string Revision(string plugin, IReadOnlyDictionary<string, string> environment, string? listen)
     {
         var text = new StringBuilder(plugin);
+        if (listen is not null)
+        {
+            text.Append("\nlisten=").Append(listen);
+        }
         foreach (var (name, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             text.Append('\n').Append(name).Append('=').Append(value);

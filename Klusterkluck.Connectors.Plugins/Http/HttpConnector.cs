@@ -29,10 +29,10 @@ public sealed class HttpConnector : IConnector
 
     public IReadOnlyList<ConnectorVariable> Variables { get; } =
     [
-        new(Urls, "Where to listen, as ASPNETCORE_URLS (separate from the host's health port)") { Default = "http://0.0.0.0:8081" },
+        new(Urls, "Where to listen, as ASPNETCORE_URLS (separate from the host's health port); port 0 takes a free one, and each address bound is printed") { Default = "http://0.0.0.0:8081", Listen = true },
         new(MaxBody, "Largest request body accepted, in bytes; larger ones get 413") { Default = "1048576", Format = VariableFormat.PositiveInteger },
         new(AcceptTimeout, "How long a request waits for room in a full buffer before it gets 503") { Default = "10s", Format = VariableFormat.Duration },
-        new(Token, "When set, every request needs 'Authorization: Bearer <token>' (else 401); unset, anyone who reaches the port can send"),
+        new(Token, "When set, every request needs 'Authorization: Bearer <token>' (else 401); unset, anyone who reaches the port can send") { Secret = true },
     ];
 
     public async Task RunAsync(ConnectorContext context, CancellationToken stoppingToken)
@@ -51,6 +51,13 @@ public sealed class HttpConnector : IConnector
         app.MapMethods("/{**path}", [HttpMethods.Post, HttpMethods.Put], receive);
 
         await app.StartAsync(stoppingToken);
+        // The bound addresses, real ports in place of 0: whoever started the connector (the
+        // Api's local runtime) learns from these lines where to send, without a pick-then-bind race.
+        foreach (var address in app.Urls)
+        {
+            await Console.Out.WriteLineAsync(ConnectorLines.Listening + address);
+        }
+        await Console.Out.FlushAsync(stoppingToken);
         try
         {
             await Task.Delay(Timeout.Infinite, stoppingToken);

@@ -30,7 +30,7 @@ public sealed partial class NatsConnector : IConnector
 
     public IReadOnlyList<ConnectorVariable> Variables { get; } =
     [
-        new(Url, "NATS server, e.g. nats://nats:4222") { Required = true, Format = VariableFormat.Url },
+        new(Url, "NATS server, e.g. nats://nats:4222 (secret: a NATS URL may carry a user and password)") { Required = true, Format = VariableFormat.Url, Secret = true },
         new(Subject, "Subject to read; wildcards allowed, e.g. orders.>") { Required = true },
         new(Queue, "Queue group, so that replicas share the messages (core NATS; a JetStream consumer is shared by name)"),
         new(Stream, "JetStream stream holding the subject; when set, messages are acknowledged only after delivery"),

@@ -62,6 +62,14 @@ internal static class PluginListing
             {
                 traits.Add(JsonNamingPolicy.KebabCaseLower.ConvertName(variable.Format.ToString()));
             }
+            if (variable.Secret)
+            {
+                traits.Add("secret");
+            }
+            if (variable.Listen)
+            {
+                traits.Add("listen address");
+            }
             if (variable.Default is { } value)
             {
                 traits.Add($"default {value}");

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Klusterkluck.Testing;
 
@@ -87,22 +86,26 @@ internal sealed class BenchApi : IAsyncDisposable
             .Where(c => c.GetProperty("processId").ValueKind == JsonValueKind.Number).Select(c => c.GetProperty("processId").GetInt32())];
     }
 
-    /// <summary>Waits (bounded) until something listens on the loopback <paramref name="port"/>: the connector process needs a moment after the deploy.</summary>
-    public static async Task WaitListeningAsync(int port)
+    /// <summary>
+    /// Waits (bounded) until the flow's connector <paramref name="node"/> says where it listens (the
+    /// runtime assigns the address, and the process needs a moment after the deploy); returns it.
+    /// </summary>
+    public async Task<string> ConnectorUrlAsync(string flow, string node)
     {
         var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
         while (true)
         {
-            try
+            var found = await ExpectAsync(await Client.GetAsync($"/api/v1/flows/{flow}"), HttpStatusCode.OK, $"get flow {flow}");
+            var connector = found.GetProperty("connectors").EnumerateArray().FirstOrDefault(c => c.GetProperty("node").GetString() == node);
+            if (connector.ValueKind == JsonValueKind.Object && connector.GetProperty("url").GetString() is { } url)
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
+                return url;
             }
-            catch (SocketException) when (Stopwatch.GetTimestamp() < deadline)
+            if (Stopwatch.GetTimestamp() > deadline)
             {
-                await Task.Delay(100);
+                throw new TimeoutException($"connector {flow}/{node} did not say where it listens: {found}\n{Output}");
             }
+            await Task.Delay(100);
         }
     }
 

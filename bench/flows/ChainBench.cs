@@ -16,17 +16,17 @@ internal static class ChainBench
         {
             await api.CreateFunctionAsync($"append-{letter}", $"module.exports = (r) => r.body + '{letter}';\n");
         }
-        var port = ServiceProcess.FreePort();
         object[] nodes =
         [
-            new { id = "in", kind = "connector", @ref = "http", config = new Dictionary<string, string> { ["KK_HTTP_URLS"] = $"http://127.0.0.1:{port}" } },
+            // Where it listens is the runtime's to choose (a loopback port), read back below.
+            new { id = "in", kind = "connector", @ref = "http", config = new Dictionary<string, string>() },
             .. s_letters.Select(letter => new { id = letter, kind = "function", @ref = $"append-{letter}" }),
         ];
         object[] edges = [.. s_letters.Prepend("in").Zip(s_letters, (from, to) => new { from, to })];
         await api.CreateAndDeployFlowAsync(Flow, nodes, edges);
-        await BenchApi.WaitListeningAsync(port);
+        var connector = await api.ConnectorUrlAsync(Flow, "in");
 
-        var warmLoad = new EventLoad($"http://127.0.0.1:{port}/events", clients);
+        var warmLoad = new EventLoad($"{connector}/events", clients);
         var load = warmLoad with { Rate = rate };
         var runs = new Runs(store, Flow);
         // JIT tiers (of the Api, the connector, the workers), connection pools, the store's caches: warm,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Klusterkluck.Api.Connectors;
 using Klusterkluck.Connectors;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Klusterkluck.Api.Flows;
 
@@ -11,7 +12,7 @@ namespace Klusterkluck.Api.Flows;
 /// functions (each must be one of the owner's own), the connectors' settings (checked against
 /// the variables their plugin declares, with the connector host's own checking code).
 /// </summary>
-public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog)
+public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog, IOptions<ConnectorHostOptions> connectorHost)
 {
     public const int MaxNodes = 100;
     public const int MaxEdges = 500;
@@ -182,6 +183,13 @@ public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog)
             problems.Add($"{at}.config.{key}", ConnectorCatalog.PlatformVariables.Contains(key)
                 ? $"{key} is set by the platform."
                 : $"The {connector.Name} connector has no variable {key}.");
+        }
+        if (connector.ListenVariable is { } listen && settings.ContainsKey(listen) && !connectorHost.Value.AllowPublicIngress)
+        {
+            // Otherwise one tenant's connector could take the port another's listens on, or listen beyond loopback.
+            problems.Add($"{at}.config.{listen}", $"{listen} is assigned by the platform: the connector listens where the runtime puts it " +
+                "(locally a loopback port of its own), shown as its url among the flow's connectors. " +
+                "An operator may let flows set it with Connectors:AllowPublicIngress=true.");
         }
         foreach (var problem in new ConnectorSettings(connector.Declarations, name => settings.GetValueOrDefault(name)).Problems)
         {

@@ -6,16 +6,21 @@ using Klusterkluck.Api.Functions;
 namespace Klusterkluck.Api.Runtime.Kubernetes;
 
 /// <summary>
-/// A connector node's objects in its user's namespace, both named <see cref="Name"/>: a Secret
-/// with the credentials of its environment and a one-replica Deployment of the connector host.
-/// Pure functions of the deployment and the options, so an equal revision applies as a no-op.
+/// A connector node's objects in its user's namespace, all named <see cref="Name"/>: a Secret
+/// with the credentials of its environment and a one-replica Deployment of the connector host;
+/// for a connector that listens, a Service, and an Ingress at <c>{user}.{ConnectorIngressDomain}/{flow}/{node}</c>
+/// when the operator set that domain. Pure functions of the deployment and the options, so an
+/// equal revision applies as a no-op.
 /// </summary>
 public static class ConnectorObjects
 {
     public const string Container = "connector";
     public const int HealthPort = 8080;
 
-    /// <summary>Variables that are credentials: kept in the Secret and passed by secretKeyRef, never as a literal in the Deployment.</summary>
+    /// <summary>Where a listening connector takes events in its pod (its listen variable says so); the Service's port 80 leads there.</summary>
+    public const int EventsPort = 8081;
+
+    /// <summary>Credentials whatever the plugin: kept in the Secret and passed by secretKeyRef, never as a literal in the Deployment.</summary>
     public static readonly IReadOnlySet<string> SecretVariables = new HashSet<string>(StringComparer.Ordinal) { "KK_TARGET_TOKEN" };
 
     /// <summary>Set by the runtime itself: the plugin and where the probes reach the host.</summary>
@@ -49,8 +54,77 @@ public static class ConnectorObjects
         Kind = "Secret",
         Metadata = Metadata(options, deployment.Id),
         Type = "Opaque",
-        StringData = deployment.Environment.Where(e => SecretVariables.Contains(e.Key)).ToDictionary(e => e.Key, e => e.Value),
+        StringData = deployment.Environment.Where(e => IsSecret(deployment, e.Key)).ToDictionary(e => e.Key, e => e.Value),
     };
+
+    /// <summary>A listening connector's Service: port 80 to the pod's events port.</summary>
+    public static V1Service Service(KubernetesRuntimeOptions options, ConnectorDeployment deployment) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Service",
+        Metadata = Metadata(options, deployment.Id),
+        Spec = new V1ServiceSpec
+        {
+            Type = "ClusterIP",
+            Selector = Labels.ConnectorSelector(Name(deployment.Id)),
+            Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = "events", Protocol = "TCP" }],
+        },
+    };
+
+    /// <summary>Whether a listening connector gets an Ingress: when the operator named a domain for them.</summary>
+    public static bool HasIngress(KubernetesRuntimeOptions options) => options.ConnectorIngressDomain is { Length: > 0 };
+
+    public static string Host(KubernetesRuntimeOptions options, string user) => $"{user}.{options.ConnectorIngressDomain}";
+
+    /// <summary>
+    /// The Ingress's path: the host is the user's alone (only the runtime writes Ingresses, each in
+    /// its user's namespace), and flow and node names are labels, so no two connectors share one.
+    /// </summary>
+    public static string PathOf(ConnectorId id) => $"/{id.Flow}/{id.Node}";
+
+    public static V1Ingress Ingress(KubernetesRuntimeOptions options, ConnectorDeployment deployment)
+    {
+        var id = deployment.Id;
+        var host = Host(options, id.User);
+        return new V1Ingress
+        {
+            ApiVersion = "networking.k8s.io/v1",
+            Kind = "Ingress",
+            Metadata = Metadata(options, id),
+            Spec = new V1IngressSpec
+            {
+                IngressClassName = options.IngressClass,
+                Tls = options.ConnectorIngressTlsSecret is { Length: > 0 } tls ? [new V1IngressTLS { Hosts = [host], SecretName = tls }] : null,
+                Rules =
+                [
+                    new V1IngressRule
+                    {
+                        Host = host,
+                        Http = new V1HTTPIngressRuleValue
+                        {
+                            Paths =
+                            [
+                                new V1HTTPIngressPath
+                                {
+                                    Path = PathOf(id),
+                                    PathType = "Prefix",
+                                    Backend = new V1IngressBackend
+                                    {
+                                        Service = new V1IngressServiceBackend { Name = Name(id), Port = new V1ServiceBackendPort { Name = "http" } },
+                                    },
+                                },
+                            ],
+                        },
+                    },
+                ],
+            },
+        };
+    }
+
+    /// <summary>Where a listening connector takes events: its Ingress when it has one, else its Service inside the cluster.</summary>
+    public static string Url(KubernetesRuntimeOptions options, ConnectorId id) => HasIngress(options)
+        ? $"{(options.ConnectorIngressTlsSecret is { Length: > 0 } ? "https" : "http")}://{Host(options, id.User)}{PathOf(id)}"
+        : $"http://{Name(id)}.{TenantObjects.Namespace(options, id.User)}.svc.cluster.local";
 
     public static V1Deployment Deployment(KubernetesRuntimeOptions options, ConnectorDeployment deployment)
     {
@@ -98,7 +172,9 @@ public static class ConnectorObjects
                 Name = Container,
                 Image = options.ConnectorImage,
                 ImagePullPolicy = options.ImagePullPolicy,
-                Ports = [new V1ContainerPort { Name = "http", ContainerPort = HealthPort, Protocol = "TCP" }],
+                Ports = deployment.Listen is null
+                    ? [HttpPort]
+                    : [HttpPort, new V1ContainerPort { Name = "events", ContainerPort = EventsPort, Protocol = "TCP" }],
                 Env = [.. Environment(deployment)],
                 // The host checks its variables before it listens, so its probes answer only once it runs.
                 StartupProbe = Probe("/alive", periodSeconds: 2, failureThreshold: 30),
@@ -116,16 +192,27 @@ public static class ConnectorObjects
         Volumes = [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }],
     };
 
+    private static V1ContainerPort HttpPort => new() { Name = "http", ContainerPort = HealthPort, Protocol = "TCP" };
+
+    private static bool IsSecret(ConnectorDeployment deployment, string name) => SecretVariables.Contains(name) || deployment.Secrets.Contains(name);
+
     /// <summary>
     /// The connector contract (DESIGN.md, "Connector"): the plugin, then the node's environment in
-    /// name order (the same revision gives the same template), credentials by reference to the Secret.
+    /// name order (the same revision gives the same template), credentials by reference to the
+    /// Secret, and where a listening connector listens: all of the pod's interfaces, since the
+    /// Service reaches it from outside the pod (the pod is its own network, shared with no one).
     /// </summary>
     private static IEnumerable<V1EnvVar> Environment(ConnectorDeployment deployment)
     {
         yield return new V1EnvVar { Name = "KK_CONNECTOR", Value = deployment.Plugin };
-        foreach (var (name, value) in deployment.Environment.Where(e => !s_runtimeVariables.Contains(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal))
+        var environment = deployment.Environment.Where(e => !s_runtimeVariables.Contains(e.Key) && e.Key != deployment.Listen);
+        if (deployment.Listen is { } listen)
         {
-            yield return SecretVariables.Contains(name)
+            environment = environment.Append(KeyValuePair.Create(listen, $"http://+:{EventsPort}"));
+        }
+        foreach (var (name, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            yield return IsSecret(deployment, name)
                 ? new V1EnvVar
                 {
                     Name = name,

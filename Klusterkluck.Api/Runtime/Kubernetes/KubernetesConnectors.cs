@@ -3,7 +3,7 @@ using k8s.Models;
 namespace Klusterkluck.Api.Runtime.Kubernetes;
 
 // Connectors as Kubernetes objects: per connector node a Secret and a one-replica Deployment of
-// the connector host (ConnectorObjects). Kubernetes restarts a host that exits, so unlike
+// the connector host, and for one that listens a Service and maybe an Ingress (ConnectorObjects). Kubernetes restarts a host that exits, so unlike
 // functions nothing here waits for a rollout: a connector that cannot start shows in its pod's state.
 public sealed partial class KubernetesRuntime
 {
@@ -15,6 +15,24 @@ public sealed partial class KubernetesRuntime
             // The Secret first: the new pods read the token from it when they start.
             await api.Secrets.ApplyAsync(ConnectorObjects.Secret(Options, deployment), cancellationToken);
             await api.Deployments.ApplyAsync(ConnectorObjects.Deployment(Options, deployment), cancellationToken);
+            var name = ConnectorObjects.Name(deployment.Id);
+            var ns = TenantObjects.Namespace(Options, deployment.Id.User);
+            // A node may have changed from a listening connector to another kind, or the operator's ingress domain changed.
+            if (deployment.Listen is null)
+            {
+                await api.Ingresses.DeleteAsync(name, ns, cancellationToken);
+                await api.Services.DeleteAsync(name, ns, cancellationToken);
+                return;
+            }
+            await api.Services.ApplyAsync(ConnectorObjects.Service(Options, deployment), cancellationToken, KeepClusterIp);
+            if (ConnectorObjects.HasIngress(Options))
+            {
+                await api.Ingresses.ApplyAsync(ConnectorObjects.Ingress(Options, deployment), cancellationToken);
+            }
+            else
+            {
+                await api.Ingresses.DeleteAsync(name, ns, cancellationToken);
+            }
         }
         catch (Exception e) when (KubernetesApi.IsApiFailure(e))
         {
@@ -28,6 +46,9 @@ public sealed partial class KubernetesRuntime
         var ns = TenantObjects.Namespace(Options, id.User);
         try
         {
+            // The way in first, so nothing reaches a connector that is going.
+            await api.Ingresses.DeleteAsync(name, ns, cancellationToken);
+            await api.Services.DeleteAsync(name, ns, cancellationToken);
             await api.Deployments.DeleteAsync(name, ns, cancellationToken);
             await api.Secrets.DeleteAsync(name, ns, cancellationToken);
         }
@@ -49,7 +70,8 @@ public sealed partial class KubernetesRuntime
             var deployments = await api.DeploymentsAsync(ns, selector, cancellationToken);
             var pods = await api.PodsAsync(ns, selector, cancellationToken);
             return [.. deployments
-                .Select(d => ConnectorState.Of(d, pods.Where(p => LabelOf(p.Metadata, Labels.Connector) == d.Metadata.Name)))
+                .Select(d => ConnectorState.Of(d, pods.Where(p => LabelOf(p.Metadata, Labels.Connector) == d.Metadata.Name))
+                    with { Url = Listens(d) && LabelOf(d.Metadata, Labels.Node) is { } node ? ConnectorObjects.Url(Options, new ConnectorId(user, flow, node)) : null })
                 .OrderBy(s => s.Node, StringComparer.Ordinal)];
         }
         catch (Exception e) when (KubernetesApi.IsApiFailure(e))
@@ -61,6 +83,10 @@ public sealed partial class KubernetesRuntime
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the connectors of flow {Flow} failed: {Reason}")]
     private static partial void LogConnectorsReadFailed(ILogger logger, string flow, string reason);
+
+    /// <summary>A listening connector's pod template has the events port (the Service's target).</summary>
+    private static bool Listens(V1Deployment deployment) =>
+        deployment.Spec.Template.Spec.Containers.Any(c => c.Ports?.Any(p => p.Name == "events") == true);
 
     private static string? LabelOf(V1ObjectMeta metadata, string key) => metadata.Labels?.TryGetValue(key, out var value) == true ? value : null;
 }

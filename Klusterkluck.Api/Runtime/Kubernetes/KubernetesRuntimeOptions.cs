@@ -45,6 +45,17 @@ public sealed class KubernetesRuntimeOptions
     [Required]
     public string PlatformNamespace { get; set; } = "klusterkluck";
 
+    /// <summary>
+    /// When set, each listening connector (a flow's http connector) gets an Ingress at
+    /// <c>{user}.{ConnectorIngressDomain}/{flow}/{node}</c>, served by <see cref="IngressClass"/>;
+    /// unset, it is reached only inside the cluster, through its Service.
+    /// </summary>
+    [RegularExpression(@"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\z")]
+    public string? ConnectorIngressDomain { get; set; }
+
+    /// <summary>A TLS secret for <c>*.{ConnectorIngressDomain}</c> in each user's namespace; none: connectors' Ingresses serve plain HTTP.</summary>
+    public string? ConnectorIngressTlsSecret { get; set; }
+
     /// <summary>The ingress controller's namespace: its pods may reach every function's pods.</summary>
     [Required]
     public string IngressNamespace { get; set; } = "ingress-nginx";

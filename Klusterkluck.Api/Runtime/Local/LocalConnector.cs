@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Klusterkluck.Connectors;
 
 namespace Klusterkluck.Api.Runtime.Local;
 
@@ -6,14 +7,23 @@ namespace Klusterkluck.Api.Runtime.Local;
 /// One connector instance as a process of the connector host, restarted with backoff whenever it
 /// exits on its own (exit code 1: it failed while running). Exit code 2 means its settings keep it
 /// from starting at all: it stays failed, with the host's one line as the reason, until redeployed.
+/// A connector that listens (<see cref="ConnectorDeployment.Listen"/>) gets 127.0.0.1 and a port
+/// the kernel picks as it binds (port 0, so no other process can take it between a pick and the
+/// bind); it says which in a <see cref="ConnectorLines.Listening"/> line. Restarts ask for that
+/// port again, so its address stays; if it is taken meanwhile, the next start takes a new one.
 /// </summary>
-internal sealed partial class LocalConnector(ConnectorDeployment deployment, string hostAssembly, LocalRuntimeOptions options, ILogger logger)
+/// <param name="port">The port an earlier instance of the same node listened on, to keep its address across a redeploy; 0 for none.</param>
+internal sealed partial class LocalConnector(ConnectorDeployment deployment, string hostAssembly, LocalRuntimeOptions options, ILogger logger, int port = 0)
 {
     private const int ConfigurationExitCode = 2;
 
     private readonly CancellationTokenSource _stopping = new();
     private Process? _process;
     private Task _supervision = Task.CompletedTask;
+    private int _launches;
+    private int _port = port;
+    private volatile string? _url;
+    private volatile bool _listening;
 
     public ConnectorDeployment Deployment => deployment;
 
@@ -26,6 +36,12 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
     public string? Error { get; private set; }
 
     public int? ProcessId => ChildProcess.IdOf(_process);
+
+    /// <summary>Where the running process said it listens, or null (it does not listen, or has not said yet).</summary>
+    public string? Url => _url;
+
+    /// <summary>The loopback port it listens on, or last listened on; 0 for none.</summary>
+    public int Port => Volatile.Read(ref _port);
 
     public void Start()
     {
@@ -45,10 +61,17 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
 
     private void Launch()
     {
-        var process = ChildProcess.Create(hostAssembly, Log, deployment.Id.ToString());
+        var launch = Interlocked.Increment(ref _launches);
+        _url = null;
+        _listening = false;
+        var process = ChildProcess.Create(hostAssembly, Log, deployment.Id.ToString(), text => OnOutput(launch, text));
         foreach (var (name, value) in deployment.Environment)
         {
             process.StartInfo.Environment[name] = value;
+        }
+        if (deployment.Listen is { } listen)
+        {
+            process.StartInfo.Environment[listen] = $"http://127.0.0.1:{Port}";
         }
         process.StartInfo.Environment["KK_CONNECTOR"] = deployment.Plugin;
         // Health on a port of its own choosing: nothing probes a local connector, and a fixed port would collide.
@@ -58,6 +81,21 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
         previous?.Dispose();
         ChildProcess.Start(process);
         State = "running";
+    }
+
+    private void OnOutput(int launch, string text)
+    {
+        if (launch != Volatile.Read(ref _launches) || !text.StartsWith(ConnectorLines.Listening, StringComparison.Ordinal))
+        {
+            return;
+        }
+        var address = text[ConnectorLines.Listening.Length..].Trim();
+        _url ??= address;
+        _listening = true;
+        if (deployment.Listen is not null && Uri.TryCreate(address, UriKind.Absolute, out var uri))
+        {
+            Volatile.Write(ref _port, uri.Port);
+        }
     }
 
     private async Task SuperviseAsync()
@@ -70,12 +108,18 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
                 var running = Stopwatch.StartNew();
                 await _process!.WaitForExitAsync(_stopping.Token);
                 var exitCode = _process.ExitCode;
+                _url = null;
                 if (exitCode == ConfigurationExitCode)
                 {
                     State = "failed";
                     Error = Log.Snapshot().LastOrDefault(l => l.Stream == "stderr")?.Text ?? "the connector could not start (exit code 2)";
                     LogCannotStart(logger, deployment.Id.ToString(), Error);
                     return;
+                }
+                if (!_listening && deployment.Listen is not null)
+                {
+                    // It ended before it listened: perhaps its port was taken while it was down. A new one then.
+                    Volatile.Write(ref _port, 0);
                 }
                 State = "restarting";
                 Restarts++;

@@ -118,6 +118,7 @@ internal sealed partial class LocalRuntime(
     {
         using var turn = await _connectorLocks.AcquireAsync(deployment.Id, cancellationToken);
         ObjectDisposedException.ThrowIf(_stopped, this);
+        var port = 0;
         if (_connectors.TryGetValue(deployment.Id, out var running))
         {
             if (running.Deployment.Revision == deployment.Revision && running.State != "failed")
@@ -126,8 +127,10 @@ internal sealed partial class LocalRuntime(
             }
             _connectors.TryRemove(deployment.Id, out _);
             await running.StopAsync();
+            // Its successor asks for the same port, so the node's address survives a redeploy.
+            port = running.Port;
         }
-        var connector = new LocalConnector(deployment, connectorHost.Value.ResolvedHostAssembly, options.Value, logger);
+        var connector = new LocalConnector(deployment, connectorHost.Value.ResolvedHostAssembly, options.Value, logger, port);
         connector.Start();
         _connectors[deployment.Id] = connector;
     }
@@ -146,7 +149,7 @@ internal sealed partial class LocalRuntime(
         Task.FromResult<IReadOnlyList<ConnectorStatus>>([.. _connectors.Values
             .Where(c => c.Deployment.Id.User == user && c.Deployment.Id.Flow == flow)
             .OrderBy(c => c.Deployment.Id.Node, StringComparer.Ordinal)
-            .Select(c => new ConnectorStatus(c.Deployment.Id.Node, c.Deployment.Revision, c.State, c.Restarts, c.ProcessId, c.Error))]);
+            .Select(c => new ConnectorStatus(c.Deployment.Id.Node, c.Deployment.Revision, c.State, c.Restarts, c.ProcessId, c.Error, Url: c.Url))]);
 
     /// <summary>Says which isolation functions get, once, before any of them runs.</summary>
     public Task StartAsync(CancellationToken cancellationToken)

@@ -31,13 +31,12 @@ public sealed class FlowRunTests(FlowFixture fixture)
     [Fact]
     public async Task AnHttpConnectorsEventFansOutToEverySuccessor()
     {
-        var port = ServiceProcess.FreePort();
         await User.CreateFlowAsync("fan",
-            [Connector("web", "http", ("KK_HTTP_URLS", $"http://127.0.0.1:{port}")), Function("a", "upper"), Function("b", "exclaim")],
+            [Http("web"), Function("a", "upper"), Function("b", "exclaim")],
             [Edge("web", "a"), Edge("web", "b")]);
         await User.DeployFlowAsync("fan");
 
-        var accepted = await PostToConnectorAsync($"http://127.0.0.1:{port}/orders", "hello");
+        var accepted = await PostToConnectorAsync($"{await User.ConnectorUrlAsync("fan", "web")}/orders", "hello");
         Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted);
         var run = await User.WaitForRunAsync("fan", r => r.GetProperty("status").GetString() == "succeeded");
 

@@ -130,6 +130,23 @@ public static class FlowClient
         }
     }
 
+    /// <summary>Waits (bounded) until the flow's connector <paramref name="node"/> reports where it listens; returns that address.</summary>
+    public static async Task<string> ConnectorUrlAsync(this UserSession user, string flow, string node)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var found = await user.GetFlowAsync(flow);
+            var connector = found.GetProperty("connectors").EnumerateArray().SingleOrDefault(c => c.GetProperty("node").GetString() == node);
+            if (connector.ValueKind == JsonValueKind.Object && connector.GetProperty("url").GetString() is { } url)
+            {
+                return url;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"connector {node} of {flow} reported no url: {found}\n{user.Api.Output}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Posts to an http connector, retrying while it does not listen yet (it starts after the deploy returns); returns the answer's status.</summary>
     public static async Task<HttpStatusCode> PostToConnectorAsync(string url, string body)
     {
@@ -168,8 +185,8 @@ public static class FlowClient
     public static object Connector(string id, string plugin, params (string Name, string Value)[] config) =>
         new { id, kind = "connector", @ref = plugin, config = config.ToDictionary(c => c.Name, c => c.Value) };
 
-    /// <summary>An http connector on a free loopback port.</summary>
-    public static object Http(string id) => Connector(id, "http", ("KK_HTTP_URLS", $"http://127.0.0.1:{ServiceProcess.FreePort()}"));
+    /// <summary>An http connector, on the loopback port the runtime assigns (<see cref="ConnectorUrlAsync"/>).</summary>
+    public static object Http(string id) => Connector(id, "http");
 
     public static object Function(string id, string function, object? config = null) => new { id, kind = "function", @ref = function, config };
 

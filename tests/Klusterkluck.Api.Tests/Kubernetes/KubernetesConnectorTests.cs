@@ -17,13 +17,14 @@ using Microsoft.Extensions.Options;
 namespace Klusterkluck.Api.Tests.Kubernetes;
 
 /// <summary>
-/// The Kubernetes runtime's connector methods called directly (no flow endpoints drive them yet),
+/// The Kubernetes runtime's connector methods called directly (no flow endpoints drive them here),
 /// through the real KubernetesClient against a <see cref="FakeKubernetes"/> of each test's own.
 /// </summary>
 public sealed class KubernetesConnectorTests : IAsyncLifetime
 {
     private const string Image = "registry.example.test/klusterkluck/connectors:1.0";
     private const string Token = "kkflow-secret-token";
+    private const string HttpToken = "callers-secret-token";
 
     private readonly TempFolder _data = new();
     private FakeKubernetes _cluster = null!;
@@ -34,10 +35,12 @@ public sealed class KubernetesConnectorTests : IAsyncLifetime
     {
         _cluster = await FakeKubernetes.StartAsync();
         _client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(_cluster.WriteKubeconfig(_data.Path)));
-        var options = new KubernetesRuntimeOptions { ConnectorImage = Image };
-        _runtime = new KubernetesRuntime(new KubernetesApi(_client), Options.Create(options), new GitTokens(new DataFolder(_data.Path)),
-            new TokenIssuer("http://issuer.example.test/", null), NullLogger<KubernetesRuntime>.Instance);
+        _runtime = Runtime(new KubernetesRuntimeOptions { ConnectorImage = Image });
     }
+
+    private KubernetesRuntime Runtime(KubernetesRuntimeOptions options) =>
+        new(new KubernetesApi(_client), Options.Create(options), new GitTokens(new DataFolder(_data.Path)),
+            new TokenIssuer("http://issuer.example.test/", null), NullLogger<KubernetesRuntime>.Instance);
 
     [Fact]
     public async Task DeployingAConnectorCreatesItsSecretAndDeploymentInTheUsersNamespace()
@@ -89,6 +92,105 @@ public sealed class KubernetesConnectorTests : IAsyncLifetime
         Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
         Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
         Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+    }
+
+    [Fact]
+    public async Task AnHttpConnectorGetsAServiceToItsEventsPortAndItsSecretVariablesOnlyInTheSecret()
+    {
+        var deployment = Http("alice", "orders", "web", "r1");
+        var name = ConnectorObjects.Name(deployment.Id);
+
+        await _runtime.DeployConnectorAsync(deployment, CancellationToken.None);
+
+        Assert.Equal(["Deployment/" + name, "NetworkPolicy/klusterkluck-tenant", "ResourceQuota/klusterkluck-quota", "Secret/" + name, "Service/" + name],
+            _cluster.Names("kk-alice"));
+        var created = _cluster.Get<V1Deployment>("Deployment", "kk-alice", name)!;
+        var container = created.Spec.Template.Spec.Containers.Single();
+        Assert.Equal(8081, container.Ports.Single(p => p.Name == "events").ContainerPort);
+        var env = container.Env.ToDictionary(e => e.Name);
+        // The runtime's address, not the tenant's: all of the pod's own interfaces, on the events port.
+        Assert.Equal("http://+:8081", env["KK_HTTP_URLS"].Value);
+        Assert.Equal("1024", env["KK_HTTP_MAX_BODY"].Value);
+        foreach (var secret in new[] { "KK_HTTP_TOKEN", "KK_TARGET_TOKEN" })
+        {
+            Assert.Null(env[secret].Value);
+            Assert.Equal((name, secret), (env[secret].ValueFrom.SecretKeyRef.Name, env[secret].ValueFrom.SecretKeyRef.Key));
+        }
+        var json = _cluster.Get("Deployment", "kk-alice", name)!.ToJsonString();
+        Assert.DoesNotContain(HttpToken, json);
+        Assert.DoesNotContain(Token, json);
+        var stored = _cluster.Get<V1Secret>("Secret", "kk-alice", name)!.Data;
+        Assert.Equal(HttpToken, Encoding.UTF8.GetString(stored["KK_HTTP_TOKEN"]));
+        Assert.Equal(["KK_HTTP_TOKEN", "KK_TARGET_TOKEN"], stored.Keys.Order(StringComparer.Ordinal));
+
+        var service = _cluster.Get<V1Service>("Service", "kk-alice", name)!;
+        Assert.Equal("ClusterIP", service.Spec.Type);
+        var port = service.Spec.Ports.Single();
+        Assert.Equal((80, "events", "TCP"), (port.Port, port.TargetPort.Value, port.Protocol));
+        Assert.Equal(Labels.ConnectorSelector(name), service.Spec.Selector);
+        Assert.All(service.Spec.Selector, l => Assert.Equal(l.Value, created.Spec.Template.Metadata.Labels[l.Key]));
+        Assert.Equal("orders", service.Metadata.Labels["klusterkluck.io/flow"]);
+        await WaitAsync(() => PodNames("kk-alice").Count == 1);
+        var status = (await _runtime.ConnectorsAsync("alice", "orders", CancellationToken.None)).Single();
+        Assert.Equal($"http://{name}.kk-alice.svc.cluster.local", status.Url);
+    }
+
+    [Fact]
+    public async Task WithAConnectorIngressDomainAnHttpConnectorIsReachableAtItsUsersHostUnderItsFlowAndNode()
+    {
+        var runtime = Runtime(new KubernetesRuntimeOptions { ConnectorImage = Image, ConnectorIngressDomain = "hooks.example.test" });
+        var deployment = Http("alice", "orders", "web", "r1");
+        var name = ConnectorObjects.Name(deployment.Id);
+
+        await runtime.DeployConnectorAsync(deployment, CancellationToken.None);
+        await runtime.DeployConnectorAsync(Timer("alice", "orders", "tick", "r1"), CancellationToken.None);
+
+        var ingress = _cluster.Get<V1Ingress>("Ingress", "kk-alice", name)!;
+        Assert.Equal("nginx", ingress.Spec.IngressClassName);
+        var rule = ingress.Spec.Rules.Single();
+        Assert.Equal("alice.hooks.example.test", rule.Host);
+        var path = rule.Http.Paths.Single();
+        Assert.Equal(("/orders/web", "Prefix"), (path.Path, path.PathType));
+        Assert.Equal((name, "http"), (path.Backend.Service.Name, path.Backend.Service.Port.Name));
+        Assert.Null(ingress.Spec.Tls);
+        // A connector that does not listen has neither.
+        var tick = ConnectorObjects.Name(new ConnectorId("alice", "orders", "tick"));
+        Assert.DoesNotContain("Service/" + tick, _cluster.Names("kk-alice"));
+        Assert.DoesNotContain("Ingress/" + tick, _cluster.Names("kk-alice"));
+        var connectors = await runtime.ConnectorsAsync("alice", "orders", CancellationToken.None);
+        Assert.Equal([null, "http://alice.hooks.example.test/orders/web"], connectors.Select(c => c.Url));
+    }
+
+    [Fact]
+    public async Task RemovingAnHttpConnectorDeletesItsIngressServiceDeploymentAndSecret()
+    {
+        var runtime = Runtime(new KubernetesRuntimeOptions { ConnectorImage = Image, ConnectorIngressDomain = "hooks.example.test" });
+        var web = Http("alice", "orders", "web", "r1");
+        var other = Http("alice", "orders", "other", "r1");
+        await runtime.DeployConnectorAsync(web, CancellationToken.None);
+        await runtime.DeployConnectorAsync(other, CancellationToken.None);
+        var kept = ConnectorObjects.Name(other.Id);
+
+        await runtime.RemoveConnectorAsync(web.Id, CancellationToken.None);
+
+        Assert.Equal(["Deployment/" + kept, "Ingress/" + kept, "NetworkPolicy/klusterkluck-tenant", "ResourceQuota/klusterkluck-quota", "Secret/" + kept, "Service/" + kept],
+            _cluster.Names("kk-alice").Where(n => !n.StartsWith("Pod/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ANodeRedeployedAsAConnectorThatDoesNotListenLosesItsServiceAndIngress()
+    {
+        var runtime = Runtime(new KubernetesRuntimeOptions { ConnectorImage = Image, ConnectorIngressDomain = "hooks.example.test" });
+        var web = Http("alice", "orders", "web", "r1");
+        var name = ConnectorObjects.Name(web.Id);
+        await runtime.DeployConnectorAsync(web, CancellationToken.None);
+
+        await runtime.DeployConnectorAsync(Timer("alice", "orders", "web", "r2"), CancellationToken.None);
+
+        Assert.Equal(["Deployment/" + name, "NetworkPolicy/klusterkluck-tenant", "ResourceQuota/klusterkluck-quota", "Secret/" + name],
+            _cluster.Names("kk-alice").Where(n => !n.StartsWith("Pod/", StringComparison.Ordinal)));
+        Assert.DoesNotContain(_cluster.Get<V1Deployment>("Deployment", "kk-alice", name)!.Spec.Template.Spec.Containers.Single().Env,
+            e => e.Name == "KK_HTTP_URLS");
     }
 
     [Fact]
@@ -293,6 +395,20 @@ public sealed class KubernetesConnectorTests : IAsyncLifetime
             ["KK_TARGET_TOKEN"] = Token,
             ["KK_TIMER_CRON"] = "* * * * * ?",
         }, revision);
+
+    /// <summary>An http connector as a flow deploys it: where it listens left to the runtime, its token marked secret by the plugin.</summary>
+    private static ConnectorDeployment Http(string user, string flow, string node, string revision) => new(
+        new ConnectorId(user, flow, node), "http", new Dictionary<string, string>
+        {
+            ["KK_TARGET_URL"] = $"http://api.example.test/api/v1/flows/{flow}/events",
+            ["KK_TARGET_TOKEN"] = Token,
+            ["KK_HTTP_TOKEN"] = HttpToken,
+            ["KK_HTTP_MAX_BODY"] = "1024",
+        }, revision)
+    {
+        Listen = "KK_HTTP_URLS",
+        Secrets = new HashSet<string> { "KK_HTTP_TOKEN" },
+    };
 
     private List<string> PodNames(string ns) => [.. _cluster.List("Pod", ns).Select(p => (string)p["metadata"]!["name"]!).Order(StringComparer.Ordinal)];
 

@@ -18,7 +18,7 @@ public sealed class ManifestTests
 
     private static readonly string s_snapshots = Path.Combine(KubernetesSchema.RepositoryRoot, "tests", "Klusterkluck.Api.Tests", "Kubernetes", "Snapshots");
 
-    public static TheoryData<string> Snapshots => ["tenant", "nodejs-private", "exec-autoscaled", "static-public", "connector-timer"];
+    public static TheoryData<string> Snapshots => ["tenant", "nodejs-private", "exec-autoscaled", "static-public", "connector-timer", "connector-http"];
 
     [Fact]
     public async Task ThePlatformManifestsRenderOfflineAndAreValid()
@@ -117,6 +117,23 @@ public sealed class ManifestTests
                 ["KK_TIMER_PAYLOAD"] = "{\"tick\":true}",
             }, "r-5d41402abc4b");
             return [ConnectorObjects.Secret(options, connector), ConnectorObjects.Deployment(options, connector)];
+        }
+        if (snapshot == "connector-http")
+        {
+            var ingress = new KubernetesRuntimeOptions { ConnectorIngressDomain = "hooks.klusterkluck.local", ConnectorIngressTlsSecret = "hooks-tls" };
+            var connector = new ConnectorDeployment(new ConnectorId("alice", "orders", "web"), "http", new Dictionary<string, string>
+            {
+                ["KK_TARGET_URL"] = "http://api.klusterkluck.svc.cluster.local:8080/api/v1/flows/orders/events",
+                ["KK_TARGET_TOKEN"] = "kkflow-snapshot",
+                ["KK_HTTP_TOKEN"] = "callers-snapshot",
+                ["KK_HTTP_MAX_BODY"] = "65536",
+            }, "r-7d793037a076")
+            {
+                Listen = "KK_HTTP_URLS",
+                Secrets = new HashSet<string> { "KK_HTTP_TOKEN" },
+            };
+            return [ConnectorObjects.Secret(ingress, connector), ConnectorObjects.Deployment(ingress, connector), ConnectorObjects.Service(ingress, connector),
+                ConnectorObjects.Ingress(ingress, connector)];
         }
         var deployment = snapshot switch
         {

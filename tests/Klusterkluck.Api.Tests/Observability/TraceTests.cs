@@ -54,12 +54,11 @@ public sealed class TraceTests
         await using var api = await ApiProcess.StartAsync(data.Path, receiver.Environment);
         using var user = await UserSession.StartAsync(api, "traced");
         await user.CreateWithCodeAsync("shout", "nodejs", new Dictionary<string, string> { ["index.js"] = "module.exports = (r) => r.body.toUpperCase();\n" });
-        var port = ServiceProcess.FreePort();
-        await user.CreateFlowAsync("traced", [Connector("web", "http", ("KK_HTTP_URLS", $"http://127.0.0.1:{port}")), Function("a", "shout"), Function("b", "shout")],
+        await user.CreateFlowAsync("traced", [Http("web"), Function("a", "shout"), Function("b", "shout")],
             [Edge("web", "a"), Edge("a", "b")]);
         await user.DeployFlowAsync("traced");
 
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, await PostToConnectorAsync($"http://127.0.0.1:{port}/", "hi"));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, await PostToConnectorAsync($"{await user.ConnectorUrlAsync("traced", "web")}/", "hi"));
         await user.WaitForRunAsync("traced", r => r.GetProperty("status").GetString() == "succeeded");
 
         var trace = await receiver.WaitForTraceAsync(spans =>

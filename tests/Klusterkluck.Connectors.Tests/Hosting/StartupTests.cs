@@ -79,8 +79,9 @@ public class StartupTests
 
         Assert.Equal(0, exitCode);
         Assert.Contains("\ntimer: Sends a payload on a Quartz cron schedule", output);
-        Assert.Contains("  KK_NATS_URL (required, url): NATS server", output);
-        Assert.Contains("  KK_HTTP_URLS (default http://0.0.0.0:8081):", output);
+        Assert.Contains("  KK_NATS_URL (required, url, secret): NATS server", output);
+        Assert.Contains("  KK_HTTP_URLS (listen address, default http://0.0.0.0:8081):", output);
+        Assert.Contains("  KK_HTTP_TOKEN (secret):", output);
         Assert.Contains("  KK_TARGET_URL (required, url):", output);
     }
 
@@ -97,6 +98,12 @@ public class StartupTests
         var url = nats.GetProperty("variables").EnumerateArray().Single(v => v.GetProperty("name").GetString() == "KK_NATS_URL");
         Assert.True(url.GetProperty("required").GetBoolean());
         Assert.Equal("url", url.GetProperty("format").GetString());
+        Assert.True(url.GetProperty("secret").GetBoolean());
+        var http = connectors.Single(c => c.GetProperty("name").GetString() == "http").GetProperty("variables").EnumerateArray()
+            .ToDictionary(v => v.GetProperty("name").GetString()!);
+        Assert.True(http["KK_HTTP_URLS"].GetProperty("listen").GetBoolean());
+        Assert.True(http["KK_HTTP_TOKEN"].GetProperty("secret").GetBoolean());
+        Assert.False(http["KK_HTTP_MAX_BODY"].GetProperty("secret").GetBoolean());
         Assert.Contains(listing.RootElement.GetProperty("hostVariables").EnumerateArray(), v => v.GetProperty("name").GetString() == "KK_TARGET_URL");
     }
 }

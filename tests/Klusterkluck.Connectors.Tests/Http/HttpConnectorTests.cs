@@ -30,6 +30,26 @@ public class HttpConnectorTests
     }
 
     [Fact]
+    public async Task OnPortZeroItTakesAFreePortAndSaysWhichOnStdout()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        await using var host = await ConnectorHost.StartAsync(ConnectorHost.Environment("http", receiver.Url(), [("KK_HTTP_URLS", "http://127.0.0.1:0")]));
+        const string listening = "klusterkluck-connector listening on ";
+
+        Assert.True(await host.WaitForOutputAsync(listening), host.Output);
+
+        var line = host.Output.Split('\n').Single(l => l.StartsWith(listening, StringComparison.Ordinal));
+        var address = new Uri(line[listening.Length..].Trim());
+        Assert.Equal("127.0.0.1", address.Host);
+        Assert.NotEqual(0, address.Port);
+        Assert.NotEqual(host.Port, address.Port);
+        using var client = new HttpClient();
+        using var response = await client.PostAsync(address, new StringContent("found"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("found", (await receiver.WaitForAsync(1)).Single().Body);
+    }
+
+    [Fact]
     public async Task BodyOverTheLimitIsRefusedWith413()
     {
         await using var receiver = await Receiver.StartAsync();
