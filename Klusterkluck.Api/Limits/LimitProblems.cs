@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Mvc;
 namespace Klusterkluck.Api.Limits;
 
 /// <summary>
-/// One shape for every limit crossed: 422 "Limit reached" (413 for a size), the detail naming
-/// the setting, and the setting's key as the problem's <c>limit</c>, so a client can tell which.
+/// One shape for every count or rate crossed: 422 "Limit reached", the detail naming the setting,
+/// and the setting's key as the problem's <c>limit</c>, so a client can tell which. (Sizes are
+/// 413, from the middleware that sees the body: <see cref="LimitsExtensions.UseRequestLimits"/>.)
 /// </summary>
 public static class LimitProblems
 {
@@ -21,35 +22,5 @@ public static class LimitProblems
         problem.Detail = $"{string.Join(" ", violations.Details)} ({string.Join(", ", violations.Keys)})";
         problem.Extensions["limit"] = violations.Keys.First();
         return TypedResults.Problem(problem);
-    }
-}
-
-/// <summary>Where a definition crosses limits, and which.</summary>
-public sealed class LimitViolations
-{
-    private readonly Dictionary<string, List<string>> _errors = [];
-    private readonly List<string> _details = [];
-    private readonly List<string> _keys = [];
-
-    public bool Any => _keys.Count > 0;
-
-    public IEnumerable<string> Details => _details;
-
-    public IEnumerable<string> Keys => _keys;
-
-    public Dictionary<string, string[]> Errors => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
-
-    public void Add(string at, string property, string detail)
-    {
-        if (!_errors.TryGetValue(at, out var list))
-        {
-            _errors[at] = list = [];
-        }
-        list.Add($"{detail} ({LimitsOptions.Key(property)})");
-        if (!_keys.Contains(LimitsOptions.Key(property)))
-        {
-            _keys.Add(LimitsOptions.Key(property));
-            _details.Add(detail);
-        }
     }
 }

@@ -45,9 +45,9 @@ public sealed class UserLimits(IOptions<LimitsOptions> options, OwnerLocks locks
         var turn = await locks.AcquireAsync(owner, cancellationToken);
         try
         {
-            if (await owned.CountAsync(cancellationToken) >= max)
+            if (await owned.CountAsync(cancellationToken) is var count && count >= max)
             {
-                throw LimitReachedException.Of(property, $"You have {max} {noun}, the most one user may have; delete one first.");
+                throw LimitReachedException.Of(property, $"You have {count} {noun}; one user may have at most {max}, so delete one first.");
             }
             return turn;
         }

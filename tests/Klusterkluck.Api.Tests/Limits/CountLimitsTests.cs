@@ -21,7 +21,7 @@ public sealed class CountLimitsTests(LimitsFixture fixture)
         using var over = await user.Client.PostAsJsonAsync("/api/v1/functions", new { name = "one-more", kind = "static" });
 
         var problem = await AssertLimitAsync(over, "Limits:MaxFunctionsPerUser");
-        Assert.Contains($"You have {LimitsFixture.MaxFunctions} functions", problem.GetProperty("detail").GetString());
+        Assert.Contains($"one user may have at most {LimitsFixture.MaxFunctions}", problem.GetProperty("detail").GetString());
         Assert.False(Directory.Exists(Path.Combine(fixture.Api.DataFolder, "repos", user.Username, "one-more.git")));
         using var missing = await user.Client.GetAsync("/api/v1/functions/one-more");
         await missing.AssertProblemAsync(404);
