@@ -11,6 +11,7 @@ builder.AddStore();
 builder.AddIdentityProvider();
 builder.AddGit();
 builder.AddRuntime();
+builder.AddLimits();
 builder.AddFunctions();
 builder.AddConnectorCatalog();
 builder.AddFlows();
@@ -19,6 +20,7 @@ builder.AddGateway();
 var app = builder.Build();
 
 app.UseApiDefaults();
+app.UseRequestLimits();
 app.UseGateway();
 app.UseIdentityProvider();
 app.MapDefaultEndpoints();

@@ -10,9 +10,20 @@ public sealed record FunctionConfig(
     IReadOnlyDictionary<string, string> Env)
 {
     public const string FileName = "klusterkluck.yaml";
+
+    /// <summary>
+    /// A config has six keys; a larger file is refused before it is read whole, so a pushed
+    /// gigabyte named klusterkluck.yaml costs neither the Api nor a worker its memory.
+    /// </summary>
+    public const int MaxFileBytes = 64 * 1024;
+
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>klusterkluck.yaml is missing or invalid; the message is one line meant for the user.</summary>
-public sealed class FunctionConfigException(string message) : Exception(message);
+public sealed class FunctionConfigException(string message) : Exception(message)
+{
+    public static FunctionConfigException TooLarge(long size) =>
+        new($"{FunctionConfig.FileName} is {size} bytes; a config may have at most {FunctionConfig.MaxFileBytes}");
+}

@@ -21,9 +21,26 @@ public static partial class FunctionConfigReader
         {
             throw new FunctionConfigException($"{FunctionConfig.FileName} is missing at the repository root");
         }
-        var config = Parse(File.ReadAllText(path));
+        var config = Parse(ReadCapped(path));
         CheckFiles(config, repositoryRoot);
         return config;
+    }
+
+    /// <summary>The file's text, read up to one byte over the limit: whatever it is (a symbolic link to /dev/zero), no more is read.</summary>
+    private static string ReadCapped(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[FunctionConfig.MaxFileBytes + 1];
+        int length = 0, read;
+        while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+        {
+            length += read;
+        }
+        if (length > FunctionConfig.MaxFileBytes)
+        {
+            throw FunctionConfigException.TooLarge(stream.CanSeek ? stream.Length : length);
+        }
+        return new StreamReader(new MemoryStream(buffer, 0, length)).ReadToEnd();
     }
 
     public static FunctionConfig Parse(string yaml)

@@ -1,3 +1,4 @@
+using Klusterkluck.Functions;
 using Microsoft.Extensions.Configuration;
 
 namespace Klusterkluck.Worker;
@@ -36,8 +37,13 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("KK_MAX_CONCURRENCY")]
     public int MaxConcurrency { get; set; } = 64;
 
+    /// <summary>A request body's limit; larger ones get 413. 6 MiB, as AWS Lambda's: a nodejs body is held whole.</summary>
     [ConfigurationKeyName("KK_MAX_REQUEST_BYTES")]
-    public long MaxRequestBytes { get; set; } = 256L * 1024 * 1024;
+    public long MaxRequestBytes { get; set; } = 6L * 1024 * 1024;
+
+    /// <summary>A line of the function's output is logged up to this many bytes, then cut; the rest of it is dropped unread into memory.</summary>
+    [ConfigurationKeyName("KK_MAX_LOG_LINE_BYTES")]
+    public int MaxLogLineBytes { get; set; } = BoundedLines.DefaultMaxBytes;
 
     /// <summary>
     /// Exit when stdin reaches its end: the local runtime keeps a pipe open to each worker, so a

@@ -15,7 +15,7 @@ public static class FlowEndpoints
     public static RouteGroupBuilder MapFlows(this WebApplication app)
     {
         var group = app.MapGroup("/api/v1/flows").WithTags("Flows").RequireAuthorization()
-            .AddEndpointFilter(Callers.RequireTenantName);
+            .AddEndpointFilter(Callers.RequireTenantName).WithLimits();
         group.MapGet("/", ListAsync);
         group.MapPost("/", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(MaxDefinitionBytes));
         group.MapPost("/validate", ValidateAsync).WithMetadata(new RequestSizeLimitAttribute(MaxDefinitionBytes));
@@ -61,10 +61,15 @@ public static class FlowEndpoints
     }
 
     private static async Task<Results<Ok<ValidFlowResponse>, ValidationProblem>> ValidateAsync(FlowDefinition body, ClaimsPrincipal user,
-        FlowValidator validator, CancellationToken cancellationToken) =>
-        await validator.ValidateAsync(user.Identity!.Name!, body, cancellationToken) is { Count: > 0 } problems
-            ? Invalid(problems)
-            : TypedResults.Ok(new ValidFlowResponse(true, body.Nodes?.Count ?? 0, body.Edges?.Count ?? 0));
+        FlowValidator validator, UserLimits limits, CancellationToken cancellationToken)
+    {
+        if (await validator.ValidateAsync(user.Identity!.Name!, body, cancellationToken) is { Count: > 0 } problems)
+        {
+            return Invalid(problems);
+        }
+        limits.CheckFlow(body);
+        return TypedResults.Ok(new ValidFlowResponse(true, body.Nodes?.Count ?? 0, body.Edges?.Count ?? 0));
+    }
 
     private static async Task<Results<Ok<FlowResponse>, ProblemHttpResult>> GetAsync(string name, ClaimsPrincipal user, FlowService flows,
         FlowConnectors connectors, IRuntime runtime, CancellationToken cancellationToken) =>

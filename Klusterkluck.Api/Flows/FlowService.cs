@@ -14,7 +14,7 @@ public enum FlowOutcome
 
 /// <summary>What the flow endpoints do to the store and the runtime: every operation on the caller's own flows only.</summary>
 public sealed class FlowService(StoreContext store, TenantStore tenants, FlowValidator validator, FlowConnectors connectors, FlowLocks locks,
-    DeploymentCache deployments)
+    DeploymentCache deployments, UserLimits limits)
 {
     public Task<List<Flow>> ListAsync(string owner, CancellationToken cancellationToken) =>
         store.Flows.AsNoTracking().Where(f => f.Owner == owner).OrderBy(f => f.Name).ToListAsync(cancellationToken);
@@ -29,7 +29,9 @@ public sealed class FlowService(StoreContext store, TenantStore tenants, FlowVal
         {
             return (FlowOutcome.Invalid, null, problems);
         }
+        limits.CheckFlow(definition);
         await tenants.EnsureAsync(owner, cancellationToken);
+        using var _ = await limits.ReserveFlowAsync(store, owner, cancellationToken);
         var flow = new Flow
         {
             Owner = owner,
@@ -66,6 +68,7 @@ public sealed class FlowService(StoreContext store, TenantStore tenants, FlowVal
         {
             return (FlowOutcome.Invalid, flow, problems);
         }
+        limits.CheckFlow(definition);
         flow.Definition = definition.ToJson();
         flow.UpdatedAt = DateTime.UtcNow;
         await store.SaveChangesAsync(cancellationToken);
@@ -93,6 +96,8 @@ public sealed class FlowService(StoreContext store, TenantStore tenants, FlowVal
         {
             return (FlowOutcome.Invalid, flow, problems);
         }
+        // The limits may have been lowered since it was saved.
+        limits.CheckFlow(definition);
         var previous = await DeployedDefinitionAsync(flow, cancellationToken);
         var deployment = new FlowDeployment { Owner = owner, FlowName = name, Definition = flow.Definition };
         store.FlowDeployments.Add(deployment);

@@ -53,7 +53,8 @@ public sealed record LogsResponse(IReadOnlyList<ReplicaLog> Replicas);
 
 public static class FunctionRules
 {
-    public const int MaxReplicas = 10;
+    /// <summary>The most any configuration allows; <c>Limits:MaxReplicasPerFunction</c> and <c>…:MaxAutoscaleReplicasPerFunction</c> say how many a user may ask for.</summary>
+    public const int MaxReplicas = 1000;
 }
 
 /// <summary>Function names are DNS-1123 labels: they are URL segments and Kubernetes object names.</summary>

@@ -11,7 +11,7 @@ namespace Klusterkluck.Api.Functions;
 /// </summary>
 public sealed partial class FunctionDeployer(
     IRuntime runtime, IServiceScopeFactory scopes, FunctionLocks locks, Git.Repositories repositories, IHostApplicationLifetime lifetime,
-    ILogger<FunctionDeployer> logger) : IHostedService
+    Microsoft.Extensions.Options.IOptions<Limits.LimitsOptions> limits, ILogger<FunctionDeployer> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<FunctionId, CancellationTokenSource> _cancellations = new();
     private readonly ConcurrentDictionary<FunctionId, SemaphoreSlim> _gates = new();
@@ -21,7 +21,8 @@ public sealed partial class FunctionDeployer(
     /// <summary>Starts a deploy; the function's row says when it is ready or why it failed. The task ends when that is recorded.</summary>
     public Task Start(FunctionDeployment deployment)
     {
-        var running = RunAsync(deployment);
+        // Every deploy, a restored one too, gives its workers the limits configured now.
+        var running = RunAsync(deployment with { Limits = limits.Value.Workers });
         _running.Track(running);
         return running;
     }

@@ -13,7 +13,7 @@ public static class FunctionEndpoints
     public static RouteGroupBuilder MapFunctions(this WebApplication app)
     {
         var group = app.MapGroup("/api/v1/functions").WithTags("Functions").RequireAuthorization()
-            .AddEndpointFilter(Callers.RequireTenantName);
+            .AddEndpointFilter(Callers.RequireTenantName).WithLimits();
         group.MapGet("/", ListAsync);
         group.MapPost("/", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(32 * 1024));
         group.MapGet("/{name}", GetAsync);

@@ -11,7 +11,8 @@ namespace Klusterkluck.Api.Functions;
 /// time per function (<see cref="FunctionLocks"/>), in an order that survives a crash at any step.
 /// </summary>
 public sealed class FunctionService(
-    StoreContext store, TenantStore tenants, Repositories repositories, FunctionDeployer deployer, IRuntime runtime, FunctionLocks locks)
+    StoreContext store, TenantStore tenants, Repositories repositories, FunctionDeployer deployer, IRuntime runtime, FunctionLocks locks,
+    UserLimits limits)
 {
     public Task<List<Function>> ListAsync(string owner, CancellationToken cancellationToken) =>
         store.Functions.AsNoTracking().Where(f => f.Owner == owner).OrderBy(f => f.Name).ToListAsync(cancellationToken);
@@ -26,7 +27,10 @@ public sealed class FunctionService(
     public async Task<Deploying?> CreateAsync(string owner, CreateFunctionRequest request, CancellationToken cancellationToken)
     {
         FunctionKinds.TryParse(request.Kind, out var kind);
+        limits.CheckReplicas(request.Replicas ?? 1, request.MaxReplicas);
         await tenants.EnsureAsync(owner, cancellationToken);
+        // Counted and claimed in one turn: nothing (row, repository) exists for a function over the limit.
+        using var reserved = await limits.ReserveFunctionAsync(store, owner, cancellationToken);
         using var _ = await locks.AcquireAsync(new FunctionId(owner, request.Name), cancellationToken);
         // The row first: it claims the name. A crash before the repository exists leaves a row
         // without a commit, which the next start rolls back (FunctionDeployer).
@@ -87,7 +91,7 @@ public sealed class FunctionService(
             commit = found.Sha;
             try
             {
-                config = History.Config(found);
+                config = History.Config(repository, found);
             }
             catch (FunctionConfigException e)
             {

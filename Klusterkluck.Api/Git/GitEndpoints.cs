@@ -9,9 +9,6 @@ namespace Klusterkluck.Api.Git;
 /// </summary>
 public static class GitEndpoints
 {
-    /// <summary>A push may carry a lot; the function's code is not the place for it, but a limit is.</summary>
-    private const long MaxPushBytes = 1L << 30;
-
     private static readonly string[] s_services = ["git-upload-pack", "git-receive-pack"];
 
     public static IEndpointConventionBuilder MapGit(this WebApplication app) =>
@@ -20,7 +17,8 @@ public static class GitEndpoints
             .ExcludeFromDescription();
 
     private static async Task ServeAsync(HttpContext context, string user, string repository, string path,
-        GitCredentials credentials, Repositories repositories, GitHttpBackend backend, StoreContext store)
+        GitCredentials credentials, Repositories repositories, GitHttpBackend backend, StoreContext store,
+        Microsoft.Extensions.Options.IOptions<LimitsOptions> limits)
     {
         var name = repository.EndsWith(".git", StringComparison.Ordinal) ? repository[..^4] : repository;
         if (!IsSmartHttp(context.Request, path))
@@ -56,7 +54,9 @@ public static class GitEndpoints
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = MaxPushBytes;
+            // git refuses a pack over Limits:MaxPushBytes itself (GitHttpBackend) and says so to the
+            // client; the body's own bound leaves room for the ref updates around the pack.
+            limit.MaxRequestBodySize = limits.Value.MaxPushBytes + 1024 * 1024;
         }
         await backend.RunAsync(context, repositories.UserRoot(user), $"/{name}.git/{path}", user);
     }

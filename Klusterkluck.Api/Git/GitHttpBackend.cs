@@ -8,7 +8,7 @@ namespace Klusterkluck.Api.Git;
 /// request body is its stdin, its stdout is a CGI response (headers, blank line, body). Both are
 /// streamed, so a large clone or push never sits in the Api's memory.
 /// </summary>
-public sealed partial class GitHttpBackend(ILogger<GitHttpBackend> logger)
+public sealed partial class GitHttpBackend(Microsoft.Extensions.Options.IOptions<LimitsOptions> limits, ILogger<GitHttpBackend> logger)
 {
     public async Task RunAsync(HttpContext context, string projectRoot, string pathInfo, string remoteUser)
     {
@@ -30,6 +30,11 @@ public sealed partial class GitHttpBackend(ILogger<GitHttpBackend> logger)
         // Only the repository's own config counts, never the Api user's or the machine's.
         cgi["GIT_CONFIG_NOSYSTEM"] = "1";
         cgi["GIT_CONFIG_GLOBAL"] = "/dev/null";
+        // receive-pack refuses a pack over this before storing any of it; set here, not in each
+        // repository, so a changed limit holds for every repository at once.
+        cgi["GIT_CONFIG_COUNT"] = "1";
+        cgi["GIT_CONFIG_KEY_0"] = "receive.maxInputSize";
+        cgi["GIT_CONFIG_VALUE_0"] = limits.Value.MaxPushBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
         cgi["GIT_PROJECT_ROOT"] = projectRoot;
         cgi["GIT_HTTP_EXPORT_ALL"] = "1";
         cgi["PATH_INFO"] = pathInfo;

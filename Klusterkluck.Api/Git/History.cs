@@ -54,11 +54,16 @@ public static class History
     }
 
     /// <summary>Reads and checks the commit's klusterkluck.yaml; throws <see cref="FunctionConfigException"/>.</summary>
-    public static FunctionConfig Config(Commit commit)
+    public static FunctionConfig Config(Repository repository, Commit commit)
     {
         if (commit[FunctionConfig.FileName]?.Target is not Blob blob)
         {
             throw new FunctionConfigException($"{FunctionConfig.FileName} is missing at the repository root");
+        }
+        // The object's header only: the size is known before its content is inflated.
+        if (repository.ObjectDatabase.RetrieveObjectMetadata(blob.Id).Size is var size and > FunctionConfig.MaxFileBytes)
+        {
+            throw FunctionConfigException.TooLarge(size);
         }
         return FunctionConfigReader.Parse(blob.GetContentText());
     }

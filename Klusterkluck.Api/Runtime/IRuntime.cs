@@ -8,7 +8,24 @@ public sealed record FunctionId(string User, string Name)
 
 /// <summary>What to run: a function at one commit.</summary>
 /// <param name="MaxReplicas">When above <paramref name="Replicas"/>, the function scales between the two on load (where the runtime can).</param>
-public sealed record FunctionDeployment(FunctionId Id, string Commit, bool Public, int Replicas, int? MaxReplicas = null);
+public sealed record FunctionDeployment(FunctionId Id, string Commit, bool Public, int Replicas, int? MaxReplicas = null)
+{
+    /// <summary>What each worker enforces itself; the platform's current <c>Limits</c> at every deploy.</summary>
+    public WorkerLimits Limits { get; init; } = WorkerLimits.Default;
+}
+
+/// <summary>The limits a worker enforces: its environment <c>KK_MAX_REQUEST_BYTES</c> and <c>KK_MAX_LOG_LINE_BYTES</c>.</summary>
+public sealed record WorkerLimits(long MaxRequestBytes, int MaxLogLineBytes)
+{
+    public static readonly WorkerLimits Default = new(6L * 1024 * 1024, Klusterkluck.Functions.BoundedLines.DefaultMaxBytes);
+
+    /// <summary>The worker's environment variables for these limits, for a process or a pod.</summary>
+    public IEnumerable<KeyValuePair<string, string>> Environment()
+    {
+        yield return new("KK_MAX_REQUEST_BYTES", MaxRequestBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        yield return new("KK_MAX_LOG_LINE_BYTES", MaxLogLineBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
 
 /// <summary>
 /// Where functions run: worker processes on this machine (Local, the embedded default) or

@@ -197,6 +197,10 @@ public static class FunctionObjects
         yield return Env("KK_PATH_BASE", PathBase(id));
         yield return Env("KK_WORK_DIR", "/work");
         yield return Env("ASPNETCORE_URLS", $"http://+:{WorkerPort}");
+        foreach (var (name, value) in deployment.Limits.Environment())
+        {
+            yield return Env(name, value);
+        }
     }
 
     private static V1EnvVar Env(string name, string value) => new() { Name = name, Value = value };

@@ -10,12 +10,12 @@ internal static class ChildProcess
 
     /// <summary>
     /// Runs <paramref name="assembly"/> on the Api's own dotnet host with only the inherited
-    /// environment, stdin kept open (the child exits when the Api is gone: <c>KK_EXIT_WITH_STDIN</c>)
-    /// and its output read line by line into <paramref name="log"/>. Its telemetry, when the Api
+    /// environment and stdin kept open (the child exits when the Api is gone: <c>KK_EXIT_WITH_STDIN</c>);
+    /// <see cref="Start"/> reads its output. Its telemetry, when the Api
     /// exports any, goes where the Api's goes, as a service of its own named <paramref name="serviceName"/>
     /// (a function's or a flow node's id), so a dashboard tells one user's function from another's.
     /// </summary>
-    public static Process Create(string assembly, LogBuffer log, string serviceName, Action<string>? onStdout = null)
+    public static Process Create(string assembly, string serviceName)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -41,31 +41,38 @@ internal static class ChildProcess
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment[ParentWatch.Variable] = "true";
 
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, line) =>
-        {
-            if (line.Data is { } text)
-            {
-                onStdout?.Invoke(text);
-                log.Add("stdout", text);
-            }
-        };
-        process.ErrorDataReceived += (_, line) =>
-        {
-            if (line.Data is { } text)
-            {
-                log.Add("stderr", text);
-            }
-        };
-        return process;
+        return new Process { StartInfo = info, EnableRaisingEvents = true };
     }
 
-    /// <summary>Starts a process made by <see cref="Create"/> and begins reading its output.</summary>
-    public static void Start(Process process)
+    /// <summary>
+    /// Starts a process made by <see cref="Create"/> and reads its output line by line into
+    /// <paramref name="log"/>, each line cut at 64 KiB (above a worker's own cut of its function's
+    /// lines): one endless line must not grow the Api.
+    /// </summary>
+    public static void Start(Process process, LogBuffer log, Action<string>? onStdout = null)
     {
         Spawner.Start(process);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _ = ReadLinesAsync(process.StandardOutput.BaseStream, text =>
+        {
+            onStdout?.Invoke(text);
+            log.Add("stdout", text);
+        });
+        _ = ReadLinesAsync(process.StandardError.BaseStream, text => log.Add("stderr", text));
+    }
+
+    private static async Task ReadLinesAsync(Stream output, Action<string> onLine)
+    {
+        try
+        {
+            await foreach (var line in Klusterkluck.Functions.BoundedLines.ReadAsync(output, 64 * 1024))
+            {
+                onLine(line);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The process is gone and its pipe with it.
+        }
     }
 
     /// <summary>

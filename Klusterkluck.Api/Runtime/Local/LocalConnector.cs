@@ -64,7 +64,7 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
         var launch = Interlocked.Increment(ref _launches);
         _url = null;
         _listening = false;
-        var process = ChildProcess.Create(hostAssembly, Log, deployment.Id.ToString(), text => OnOutput(launch, text));
+        var process = ChildProcess.Create(hostAssembly, deployment.Id.ToString());
         foreach (var (name, value) in deployment.Environment)
         {
             process.StartInfo.Environment[name] = value;
@@ -79,7 +79,7 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
         var previous = _process;
         _process = process;
         previous?.Dispose();
-        ChildProcess.Start(process);
+        ChildProcess.Start(process, Log, text => OnOutput(launch, text));
         State = "running";
     }
 

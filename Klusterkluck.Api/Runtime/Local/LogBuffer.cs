@@ -3,7 +3,10 @@ namespace Klusterkluck.Api.Runtime.Local;
 /// <summary>The last lines a replica printed, across its restarts, so a crash's cause stays readable.</summary>
 internal sealed class LogBuffer(int capacity)
 {
-    /// <summary>A line longer than this is cut: a function printing megabytes without a newline must not fill the Api's memory.</summary>
+    /// <summary>
+    /// A line longer than this is cut as it is kept: a thousand lines a replica stay small. The
+    /// worker cut the function's lines already (Limits:MaxLogLineBytes); this bounds what is kept of any line.
+    /// </summary>
     private const int MaxLineLength = 4096;
 
     private readonly Queue<LogLine> _lines = new();
@@ -12,7 +15,7 @@ internal sealed class LogBuffer(int capacity)
     {
         if (text.Length > MaxLineLength)
         {
-            text = string.Concat(text.AsSpan(0, MaxLineLength), "…");
+            text = string.Concat(text.AsSpan(0, MaxLineLength), Klusterkluck.Functions.BoundedLines.CutMarker);
         }
         lock (_lines)
         {

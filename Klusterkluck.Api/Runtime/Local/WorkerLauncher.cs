@@ -39,13 +39,7 @@ internal sealed class WorkerLauncher(
         {
             readOnly.Add((Path.GetFullPath(root), Path.GetFullPath(root)));
         }
-        var process = ChildProcess.Create(Path.Combine(sandbox.PathInside(workerFolder, WorkerInside), Path.GetFileName(worker)), log, id.ToString(), text =>
-        {
-            if (text.StartsWith(WorkerLines.Listening + "http://unix:", StringComparison.Ordinal))
-            {
-                listening.TrySetResult(address);
-            }
-        });
+        var process = ChildProcess.Create(Path.Combine(sandbox.PathInside(workerFolder, WorkerInside), Path.GetFileName(worker)), id.ToString());
         var info = process.StartInfo;
         info.Environment["KK_GIT_URL"] = sandbox.PathInside(repository, RepositoryInside);
         info.Environment["KK_GIT_COMMIT"] = deployment.Commit;
@@ -57,11 +51,21 @@ internal sealed class WorkerLauncher(
         }
         var socket = Path.Combine(sandbox.PathInside(folder), WorkerSockets.SocketName);
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:0;http://unix:{socket}";
+        foreach (var (name, value) in deployment.Limits.Environment())
+        {
+            info.Environment[name] = value;
+        }
         sandbox.Confine(info, id.User, folder, readOnly);
         process.Exited += (_, _) => WorkerSockets.Remove(folder);
         try
         {
-            ChildProcess.Start(process);
+            ChildProcess.Start(process, log, text =>
+            {
+                if (text.StartsWith(WorkerLines.Listening + "http://unix:", StringComparison.Ordinal))
+                {
+                    listening.TrySetResult(address);
+                }
+            });
         }
         catch
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Klusterkluck.Functions;
 
 namespace Klusterkluck.Worker.Runtime.Exec;
 
@@ -66,7 +67,7 @@ public sealed class ExecRuntime(LoadedFunction function, WorkerOptions options, 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         limit.CancelAfter(function.Config.Timeout);
         var stdin = PumpStdinAsync(context.Request.Body, process.StandardInput.BaseStream, limit);
-        var stderr = LogStderrAsync(process.StandardError);
+        var stderr = LogStderrAsync(process.StandardError.BaseStream);
         // Background children of a finished command would hold stdout open: they go with it.
         var exited = process.WaitForExitAsync().ContinueWith(_ => ProcessGroup.Kill(process), TaskScheduler.Default);
         try
@@ -203,9 +204,9 @@ public sealed class ExecRuntime(LoadedFunction function, WorkerOptions options, 
         }
     }
 
-    private async Task LogStderrAsync(StreamReader stderr)
+    private async Task LogStderrAsync(Stream stderr)
     {
-        while (await stderr.ReadLineAsync() is { } line)
+        await foreach (var line in BoundedLines.ReadAsync(stderr, options.MaxLogLineBytes))
         {
             _logger.LogWarning("{Line}", line);
         }

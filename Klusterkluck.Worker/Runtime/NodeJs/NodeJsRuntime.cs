@@ -17,7 +17,7 @@ public sealed class NodeJsRuntime : IFunctionRuntime
     {
         _function = function;
         _logger = loggers.CreateLogger("Function");
-        _node = new NodeProcess(function, options.Node, _logger);
+        _node = new NodeProcess(function, options.Node, options.MaxLogLineBytes, _logger);
         _client = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,

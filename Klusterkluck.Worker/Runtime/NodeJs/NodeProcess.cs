@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Klusterkluck.Functions;
 
 namespace Klusterkluck.Worker.Runtime.NodeJs;
 
@@ -11,7 +12,7 @@ namespace Klusterkluck.Worker.Runtime.NodeJs;
 /// TCP port: on a shared host (the local runtime) another tenant's function could otherwise call
 /// the shim directly and skip the worker's token check. It is also cheaper than loopback TCP.
 /// </remarks>
-public sealed class NodeProcess(LoadedFunction function, string node, ILogger logger) : IAsyncDisposable
+public sealed class NodeProcess(LoadedFunction function, string node, int maxLineBytes, ILogger logger) : IAsyncDisposable
 {
     /// <summary>The shim prints this before the one line that says why the handler did not load.</summary>
     private const string StartErrorMarker = "kk-shim-error: ";
@@ -115,41 +116,32 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
         ChildEnvironment.Apply(info.Environment, function.Config);
 
         var ready = _ready;
-        // Output ends (a null line) after Exited may fire: the reason a start failed comes last.
+        // Output ends after Exited may fire: the reason a start failed comes last.
         var outputClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var errorClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        // Every handler is attached before the start, so not even an instant exit goes unseen.
         var process = new Process { StartInfo = ProcessGroup.InNewGroup(info), EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, line) =>
+        void OnOutput(string line)
         {
-            if (line.Data is null)
-            {
-                outputClosed.TrySetResult();
-            }
-            else if (line.Data == readyToken)
+            if (line == readyToken)
             {
                 _everReady = true;
                 ready.TrySetResult(socket);
             }
             else
             {
-                logger.LogInformation("{Line}", line.Data);
+                logger.LogInformation("{Line}", line);
             }
-        };
-        process.ErrorDataReceived += (_, line) =>
+        }
+        void OnError(string line)
         {
-            if (line.Data is null)
+            if (line.StartsWith(StartErrorMarker, StringComparison.Ordinal))
             {
-                errorClosed.TrySetResult();
-                return;
+                _startError = line[StartErrorMarker.Length..];
             }
-            if (line.Data.StartsWith(StartErrorMarker, StringComparison.Ordinal))
-            {
-                _startError = line.Data[StartErrorMarker.Length..];
-            }
-            _lastError = line.Data;
-            logger.LogWarning("{Line}", line.Data);
-        };
+            _lastError = line;
+            logger.LogWarning("{Line}", line);
+        }
+        // Attached before the start, so not even an instant exit goes unseen; the pipes are read once it runs.
         process.Exited += (_, _) => OnExited(process, ready, Task.WhenAll(outputClosed.Task, errorClosed.Task));
 
         try
@@ -162,8 +154,8 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
             process.Dispose();
             return;
         }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _ = ReadLinesAsync(process.StandardOutput.BaseStream, OnOutput, outputClosed);
+        _ = ReadLinesAsync(process.StandardError.BaseStream, OnError, errorClosed);
         lock (_lock)
         {
             if (_stopping.IsCancellationRequested)
@@ -175,6 +167,26 @@ public sealed class NodeProcess(LoadedFunction function, string node, ILogger lo
             _process?.Dispose();
             _process = process;
             _startedAt = DateTime.UtcNow;
+        }
+    }
+
+    /// <summary>Node's output, line by line, each cut at the worker's bound (a handler printing without newlines cannot fill the worker).</summary>
+    private async Task ReadLinesAsync(Stream output, Action<string> onLine, TaskCompletionSource closed)
+    {
+        try
+        {
+            await foreach (var line in BoundedLines.ReadAsync(output, maxLineBytes))
+            {
+                onLine(line);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The process was disposed while its pipe was read: its output ends here.
+        }
+        finally
+        {
+            closed.TrySetResult();
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class FunctionInputTests(ApiFixture fixture) : IClassFixture<ApiFi
     [InlineData("""{"name":"ok-name"}""", "Kind")]
     [InlineData("""{"kind":"exec"}""", "Name")]
     [InlineData("""{"name":"ok-name","kind":"exec","replicas":0}""", "Replicas")]
-    [InlineData("""{"name":"ok-name","kind":"exec","replicas":11}""", "Replicas")]
+    [InlineData("""{"name":"ok-name","kind":"exec","replicas":1001}""", "Replicas")]
     public async Task InvalidFunctionsAreRefusedNamingTheField(string json, string field)
     {
         using var user = await UserSession.StartAsync(fixture.Api, "input");

@@ -89,9 +89,12 @@ public sealed class ExecWorkerTests
     [Fact]
     public async Task LargeRequestBodiesAreStreamedToStdin()
     {
-        var (repo, worker) = await StartAsync("sha256sum | cut -d' ' -f1\n");
-        using var _ = repo;
-        await using var __ = worker;
+        using var repo = new GitRepo();
+        var sha = repo.Write("klusterkluck.yaml", Config()).Write("handler.sh", "#!/bin/sh\nsha256sum | cut -d' ' -f1\n", executable: true).Commit("hash");
+        var env = WorkerProcess.Env(repo, sha);
+        // Far over the default limit (6 MiB), as a platform may allow.
+        env["KK_MAX_REQUEST_BYTES"] = $"{2 * LargeBytes}";
+        await using var worker = await WorkerProcess.StartReadyAsync(env);
         var body = new byte[LargeBytes];
         Random.Shared.NextBytes(body);
         var baseline = worker.PeakMemoryBytes();
