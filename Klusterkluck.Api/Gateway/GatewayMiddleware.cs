@@ -15,7 +15,7 @@ namespace Klusterkluck.Api.Gateway;
 /// and it validates no token itself.
 /// </summary>
 internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, IHttpForwarder forwarder, FunctionHttp http,
-    IServiceScopeFactory scopes, GatewayMetrics metrics)
+    IServiceScopeFactory scopes, GatewayMetrics metrics, Microsoft.Extensions.Options.IOptions<Limits.LimitsOptions> limits)
 {
     public static readonly PathString Prefix = "/fn";
 
@@ -69,19 +69,38 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
         // headers are added (HttpTransformer.Empty, not Default): every header travels on to the
         // function's process, and they measurably cost worker and node CPU in bench/gateway.
         context.Request.Path = functionPath;
+        var maxBody = limits.Value.MaxRequestBytes;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            // The worker enforces the function's own limit (KK_MAX_REQUEST_BYTES); bodies stream through.
-            limit.MaxRequestBodySize = null;
+            // Functions' limit, not the Api's own: a body without a length is cut here as it streams
+            // (one with a length over it never got this far), and the worker checks it again.
+            limit.MaxRequestBodySize = maxBody;
         }
         var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var error = await forwarder.SendAsync(context, destination, http.Invoker, s_config, HttpTransformer.Empty);
-        if (error != ForwarderError.None && !context.Response.HasStarted)
+        if (error != ForwarderError.None && !context.Response.HasStarted && IsBodyTooLarge(context))
+        {
+            await Limits.LimitsExtensions.BodyTooLargeAsync(context, maxBody, length: null);
+        }
+        else if (error != ForwarderError.None && !context.Response.HasStarted)
         {
             await context.WriteProblemAsync(context.Response.StatusCode is >= 400 ? context.Response.StatusCode : StatusCodes.Status502BadGateway,
                 "Function unreachable", $"The function's worker did not answer ({error}).");
         }
         metrics.Invoked(id, context.Response.StatusCode, answered: error == ForwarderError.None, startedAt);
+    }
+
+    /// <summary>Kestrel stopped the client's body at the limit while YARP was sending it on.</summary>
+    private static bool IsBodyTooLarge(HttpContext context)
+    {
+        for (var e = context.Features.Get<IForwarderErrorFeature>()?.Exception; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool TryParse(PathString rest, out FunctionId id, out PathString functionPath)

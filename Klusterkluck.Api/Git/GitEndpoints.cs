@@ -55,8 +55,9 @@ public static class GitEndpoints
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             // git refuses a pack over Limits:MaxPushBytes itself (GitHttpBackend) and says so to the
-            // client; the body's own bound leaves room for the ref updates around the pack.
-            limit.MaxRequestBodySize = limits.Value.MaxPushBytes + 1024 * 1024;
+            // client; the body's own bound is only a backstop, far enough above that git, not a cut
+            // connection ("early EOF"), is what a push just over the limit meets.
+            limit.MaxRequestBodySize = 2 * limits.Value.MaxPushBytes + 1024 * 1024;
         }
         await backend.RunAsync(context, repositories.UserRoot(user), $"/{name}.git/{path}", user);
     }

@@ -21,26 +21,32 @@ public static class LimitsExtensions
             var max = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxRequestBytes;
             if (context.Request.ContentLength > max && context.Request.Path.StartsWithSegments(GatewayMiddleware.Prefix))
             {
-                // The client is still sending: closing after the answer spares reading what is refused.
-                context.Response.Headers.Connection = "close";
-                var key = LimitsOptions.Key(nameof(LimitsOptions.MaxRequestBytes));
-                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status413PayloadTooLarge,
-                        Title = "Request body too large",
-                        Detail = $"A function's request body may have at most {max} bytes; this one has {context.Request.ContentLength} ({key}).",
-                        Extensions = { ["limit"] = key },
-                    },
-                });
+                await BodyTooLargeAsync(context, max, context.Request.ContentLength);
                 return;
             }
             await next(context);
         });
         return app;
+    }
+
+    /// <summary>413 naming <c>Limits:MaxRequestBytes</c>, for a body that says its length (<paramref name="length"/>) or was cut while it streamed.</summary>
+    public static ValueTask BodyTooLargeAsync(HttpContext context, long max, long? length)
+    {
+        // The client may still be sending: closing after the answer spares reading what is refused.
+        context.Response.Headers.Connection = "close";
+        var key = LimitsOptions.Key(nameof(LimitsOptions.MaxRequestBytes));
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Title = "Request body too large",
+                Detail = $"A function's request body may have at most {max} bytes; this one has {(length is { } known ? known : "more")} ({key}).",
+                Extensions = { ["limit"] = key },
+            },
+        });
     }
 
     /// <summary>Answers a <see cref="LimitReachedException"/> thrown by the group's handlers as a 422 problem naming the limit.</summary>

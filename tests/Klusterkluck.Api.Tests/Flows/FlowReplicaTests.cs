@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Klusterkluck.Api.Data;
 using static Klusterkluck.Api.Tests.Infrastructure.FlowClient;
 
@@ -13,8 +15,14 @@ public sealed class FlowReplicaTests
     {
         await using var store = TestStore.Create(StoreProvider.PostgreSQL);
         using var data = new TempFolder();
-        using var calls = new TempFolder();
-        var log = Path.Combine(calls.Path, "calls.log");
+        // Each step reports to a receiver of the test's own: a sandboxed function writes no host file.
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string[]>();
+        await using var calls = await LoopbackServer.StartAsync(app => app.MapPost("/", async (HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            lines.Enqueue((await reader.ReadToEndAsync()).Split(' '));
+            return Results.Ok();
+        }));
         var firstPort = ServiceProcess.FreePort();
         // One issuer for both, as behind one ingress: a user's token is good at either replica.
         var environment = new Dictionary<string, string>(store.ApiEnvironment())
@@ -30,12 +38,15 @@ public sealed class FlowReplicaTests
 
         await using var first = await ApiProcess.StartAsync(data.Path, environment, firstPort);
         using var owner = await UserSession.StartAsync(first, "replicas");
+        // Every worker's node is pid 3 in its own namespace: a random id tells the processes apart.
         var record = $$"""
-            const fs = require('fs');
-            module.exports = (r) => {
-              fs.appendFileSync(process.env.CALLS, `${r.headers['idempotency-key']} ${process.pid}\n`);
-              return r.body + '.';
-            };
+            const http = require('http');
+            const worker = require('crypto').randomUUID();
+            module.exports = (r) => new Promise((resolve, reject) => {
+              const call = http.request(process.env.CALLS, { method: 'POST' }, res => { res.resume(); res.on('end', () => resolve(r.body + '.')); });
+              call.on('error', reject);
+              call.end(`${r.headers['idempotency-key']} ${worker}`);
+            });
 
             """;
         foreach (var name in new[] { "one", "two" })
@@ -43,7 +54,7 @@ public sealed class FlowReplicaTests
             await owner.CreateWithCodeAsync(name, "nodejs", new Dictionary<string, string>
             {
                 ["index.js"] = record,
-                ["klusterkluck.yaml"] = $"kind: nodejs\nhandler: index.js\nenv:\n  CALLS: {log}\n",
+                ["klusterkluck.yaml"] = $"kind: nodejs\nhandler: index.js\nenv:\n  CALLS: {calls.BaseUrl}/\n",
             });
         }
         // A cron that never fires: the connector only marks the source; events come in by hand, at both replicas.
@@ -73,7 +84,6 @@ public sealed class FlowReplicaTests
         var runs = await owner.WaitRunsOverAsync("shared", 2 * EventsPerReplica, TimeSpan.FromSeconds(120));
 
         Assert.All(runs, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
-        var lines = File.ReadAllLines(log).Select(l => l.Split(' ')).ToList();
         Assert.Equal(4 * EventsPerReplica, lines.Count);
         Assert.Equal(lines.Count, lines.Select(l => l[0]).Distinct().Count());
         // Both replicas' workers ran steps: each replica runs its own worker per function.

@@ -59,6 +59,8 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             ["DataFolder"] = dataFolder,
             ["RateLimits__Auth__PermitLimit"] = "100000",
+            // Some tests stream tens of MB through the gateway; the 6 MiB default has tests of its own (Limits).
+            ["Limits__MaxRequestBytes"] = "67108864",
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
