@@ -14,6 +14,20 @@ internal sealed class FunctionSandbox
     private const string Setpriv = "/usr/bin/setpriv";
     private const string Prlimit = "/usr/bin/prlimit";
 
+    /// <summary>Whether the Api has a controlling terminal: /dev/tty opens only then.</summary>
+    private static readonly Lazy<bool> s_hasTerminal = new(() =>
+    {
+        try
+        {
+            using var tty = new FileStream("/dev/tty", FileMode.Open, FileAccess.ReadWrite);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    });
+
     private readonly SandboxOptions _options;
     private readonly string? _bwrap;
     private readonly string _version = "";
@@ -96,7 +110,7 @@ internal sealed class FunctionSandbox
         List<string> prefix = [];
         if (_bwrap is not null)
         {
-            prefix.AddRange([_bwrap, .. Bubblewrap.Arguments(folder, readOnly), "--"]);
+            prefix.AddRange([_bwrap, .. Bubblewrap.Arguments(folder, readOnly, s_hasTerminal.Value), "--"]);
             info.Environment["HOME"] = "/tmp";
             info.Environment["TMPDIR"] = "/tmp";
         }
