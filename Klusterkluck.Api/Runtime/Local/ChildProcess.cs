@@ -52,12 +52,29 @@ internal static class ChildProcess
     public static void Start(Process process, LogBuffer log, Action<string>? onStdout = null)
     {
         Spawner.Start(process);
-        _ = ReadLinesAsync(process.StandardOutput.BaseStream, text =>
+        var stdout = ReadLinesAsync(process.StandardOutput.BaseStream, text =>
         {
             onStdout?.Invoke(text);
             log.Add("stdout", text);
         });
-        _ = ReadLinesAsync(process.StandardError.BaseStream, text => log.Add("stderr", text));
+        var stderr = ReadLinesAsync(process.StandardError.BaseStream, text => log.Add("stderr", text));
+        s_output.Add(process, Task.WhenAll(stdout, stderr));
+    }
+
+    /// <summary>Each started process's output readers, done when both pipes reach their end.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Process, Task> s_output = new();
+
+    /// <summary>
+    /// Waits for the process to exit and for its last lines to be in its log (its one-line reason
+    /// comes last on stderr), at most a few seconds more: a process it left behind may hold the pipes.
+    /// </summary>
+    public static async Task WaitForExitAsync(Process process, CancellationToken cancellationToken)
+    {
+        await process.WaitForExitAsync(cancellationToken);
+        if (s_output.TryGetValue(process, out var output))
+        {
+            await Task.WhenAny(output, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
+        }
     }
 
     private static async Task ReadLinesAsync(Stream output, Action<string> onLine)

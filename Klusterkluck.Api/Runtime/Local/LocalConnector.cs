@@ -106,13 +106,15 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
             try
             {
                 var running = Stopwatch.StartNew();
-                await _process!.WaitForExitAsync(_stopping.Token);
-                var exitCode = _process.ExitCode;
+                var process = _process!;
+                await ChildProcess.WaitForExitAsync(process, _stopping.Token);
+                var exitCode = process.ExitCode;
                 _url = null;
                 if (exitCode == ConfigurationExitCode)
                 {
-                    State = "failed";
+                    // The reason first: a reader that sees "failed" finds it.
                     Error = Log.Snapshot().LastOrDefault(l => l.Stream == "stderr")?.Text ?? "the connector could not start (exit code 2)";
+                    State = "failed";
                     LogCannotStart(logger, deployment.Id.ToString(), Error);
                     return;
                 }
@@ -134,8 +136,8 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
             }
             catch (System.ComponentModel.Win32Exception e)
             {
-                State = "failed";
                 Error = $"cannot start the connector host: {e.Message}";
+                State = "failed";
                 LogCannotStart(logger, deployment.Id.ToString(), Error);
                 return;
             }

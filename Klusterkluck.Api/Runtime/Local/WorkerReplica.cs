@@ -78,7 +78,7 @@ internal sealed partial class WorkerReplica(
             {
                 if (process.HasExited)
                 {
-                    await process.WaitForExitAsync(CancellationToken.None);
+                    await ChildProcess.WaitForExitAsync(process, CancellationToken.None);
                     throw new DeployException(Reason(Log.LastError()) ?? $"the worker exited with code {process.ExitCode} before it was ready");
                 }
                 if (deadline.Elapsed > options.ReadyTimeout)
