@@ -20,7 +20,6 @@ builder.AddGateway();
 var app = builder.Build();
 
 app.UseApiDefaults();
-app.UseRequestLimits();
 app.UseGateway();
 app.UseIdentityProvider();
 app.MapDefaultEndpoints();

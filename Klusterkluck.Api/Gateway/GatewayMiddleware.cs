@@ -36,6 +36,13 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
             await next(context);
             return;
         }
+        var maxBody = limits.Value.MaxRequestBytes;
+        if (context.Request.ContentLength > maxBody)
+        {
+            // Its length says it is over: refused before a worker is bothered.
+            await Limits.LimitsExtensions.BodyTooLargeAsync(context, maxBody, context.Request.ContentLength);
+            return;
+        }
         if (!TryParse(rest, out var id, out var functionPath))
         {
             await context.WriteProblemAsync(StatusCodes.Status404NotFound, "Unknown function", "Function URLs are /fn/{user}/{function}/.");
@@ -69,7 +76,6 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
         // headers are added (HttpTransformer.Empty, not Default): every header travels on to the
         // function's process, and they measurably cost worker and node CPU in bench/gateway.
         context.Request.Path = functionPath;
-        var maxBody = limits.Value.MaxRequestBytes;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             // Functions' limit, not the Api's own: a body without a length is cut here as it streams
@@ -78,14 +84,17 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
         }
         var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var error = await forwarder.SendAsync(context, destination, http.Invoker, s_config, HttpTransformer.Empty);
-        if (error != ForwarderError.None && !context.Response.HasStarted && IsBodyTooLarge(context))
+        if (error != ForwarderError.None && !context.Response.HasStarted)
         {
-            await Limits.LimitsExtensions.BodyTooLargeAsync(context, maxBody, length: null);
-        }
-        else if (error != ForwarderError.None && !context.Response.HasStarted)
-        {
-            await context.WriteProblemAsync(context.Response.StatusCode is >= 400 ? context.Response.StatusCode : StatusCodes.Status502BadGateway,
-                "Function unreachable", $"The function's worker did not answer ({error}).");
+            if (IsBodyTooLarge(context))
+            {
+                await Limits.LimitsExtensions.BodyTooLargeAsync(context, maxBody, length: null);
+            }
+            else
+            {
+                await context.WriteProblemAsync(context.Response.StatusCode is >= 400 ? context.Response.StatusCode : StatusCodes.Status502BadGateway,
+                    "Function unreachable", $"The function's worker did not answer ({error}).");
+            }
         }
         metrics.Invoked(id, context.Response.StatusCode, answered: error == ForwarderError.None, startedAt);
     }

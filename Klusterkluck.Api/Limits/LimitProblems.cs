@@ -6,7 +6,7 @@ namespace Klusterkluck.Api.Limits;
 /// <summary>
 /// One shape for every count or rate crossed: 422 "Limit reached", the detail naming the setting,
 /// and the setting's key as the problem's <c>limit</c>, so a client can tell which. (Sizes are
-/// 413, from the middleware that sees the body: <see cref="LimitsExtensions.UseRequestLimits"/>.)
+/// 413, from the gateway that sees the body: <see cref="LimitsExtensions.BodyTooLargeAsync"/>.)
 /// </summary>
 public static class LimitProblems
 {

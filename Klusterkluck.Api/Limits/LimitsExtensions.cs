@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Klusterkluck.Api.Limits;
 
 public static class LimitsExtensions
@@ -13,23 +11,10 @@ public static class LimitsExtensions
         return builder;
     }
 
-    /// <summary>A function body over <c>Limits:MaxRequestBytes</c> that says its length is refused here, before a worker is bothered; a chunked one is cut by the worker.</summary>
-    public static WebApplication UseRequestLimits(this WebApplication app)
-    {
-        app.Use(async (context, next) =>
-        {
-            var max = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxRequestBytes;
-            if (context.Request.ContentLength > max && context.Request.Path.StartsWithSegments(GatewayMiddleware.Prefix))
-            {
-                await BodyTooLargeAsync(context, max, context.Request.ContentLength);
-                return;
-            }
-            await next(context);
-        });
-        return app;
-    }
-
-    /// <summary>413 naming <c>Limits:MaxRequestBytes</c>, for a body that says its length (<paramref name="length"/>) or was cut while it streamed.</summary>
+    /// <summary>
+    /// 413 naming <c>Limits:MaxRequestBytes</c>, for a function's body that says its length
+    /// (<paramref name="length"/>) or was cut while it streamed: the gateway's answers.
+    /// </summary>
     public static ValueTask BodyTooLargeAsync(HttpContext context, long max, long? length)
     {
         // The client may still be sending: closing after the answer spares reading what is refused.
