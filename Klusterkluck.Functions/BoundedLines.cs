@@ -56,6 +56,24 @@ public static class BoundedLines
         }
     }
 
+    /// <summary>
+    /// Hands each line of a child's output pipe to <paramref name="onLine"/> until it ends. A pipe
+    /// closed or disposed under the reader (its process gone) ends it too: that is no error.
+    /// </summary>
+    public static async Task PumpAsync(Stream output, int maxBytes, Action<string> onLine)
+    {
+        try
+        {
+            await foreach (var line in ReadAsync(output, maxBytes))
+            {
+                onLine(line);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+        }
+    }
+
     /// <summary>The line's text; a cut one ends at a whole character, then the marker.</summary>
     private static string Decode(byte[] line, int length, bool cut)
     {

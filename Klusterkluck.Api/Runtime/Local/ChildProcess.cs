@@ -1,10 +1,14 @@
 using System.Diagnostics;
+using Klusterkluck.Functions;
 
 namespace Klusterkluck.Api.Runtime.Local;
 
 /// <summary>How the local runtime starts a .NET app of the platform (a worker, a connector host) as a child process.</summary>
 internal static class ChildProcess
 {
+    /// <summary>Where a child's output lines are cut: above a worker's own cut of its function's lines (16 KiB and its log prefix).</summary>
+    private const int MaxLineBytes = 64 * 1024;
+
     /// <summary>What a child inherits from the Api: enough to run .NET, git and node, and to export telemetry. Not the Api's secrets.</summary>
     private static readonly string[] s_inherited = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DOTNET_ROOT", "KK_NODE"];
 
@@ -46,18 +50,17 @@ internal static class ChildProcess
 
     /// <summary>
     /// Starts a process made by <see cref="Create"/> and reads its output line by line into
-    /// <paramref name="log"/>, each line cut at 64 KiB (above a worker's own cut of its function's
-    /// lines): one endless line must not grow the Api.
+    /// <paramref name="log"/>, each line cut at <see cref="MaxLineBytes"/>: one endless line must not grow the Api.
     /// </summary>
     public static void Start(Process process, LogBuffer log, Action<string>? onStdout = null)
     {
         Spawner.Start(process);
-        var stdout = ReadLinesAsync(process.StandardOutput.BaseStream, text =>
+        var stdout = BoundedLines.PumpAsync(process.StandardOutput.BaseStream, MaxLineBytes, text =>
         {
             onStdout?.Invoke(text);
             log.Add("stdout", text);
         });
-        var stderr = ReadLinesAsync(process.StandardError.BaseStream, text => log.Add("stderr", text));
+        var stderr = BoundedLines.PumpAsync(process.StandardError.BaseStream, MaxLineBytes, text => log.Add("stderr", text));
         s_output.Add(process, Task.WhenAll(stdout, stderr));
     }
 
@@ -74,21 +77,6 @@ internal static class ChildProcess
         if (s_output.TryGetValue(process, out var output))
         {
             await Task.WhenAny(output, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
-        }
-    }
-
-    private static async Task ReadLinesAsync(Stream output, Action<string> onLine)
-    {
-        try
-        {
-            await foreach (var line in Klusterkluck.Functions.BoundedLines.ReadAsync(output, 64 * 1024))
-            {
-                onLine(line);
-            }
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            // The process is gone and its pipe with it.
         }
     }
 
@@ -164,13 +152,19 @@ internal static class ChildProcess
     }
 
     /// <summary>The dotnet host running the Api, so that the child runs on the same runtime.</summary>
-    /// <remarks>A full path with links resolved (the sandbox must see the folder it really lives in); <c>dotnet</c> on PATH when the Api runs from its own apphost.</remarks>
-    public static string DotnetHost()
+    /// <remarks>A full path with links resolved (the sandbox must see the folder it really lives in); <c>dotnet</c> on PATH when the Api runs from its own apphost. Found once.</remarks>
+    public static string DotnetHost() => s_dotnetHost.Value;
+
+    private static readonly Lazy<string> s_dotnetHost = new(() =>
     {
         var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet"
             ? path
-            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-                .Select(folder => Path.Combine(folder, "dotnet")).FirstOrDefault(File.Exists) ?? "dotnet";
+            : FindOnPath("dotnet") ?? "dotnet";
         return File.Exists(host) ? File.ResolveLinkTarget(host, returnFinalTarget: true)?.FullName ?? Path.GetFullPath(host) : host;
-    }
+    });
+
+    /// <summary>The first file named <paramref name="name"/> in a folder of the Api's PATH, or null.</summary>
+    public static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, name)).FirstOrDefault(File.Exists);
 }

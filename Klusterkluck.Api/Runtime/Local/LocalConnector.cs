@@ -23,7 +23,6 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
     private int _launches;
     private int _port = port;
     private volatile string? _url;
-    private volatile bool _listening;
 
     public ConnectorDeployment Deployment => deployment;
 
@@ -63,7 +62,6 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
     {
         var launch = Interlocked.Increment(ref _launches);
         _url = null;
-        _listening = false;
         var process = ChildProcess.Create(hostAssembly, deployment.Id.ToString());
         foreach (var (name, value) in deployment.Environment)
         {
@@ -91,7 +89,6 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
         }
         var address = text[ConnectorLines.Listening.Length..].Trim();
         _url ??= address;
-        _listening = true;
         if (deployment.Listen is not null && Uri.TryCreate(address, UriKind.Absolute, out var uri))
         {
             Volatile.Write(ref _port, uri.Port);
@@ -109,6 +106,7 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
                 var process = _process!;
                 await ChildProcess.WaitForExitAsync(process, _stopping.Token);
                 var exitCode = process.ExitCode;
+                var listened = _url is not null;
                 _url = null;
                 if (exitCode == ConfigurationExitCode)
                 {
@@ -118,7 +116,7 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
                     LogCannotStart(logger, deployment.Id.ToString(), Error);
                     return;
                 }
-                if (!_listening && deployment.Listen is not null)
+                if (!listened && deployment.Listen is not null)
                 {
                     // It ended before it listened: perhaps its port was taken while it was down. A new one then.
                     Volatile.Write(ref _port, 0);

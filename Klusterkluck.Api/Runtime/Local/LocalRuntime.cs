@@ -154,14 +154,7 @@ internal sealed partial class LocalRuntime(
     /// <summary>Says which isolation functions get, once, before any of them runs.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (sandbox.InForce)
-        {
-            LogIsolation(logger, sandbox.Describe());
-        }
-        else
-        {
-            LogNoIsolation(logger, sandbox.Describe());
-        }
+        LogIsolation(logger, sandbox.InForce ? LogLevel.Information : LogLevel.Warning, sandbox.Describe());
         return Task.CompletedTask;
     }
 
@@ -175,9 +168,6 @@ internal sealed partial class LocalRuntime(
         await Task.WhenAll([.. stops, .. connectors, _retiring.WhenAll()]);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Isolation}")]
-    private static partial void LogIsolation(ILogger logger, string isolation);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Isolation}")]
-    private static partial void LogNoIsolation(ILogger logger, string isolation);
+    [LoggerMessage(Message = "{Isolation}")]
+    private static partial void LogIsolation(ILogger logger, LogLevel level, string isolation);
 }

@@ -204,13 +204,8 @@ public sealed class ExecRuntime(LoadedFunction function, WorkerOptions options, 
         }
     }
 
-    private async Task LogStderrAsync(Stream stderr)
-    {
-        await foreach (var line in BoundedLines.ReadAsync(stderr, options.MaxLogLineBytes))
-        {
-            _logger.LogWarning("{Line}", line);
-        }
-    }
+    private Task LogStderrAsync(Stream stderr) =>
+        BoundedLines.PumpAsync(stderr, options.MaxLogLineBytes, line => _logger.LogWarning("{Line}", line));
 
     private string Command => function.Config.Command![0];
 

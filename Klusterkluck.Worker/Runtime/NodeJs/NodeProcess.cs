@@ -154,8 +154,11 @@ public sealed class NodeProcess(LoadedFunction function, string node, int maxLin
             process.Dispose();
             return;
         }
-        _ = ReadLinesAsync(process.StandardOutput.BaseStream, OnOutput, outputClosed);
-        _ = ReadLinesAsync(process.StandardError.BaseStream, OnError, errorClosed);
+        // Each line cut at the worker's bound: a handler printing without newlines cannot fill the worker.
+        _ = BoundedLines.PumpAsync(process.StandardOutput.BaseStream, maxLineBytes, OnOutput)
+            .ContinueWith(_ => outputClosed.TrySetResult(), TaskScheduler.Default);
+        _ = BoundedLines.PumpAsync(process.StandardError.BaseStream, maxLineBytes, OnError)
+            .ContinueWith(_ => errorClosed.TrySetResult(), TaskScheduler.Default);
         lock (_lock)
         {
             if (_stopping.IsCancellationRequested)
@@ -167,26 +170,6 @@ public sealed class NodeProcess(LoadedFunction function, string node, int maxLin
             _process?.Dispose();
             _process = process;
             _startedAt = DateTime.UtcNow;
-        }
-    }
-
-    /// <summary>Node's output, line by line, each cut at the worker's bound (a handler printing without newlines cannot fill the worker).</summary>
-    private async Task ReadLinesAsync(Stream output, Action<string> onLine, TaskCompletionSource closed)
-    {
-        try
-        {
-            await foreach (var line in BoundedLines.ReadAsync(output, maxLineBytes))
-            {
-                onLine(line);
-            }
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            // The process was disposed while its pipe was read: its output ends here.
-        }
-        finally
-        {
-            closed.TrySetResult();
         }
     }
 

@@ -79,13 +79,6 @@ internal static class Bubblewrap
         return args;
     }
 
-    /// <summary>Bubblewrap on PATH, or null.</summary>
-    public static string? Find() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Combine(folder, "bwrap"))
-            .FirstOrDefault(File.Exists);
-
     /// <summary>Runs a trivial command in the sandbox; the reason it did not work, or null when it did.</summary>
     public static string? Probe(string bwrap, IReadOnlyList<string> arguments)
     {

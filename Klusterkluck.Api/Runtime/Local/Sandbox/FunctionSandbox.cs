@@ -46,7 +46,7 @@ internal sealed class FunctionSandbox
             _users = null;
             return;
         }
-        var bwrap = Bubblewrap.Find();
+        var bwrap = ChildProcess.FindOnPath("bwrap");
         Unavailable = bwrap is null ? "bwrap is not on PATH (Debian: apt-get install bubblewrap)" : Probe(bwrap);
         if (Unavailable is null)
         {
@@ -102,15 +102,19 @@ internal sealed class FunctionSandbox
     /// seeing <paramref name="readOnly"/> (host folder, and where it appears) besides the system.
     /// HOME and TMPDIR point to its <c>tmp</c>.
     /// </summary>
-    public void Confine(ProcessStartInfo info, string user, string folder, IReadOnlyList<(string Host, string Inside)> readOnly)
+    public void Confine(ProcessStartInfo info, string user, string folder, IReadOnlyList<(string Host, string Inside)> readOnly) =>
+        Confine(info, user, folder, readOnly, _bwrap);
+
+    /// <summary>As the public one, with <paramref name="bwrap"/> null for no sandbox: the probe tries one before it is in force.</summary>
+    private void Confine(ProcessStartInfo info, string user, string folder, IReadOnlyList<(string Host, string Inside)> readOnly, string? bwrap)
     {
         var tmp = Directory.CreateDirectory(Path.Combine(folder, "tmp")).FullName;
         _users?.Own(folder, user);
         _users?.Own(tmp, user);
         List<string> prefix = [];
-        if (_bwrap is not null)
+        if (bwrap is not null)
         {
-            prefix.AddRange([_bwrap, .. Bubblewrap.Arguments(folder, readOnly, s_hasTerminal.Value), "--"]);
+            prefix.AddRange([bwrap, .. Bubblewrap.Arguments(folder, readOnly, s_hasTerminal.Value), "--"]);
             info.Environment["HOME"] = "/tmp";
             info.Environment["TMPDIR"] = "/tmp";
         }
@@ -158,20 +162,12 @@ internal sealed class FunctionSandbox
         try
         {
             var info = new ProcessStartInfo("/usr/bin/true");
-            var probe = new FunctionSandbox(bwrap, _options, _users);
-            probe.Confine(info, "probe", folder, []);
+            Confine(info, "probe", folder, [], bwrap);
             return Bubblewrap.Probe(info.FileName, [.. info.ArgumentList]);
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private FunctionSandbox(string bwrap, SandboxOptions options, TenantUsers? users)
-    {
-        _bwrap = bwrap;
-        _options = options;
-        _users = users;
     }
 }
