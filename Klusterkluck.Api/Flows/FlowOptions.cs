@@ -41,6 +41,18 @@ public sealed class FlowOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// The most steps one event may create. Checked when a flow is validated, from its graph (the
+    /// worst case: every if taking every edge), and again as a run goes: a run that would create
+    /// more fails with that reason. Keeps one event from filling the store and the engine.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxStepsPerEvent { get; set; } = 1000;
+
+    /// <summary>The most payload bytes (step inputs and outputs) one run may store; past it the run fails with that reason.</summary>
+    [Range(typeof(long), "65536", "17179869184")]
+    public long MaxRunBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Finished runs older than this are deleted with their steps.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
     public TimeSpan RunRetention { get; set; } = TimeSpan.FromDays(7);

@@ -43,7 +43,8 @@ internal static class FlowViews
         step.CreatedAt,
         step.StartedAt,
         step.FinishedAt,
-        Payload(step.Input, step.InputType),
+        // An if step's input is its output, stored once.
+        step.Branch is null ? Payload(step.Input, step.InputType) : Payload(step.Output, step.OutputType),
         Payload(step.Output, step.OutputType));
 
     private static PayloadResponse? Payload(byte[]? body, string? type)

@@ -12,6 +12,7 @@ public static class FlowsExtensions
         builder.Services.AddSingleton<FlowConnectors>();
         builder.Services.AddSingleton<FlowLocks>();
         builder.Services.AddSingleton<FlowTransactions>();
+        builder.Services.AddSingleton<StepClaims>();
         builder.Services.AddSingleton<DeploymentCache>();
         builder.Services.AddSingleton<EngineSignal>();
         builder.Services.AddSingleton<StepInvoker>();

@@ -12,7 +12,8 @@ namespace Klusterkluck.Api.Flows;
 /// functions (each must be one of the owner's own), the connectors' settings (checked against
 /// the variables their plugin declares, with the connector host's own checking code).
 /// </summary>
-public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog, IOptions<ConnectorHostOptions> connectorHost)
+public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog, IOptions<ConnectorHostOptions> connectorHost,
+    IOptions<FlowOptions> flowOptions)
 {
     public const int MaxNodes = 100;
     public const int MaxEdges = 500;
@@ -67,7 +68,7 @@ public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog, 
         var edgesValid = CheckEdges(edges, ids, problems);
         if (edgesValid && ids.Count == nodes.Count)
         {
-            CheckGraph(nodes, edges, ids, problems);
+            CheckGraph(nodes, edges, ids, problems, flowOptions.Value.MaxStepsPerEvent);
         }
         return problems.ToDictionary();
     }
@@ -255,7 +256,8 @@ public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog, 
     }
 
     /// <summary>The graph: acyclic (each cycle named), connectors only as sources, every node reachable, joins fed once per run.</summary>
-    private static void CheckGraph(IReadOnlyList<FlowNode> nodes, IReadOnlyList<FlowEdge> edges, Dictionary<string, FlowNode> ids, Problems problems)
+    private static void CheckGraph(IReadOnlyList<FlowNode> nodes, IReadOnlyList<FlowEdge> edges, Dictionary<string, FlowNode> ids, Problems problems,
+        int maxSteps)
     {
         var incoming = ids.Keys.ToDictionary(k => k, _ => new List<string>(), StringComparer.Ordinal);
         var outgoing = ids.Keys.ToDictionary(k => k, _ => new List<string>(), StringComparer.Ordinal);
@@ -307,6 +309,7 @@ public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog, 
         {
             CheckJoinInputs(nodes, ids, incoming, problems);
             CheckRunsPerEvent(nodes, ids, incoming, problems);
+            CheckStepsPerEvent(ids, incoming, problems, maxSteps);
         }
     }
 
@@ -323,6 +326,31 @@ public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog, 
             if (Runs(nodes[i].Id!) > MaxRunsPerEvent)
             {
                 problems.Add($"nodes[{i}]", $"One event could run '{nodes[i].Id}' more than {MaxRunsPerEvent} times (each input runs it once, and its inputs multiply): put joins where branches meet.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Steps per event, in the worst case (every if taking every edge out of it), for each connector
+    /// the event may come through: the connector once, a join once if anything reaches it, any
+    /// other node once per run of each predecessor.
+    /// </summary>
+    private static void CheckStepsPerEvent(Dictionary<string, FlowNode> ids, Dictionary<string, List<string>> incoming, Problems problems, int maxSteps)
+    {
+        foreach (var source in ids.Values.Where(n => n.Kind == NodeKinds.Connector).Select(n => n.Id!))
+        {
+            var runs = new Dictionary<string, double>(StringComparer.Ordinal);
+            double Runs(string id) => runs.TryGetValue(id, out var known) ? known : runs[id] = ids[id].Kind switch
+            {
+                NodeKinds.Connector => id == source ? 1 : 0,
+                NodeKinds.Join => incoming[id].Any(p => Runs(p) > 0) ? 1 : 0,
+                _ => incoming[id].Sum(Runs),
+            };
+            var steps = ids.Keys.Sum(Runs);
+            if (steps > maxSteps)
+            {
+                problems.Add("flow", $"One event through '{source}' could create {(steps > 1e9 ? "over a billion" : steps.ToString("0", System.Globalization.CultureInfo.InvariantCulture))} steps; the most is {maxSteps} (Flows:MaxStepsPerEvent): fewer edges where branches meet, or joins there.");
+                return;
             }
         }
     }

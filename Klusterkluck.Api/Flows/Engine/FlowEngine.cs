@@ -4,12 +4,13 @@ using Microsoft.Extensions.Options;
 namespace Klusterkluck.Api.Flows;
 
 /// <summary>
-/// Runs flow steps: claims due steps from the store (several replicas share the work without
-/// running a step twice at once), calls their functions, and records each outcome with what
+/// Runs flow steps: claims due steps from the store, shared fairly between owners and their flows
+/// (<see cref="StepClaims"/>; several replicas share the work without running a step twice at
+/// once), calls their functions, and records each outcome with what
 /// follows from it. Retries back off exponentially; the last failure dead-letters the step.
 /// </summary>
 public sealed partial class FlowEngine(
-    IServiceScopeFactory scopes, FlowTransactions transactions, DeploymentCache deployments, EngineSignal signal, StepInvoker invoker,
+    IServiceScopeFactory scopes, FlowTransactions transactions, StepClaims claims, DeploymentCache deployments, EngineSignal signal, StepInvoker invoker,
     IOptions<FlowOptions> options, IHostApplicationLifetime lifetime, ILogger<FlowEngine> logger) : BackgroundService
 {
     private static readonly TimeSpan s_waitForReplica = TimeSpan.FromSeconds(1);
@@ -70,13 +71,7 @@ public sealed partial class FlowEngine(
     private async Task<List<FlowStep>> ClaimAsync(int max, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<StoreContext>();
-        string token;
-        using (await transactions.EnterAsync(cancellationToken))
-        {
-            token = await transactions.ClaimAsync(store, max, Options.StepLease, cancellationToken);
-        }
-        return await store.FlowSteps.AsNoTracking().Where(s => s.LeaseToken == token).ToListAsync(cancellationToken);
+        return await claims.ClaimAsync(scope.ServiceProvider.GetRequiredService<StoreContext>(), max, Options.StepLease, cancellationToken);
     }
 
     private async Task RunAsync(FlowStep step, CancellationToken stoppingToken)

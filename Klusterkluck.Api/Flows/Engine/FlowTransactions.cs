@@ -31,16 +31,37 @@ public sealed class FlowTransactions(IOptions<StoreOptions> options)
         : Task.CompletedTask;
 
     /// <summary>
-    /// Claims up to <paramref name="max"/> due steps (pending ones whose backoff is over, running
-    /// ones whose claim ran out) for <paramref name="lease"/>, in one statement; returns the claim's token.
+    /// Claims up to <paramref name="max"/> due steps of one queue (an owner's flow), oldest first,
+    /// for the claim <paramref name="token"/> until <paramref name="leaseUntil"/>, in one statement;
+    /// returns how many it took.
     /// </summary>
-    public async Task<string> ClaimAsync(StoreContext store, int max, TimeSpan lease, CancellationToken cancellationToken)
-    {
-        var token = Guid.NewGuid().ToString("N");
-        var now = DateTime.UtcNow;
-        await store.Database.ExecuteSqlRawAsync(IsPostgres ? s_claimPostgres : s_claimSqlite, [token, now + lease, now, max], cancellationToken);
-        return token;
-    }
+    public Task<int> ClaimAsync(StoreContext store, string owner, string flow, int max, string token, DateTime leaseUntil, DateTime now,
+        CancellationToken cancellationToken) =>
+        store.Database.ExecuteSqlRawAsync(IsPostgres ? s_claimPostgres : s_claimSqlite, [token, leaseUntil, now, max, owner, flow], cancellationToken);
+
+    /// <summary>
+    /// The first owner after <paramref name="after"/> (in the store's order) with a pending step, or
+    /// null: a skip scan of the queues' index, one seek per owner however many steps wait.
+    /// </summary>
+    public Task<string?> NextOwnerAsync(StoreContext store, string? after, CancellationToken cancellationToken) =>
+        store.Database.SqlQueryRaw<string>(
+            """SELECT "Owner" AS "Value" FROM "FlowSteps" WHERE "Status" = 'Pending' AND "Owner" > {0} ORDER BY "Owner" LIMIT 1""",
+            after ?? "").FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>The first flow of <paramref name="owner"/> after <paramref name="after"/> with a pending step, or null.</summary>
+    public Task<string?> NextFlowAsync(StoreContext store, string owner, string? after, CancellationToken cancellationToken) =>
+        store.Database.SqlQueryRaw<string>(
+            """SELECT "FlowName" AS "Value" FROM "FlowSteps" WHERE "Status" = 'Pending' AND "Owner" = {0} AND "FlowName" > {1} ORDER BY "FlowName" LIMIT 1""",
+            owner, after ?? "").FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// Running steps whose claim ran out (their engine died, or lost the store for a whole lease)
+    /// go back to pending, to be claimed again in their queue's turn; their result, should it still
+    /// come, is not recorded (it needs the claim).
+    /// </summary>
+    public Task<int> ReclaimExpiredAsync(StoreContext store, DateTime now, CancellationToken cancellationToken) =>
+        store.FlowSteps.Where(s => s.Status == StepStatus.Running && s.DueAt <= now)
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.Status, StepStatus.Pending).SetProperty(s => s.LeaseToken, (string?)null), cancellationToken);
 
     // Both providers run the same statement; PostgreSQL's replicas also skip the rows another one is claiming.
     private static readonly string s_claimSqlite = Claim("");
@@ -49,7 +70,7 @@ public sealed class FlowTransactions(IOptions<StoreOptions> options)
     private static string Claim(string skipLocked) => $$"""
             UPDATE "FlowSteps" SET "Status" = 'Running', "LeaseToken" = {0}, "DueAt" = {1}, "Attempts" = "Attempts" + 1, "StartedAt" = {2}
             WHERE "Id" IN (
-                SELECT "Id" FROM "FlowSteps" WHERE "Status" IN ('Pending', 'Running') AND "DueAt" <= {2}
+                SELECT "Id" FROM "FlowSteps" WHERE "Status" = 'Pending' AND "Owner" = {4} AND "FlowName" = {5} AND "DueAt" <= {2}
                 ORDER BY "DueAt" LIMIT {3} {{skipLocked}})
             """;
 

@@ -8,55 +8,157 @@ namespace Klusterkluck.Api.Flows;
 /// <summary>A step of a run as the advance sees it: enough to know what ran, what is still to run, and which way an if went.</summary>
 internal sealed record StepInfo(Guid Id, string NodeId, StepStatus Status, bool? Branch);
 
+/// <summary>What every step of a run carries from the run, and what the run has used of its limits so far.</summary>
+internal sealed record RunHeader(Guid Id, Guid DeploymentId, string Owner, string FlowName, string? TraceParent, long StoredBytes);
+
 /// <summary>
-/// What follows from a step's result in one run, inside the transaction that records the result:
-/// a function successor gets a pending step with the output as its input (one per edge, so
-/// fan-out is one step per successor); an if or a join is decided on the spot, recorded as a
-/// finished step, and followed further. A join is decided once nothing can reach it any more:
-/// no step at any of its ancestors is still pending or running.
+/// What follows from a step's result in one run, inside the transaction that records the result.
+/// First everything that follows at once: a function successor gets a pending step with the
+/// output as its input (one per edge, so fan-out is one step per successor), and an if is decided
+/// on the spot, recorded as a finished step, and followed further. Only then are joins decided, one
+/// at a time in topological order, each once no step of the run can reach it any more: none of its
+/// ancestors has a step pending or running. Deciding a join before the at-once work is done would
+/// miss steps about to be created, so a join's answer would depend on the order edges are listed in.
+/// A run that would cross Flows:MaxStepsPerEvent or Flows:MaxRunBytes fails with that reason.
 /// </summary>
-internal sealed class RunAdvance(StoreContext store, FlowGraph graph, Guid runId, Guid deploymentId, string? traceParent, List<StepInfo> steps)
+internal sealed class RunAdvance(StoreContext store, FlowGraph graph, RunHeader run, List<StepInfo> steps, FlowOptions limits)
 {
     private readonly Dictionary<Guid, (byte[]? Body, string? Type)> _outputs = [];
+    private readonly NodeTally _tally = new(steps);
+    private long _storedBytes = run.StoredBytes;
 
     public List<FlowStep> Created { get; } = [];
 
-    public static async Task<RunAdvance> LoadAsync(StoreContext store, FlowGraph graph, FlowStep step, CancellationToken cancellationToken)
+    /// <summary>Why the run failed as a whole (a limit it would cross), or null.</summary>
+    public string? Failure { get; private set; }
+
+    public static async Task<RunAdvance> LoadAsync(StoreContext store, FlowGraph graph, RunHeader run, FlowOptions limits,
+        CancellationToken cancellationToken)
     {
-        var steps = await store.FlowSteps.AsNoTracking().Where(s => s.RunId == step.RunId)
+        var steps = await store.FlowSteps.AsNoTracking().Where(s => s.RunId == run.Id)
             .Select(s => new StepInfo(s.Id, s.NodeId, s.Status, s.Branch)).ToListAsync(cancellationToken);
-        return new RunAdvance(store, graph, step.RunId, step.DeploymentId, step.TraceParent, steps);
+        return new RunAdvance(store, graph, run, steps, limits);
     }
 
     /// <summary>The run's first step: the event itself, as the output of the connector node it came through.</summary>
-    public async Task StartAsync(string sourceNode, byte[] body, string? contentType, CancellationToken cancellationToken)
-    {
-        var source = Add(sourceNode, sourceNode, StepStatus.Succeeded, input: null, inputType: null, output: body, outputType: contentType);
-        await DeliverAsync(source, cancellationToken);
-    }
+    public Task StartAsync(string sourceNode, byte[] body, string? contentType, CancellationToken cancellationToken) =>
+        WithinLimitsAsync(() =>
+        {
+            var source = Add(sourceNode, sourceNode, StepStatus.Succeeded, input: null, inputType: null, output: body, outputType: contentType);
+            return PropagateAsync(source, cancellationToken);
+        });
 
     /// <summary>A step (already marked succeeded, with its output) hands its output on.</summary>
-    public Task SucceededAsync(StepInfo step, byte[] output, string? outputType, CancellationToken cancellationToken)
-    {
-        Replace(step with { Status = StepStatus.Succeeded });
-        _outputs[step.Id] = (output, outputType);
-        return DeliverAsync(step, cancellationToken);
-    }
+    public Task SucceededAsync(StepInfo step, byte[] output, string? outputType, CancellationToken cancellationToken) =>
+        WithinLimitsAsync(() =>
+        {
+            Replace(step with { Status = StepStatus.Succeeded });
+            _outputs[step.Id] = (output, outputType);
+            Store(output.Length);
+            return PropagateAsync(step, cancellationToken);
+        });
 
     /// <summary>A step was dead-lettered: nothing follows it, but a join that waited on it may now be decided.</summary>
-    public Task DeadLetteredAsync(StepInfo step, CancellationToken cancellationToken)
-    {
-        Replace(step with { Status = StepStatus.DeadLettered });
-        return ResolveJoinsAsync(cancellationToken);
-    }
+    public Task DeadLetteredAsync(StepInfo step, CancellationToken cancellationToken) =>
+        WithinLimitsAsync(() =>
+        {
+            Replace(step with { Status = StepStatus.DeadLettered });
+            return PropagateAsync(null, cancellationToken);
+        });
 
-    /// <summary>Whether the run is over, and how: nothing pending or running any more.</summary>
+    /// <summary>Whether the run is over, and how: failed as a whole, or nothing pending or running any more.</summary>
     public RunStatus Outcome() =>
-        steps.Any(s => s.Status is StepStatus.Pending or StepStatus.Running) ? RunStatus.Running
+        Failure is not null ? RunStatus.Failed
+        : _tally.Unfinished > 0 ? RunStatus.Running
         : steps.Any(s => s.Status == StepStatus.DeadLettered) ? RunStatus.Failed
         : RunStatus.Succeeded;
 
-    private async Task DeliverAsync(StepInfo from, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes what the advance decided: the new steps, and the run's row (its stored bytes; its end,
+    /// when this was its last step). A run that failed as a whole takes its pending steps with it.
+    /// <paramref name="created"/> is the run's row when this advance started it (tracked, not yet
+    /// saved); otherwise the row exists and the caller's transaction holds its lock.
+    /// </summary>
+    public async Task<RunStatus> SaveAsync(FlowRun? created, CancellationToken cancellationToken)
+    {
+        var now = DateTime.UtcNow;
+        var outcome = Outcome();
+        var finished = outcome != RunStatus.Running;
+        var error = FlowStep.Clip(Failure);
+        if (created is not null)
+        {
+            created.StoredBytes = _storedBytes;
+            created.Status = outcome;
+            created.Error = error;
+            created.FinishedAt = finished ? created.AcceptedAt : null;
+            await store.SaveChangesAsync(cancellationToken);
+            return outcome;
+        }
+        await store.SaveChangesAsync(cancellationToken);
+        if (Failure is not null)
+        {
+            var notRun = NotRun();
+            await store.FlowSteps.Where(s => s.RunId == run.Id && s.Status == StepStatus.Pending).ExecuteUpdateAsync(set => set
+                .SetProperty(s => s.Status, StepStatus.DeadLettered)
+                .SetProperty(s => s.Error, notRun)
+                .SetProperty(s => s.FinishedAt, now), cancellationToken);
+        }
+        var bytes = _storedBytes;
+        await store.FlowRuns.Where(r => r.Id == run.Id && r.Status == RunStatus.Running).ExecuteUpdateAsync(set => set
+            .SetProperty(r => r.StoredBytes, bytes)
+            .SetProperty(r => r.Status, outcome)
+            .SetProperty(r => r.Error, error)
+            .SetProperty(r => r.FinishedAt, finished ? now : null), cancellationToken);
+        return outcome;
+    }
+
+    private string? NotRun() => FlowStep.Clip($"not run: the run failed: {Failure}");
+
+    private async Task WithinLimitsAsync(Func<Task> advance)
+    {
+        try
+        {
+            await advance();
+        }
+        catch (RunLimitException e)
+        {
+            Failure = e.Message;
+            foreach (var step in Created.Where(s => s.Status == StepStatus.Pending))
+            {
+                step.Status = StepStatus.DeadLettered;
+                step.Error = NotRun();
+                step.FinishedAt = step.CreatedAt;
+            }
+        }
+    }
+
+    /// <summary>Everything that follows from <paramref name="from"/> (null: only joins that may now be decided).</summary>
+    private async Task PropagateAsync(StepInfo? from, CancellationToken cancellationToken)
+    {
+        var ready = new Queue<StepInfo>();
+        if (from is not null)
+        {
+            ready.Enqueue(from);
+        }
+        while (true)
+        {
+            while (ready.TryDequeue(out var step))
+            {
+                Deliver(step, ready);
+            }
+            if (await DecideNextJoinAsync(cancellationToken) is not { } join)
+            {
+                return;
+            }
+            if (join.Status == StepStatus.Succeeded)
+            {
+                ready.Enqueue(join);
+            }
+        }
+    }
+
+    /// <summary>The at-once part: pending steps for functions, decided ifs (queued to be followed in turn).</summary>
+    private void Deliver(StepInfo from, Queue<StepInfo> ready)
     {
         var (output, type) = _outputs[from.Id];
         foreach (var edge in graph.Out(from.NodeId))
@@ -65,35 +167,34 @@ internal sealed class RunAdvance(StoreContext store, FlowGraph graph, Guid runId
             {
                 continue;
             }
-            var target = graph.Nodes[edge.To!];
             var key = $"{edge.To}<{from.Id:N}";
-            if (target.Kind == NodeKinds.Function)
+            switch (graph.Nodes[edge.To!].Kind)
             {
-                Add(edge.To!, key, StepStatus.Pending, output, type, null, null);
-            }
-            else if (target.Kind == NodeKinds.If)
-            {
-                var branch = graph.ConditionOf(edge.To!).IsTrue(output ?? []);
-                var decided = Add(edge.To!, key, StepStatus.Succeeded, output, type, output, type, branch);
-                await DeliverAsync(decided, cancellationToken);
+                case NodeKinds.Function:
+                    Add(edge.To!, key, StepStatus.Pending, output, type, null, null);
+                    break;
+                case NodeKinds.If:
+                    var branch = graph.ConditionOf(edge.To!).IsTrue(output ?? []);
+                    // Its output is its input: stored once, as the output (the view shows it as both).
+                    ready.Enqueue(Add(edge.To!, key, StepStatus.Succeeded, null, null, output, type, branch));
+                    break;
             }
         }
-        await ResolveJoinsAsync(cancellationToken);
     }
 
     /// <summary>Edges out of an if are taken only on their branch (<c>when</c>, default true).</summary>
     private static bool Taken(StepInfo from, FlowEdge edge) => from.Branch is not { } branch || branch == (edge.When ?? true);
 
-    private async Task ResolveJoinsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The first join (in topological order) that can be decided now, decided: one that has no step
+    /// yet, some of whose ancestors ran in this run, and none of whose ancestors can still run.
+    /// </summary>
+    private async Task<StepInfo?> DecideNextJoinAsync(CancellationToken cancellationToken)
     {
         foreach (var join in graph.Joins)
         {
-            if (steps.Any(s => s.NodeId == join))
-            {
-                continue;
-            }
             var ancestors = graph.Ancestors(join);
-            if (!steps.Any(s => ancestors.Contains(s.NodeId)) || steps.Any(s => ancestors.Contains(s.NodeId) && s.Status is StepStatus.Pending or StepStatus.Running))
+            if (_tally.Has(join) || !ancestors.Any(_tally.Has) || ancestors.Any(_tally.IsUnfinished))
             {
                 continue;
             }
@@ -113,13 +214,12 @@ internal sealed class RunAdvance(StoreContext store, FlowGraph graph, Guid runId
             }
             if (!delivered)
             {
-                Add(join, join, StepStatus.Skipped, null, null, null, null);
-                continue;
+                return Add(join, join, StepStatus.Skipped, null, null, null, null);
             }
             var array = Encoding.UTF8.GetBytes(items.ToJsonString());
-            var decided = Add(join, join, StepStatus.Succeeded, null, null, array, "application/json");
-            await DeliverAsync(decided, cancellationToken);
+            return Add(join, join, StepStatus.Succeeded, null, null, array, "application/json");
         }
+        return null;
     }
 
     /// <summary>An output inside a join's array: itself if it is JSON, else its text as a string.</summary>
@@ -149,13 +249,20 @@ internal sealed class RunAdvance(StoreContext store, FlowGraph graph, Guid runId
     private StepInfo Add(string node, string key, StepStatus status, byte[]? input, string? inputType, byte[]? output, string? outputType,
         bool? branch = null)
     {
+        if (steps.Count >= limits.MaxStepsPerEvent)
+        {
+            throw new RunLimitException($"it would create more than {limits.MaxStepsPerEvent} steps (Flows:MaxStepsPerEvent)");
+        }
+        Store((input?.Length ?? 0) + (output?.Length ?? 0));
         var now = DateTime.UtcNow;
         var finished = status != StepStatus.Pending;
         var step = new FlowStep
         {
-            RunId = runId,
-            DeploymentId = deploymentId,
-            TraceParent = traceParent,
+            RunId = run.Id,
+            DeploymentId = run.DeploymentId,
+            Owner = run.Owner,
+            FlowName = run.FlowName,
+            TraceParent = run.TraceParent,
             NodeId = node,
             Key = key,
             Status = status,
@@ -172,8 +279,19 @@ internal sealed class RunAdvance(StoreContext store, FlowGraph graph, Guid runId
         Created.Add(step);
         var info = new StepInfo(step.Id, node, status, branch);
         steps.Add(info);
+        _tally.Added(info);
         _outputs[step.Id] = (output, outputType);
         return info;
+    }
+
+    /// <summary>Counts payload bytes the run stores; past Flows:MaxRunBytes the run fails.</summary>
+    private void Store(long bytes)
+    {
+        _storedBytes += bytes;
+        if (_storedBytes > limits.MaxRunBytes)
+        {
+            throw new RunLimitException($"its steps would store more than {limits.MaxRunBytes} bytes of payloads (Flows:MaxRunBytes)");
+        }
     }
 
     private void Replace(StepInfo step)
@@ -181,11 +299,47 @@ internal sealed class RunAdvance(StoreContext store, FlowGraph graph, Guid runId
         var index = steps.FindIndex(s => s.Id == step.Id);
         if (index >= 0)
         {
+            _tally.Removed(steps[index]);
             steps[index] = step;
         }
         else
         {
             steps.Add(step);
         }
+        _tally.Added(step);
     }
+
+    /// <summary>Per node: how many steps the run has there, and how many of them are still to finish.</summary>
+    private sealed class NodeTally
+    {
+        private readonly Dictionary<string, (int All, int Unfinished)> _byNode = new(StringComparer.Ordinal);
+
+        public NodeTally(IEnumerable<StepInfo> steps)
+        {
+            foreach (var step in steps)
+            {
+                Added(step);
+            }
+        }
+
+        public int Unfinished { get; private set; }
+
+        public bool Has(string node) => _byNode.TryGetValue(node, out var count) && count.All > 0;
+
+        public bool IsUnfinished(string node) => _byNode.TryGetValue(node, out var count) && count.Unfinished > 0;
+
+        public void Added(StepInfo step) => Count(step, +1);
+
+        public void Removed(StepInfo step) => Count(step, -1);
+
+        private void Count(StepInfo step, int by)
+        {
+            var unfinished = step.Status is StepStatus.Pending or StepStatus.Running ? by : 0;
+            var (all, open) = _byNode.GetValueOrDefault(step.NodeId);
+            _byNode[step.NodeId] = (all + by, open + unfinished);
+            Unfinished += unfinished;
+        }
+    }
+
+    private sealed class RunLimitException(string message) : Exception(message);
 }

@@ -7,7 +7,8 @@ namespace Klusterkluck.Api.Flows;
 /// (another replica took the step over) changes nothing. A success or a dead letter is one
 /// transaction with everything that follows from it (<see cref="RunAdvance"/>).
 /// </summary>
-public sealed class StepRecorder(StoreContext store, FlowTransactions transactions, EngineSignal signal)
+public sealed class StepRecorder(StoreContext store, FlowTransactions transactions, EngineSignal signal,
+    Microsoft.Extensions.Options.IOptions<FlowOptions> options)
 {
     public async Task<bool> SucceededAsync(FlowStep step, FlowGraph graph, byte[] output, string? outputType, CancellationToken cancellationToken)
     {
@@ -83,15 +84,18 @@ public sealed class StepRecorder(StoreContext store, FlowTransactions transactio
         {
             return false;
         }
-        var advance = await RunAdvance.LoadAsync(store, graph, step, cancellationToken);
-        await follow(advance, new StepInfo(step.Id, step.NodeId, StepStatus.Running, null));
-        await store.SaveChangesAsync(cancellationToken);
-        if (advance.Outcome() is var outcome and not RunStatus.Running)
+        var run = await store.FlowRuns.AsNoTracking().Where(r => r.Id == step.RunId)
+            .Select(r => new { r.Status, Header = new RunHeader(r.Id, r.DeploymentId, r.Owner, r.FlowName, r.TraceParent, r.StoredBytes) })
+            .SingleAsync(cancellationToken);
+        if (run.Status != RunStatus.Running)
         {
-            var now = DateTime.UtcNow;
-            await store.FlowRuns.Where(r => r.Id == step.RunId && r.Status == RunStatus.Running)
-                .ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, outcome).SetProperty(r => r.FinishedAt, now), cancellationToken);
+            // The run failed as a whole (a limit) while this step ran: its result is kept, and nothing follows it.
+            await transaction.CommitAsync(cancellationToken);
+            return true;
         }
+        var advance = await RunAdvance.LoadAsync(store, graph, run.Header, options.Value, cancellationToken);
+        await follow(advance, new StepInfo(step.Id, step.NodeId, StepStatus.Running, null));
+        await advance.SaveAsync(null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (advance.Created.Any(s => s.Status == StepStatus.Pending))
         {

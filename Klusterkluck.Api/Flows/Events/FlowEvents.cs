@@ -18,7 +18,8 @@ public enum EventOutcome
 /// run's first steps are committed: from then on the engine owes it a complete run, whatever
 /// restarts in between. A redelivered event (same Idempotency-Key) finds its run.
 /// </summary>
-public sealed class FlowEvents(StoreContext store, FlowTransactions transactions, DeploymentCache deployments, EngineSignal signal)
+public sealed class FlowEvents(StoreContext store, FlowTransactions transactions, DeploymentCache deployments, EngineSignal signal,
+    Microsoft.Extensions.Options.IOptions<FlowOptions> options)
 {
     public async Task<(EventOutcome Outcome, Guid? RunId)> AcceptAsync(Flow flow, string node, string? idempotencyKey, byte[] body,
         string? contentType, CancellationToken cancellationToken)
@@ -52,15 +53,11 @@ public sealed class FlowEvents(StoreContext store, FlowTransactions transactions
                 TraceParent = FlowTelemetry.TraceParent(System.Diagnostics.Activity.Current),
             };
             store.FlowRuns.Add(run);
-            var advance = new RunAdvance(store, deployment.Graph, run.Id, deploymentId, run.TraceParent, []);
+            var header = new RunHeader(run.Id, deploymentId, flow.Owner, flow.Name, run.TraceParent, 0);
+            var advance = new RunAdvance(store, deployment.Graph, header, [], options.Value);
             await advance.StartAsync(node, body, FlowStep.ContentType(contentType), cancellationToken);
-            if (advance.Outcome() is var outcome and not RunStatus.Running)
-            {
-                // Nothing to run (an if that took no edge): the run is over as it starts.
-                run.Status = outcome;
-                run.FinishedAt = run.AcceptedAt;
-            }
-            await store.SaveChangesAsync(cancellationToken);
+            // Over at once when nothing is left to run (an if that took no edge), or when the event crossed a limit.
+            await advance.SaveAsync(run, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             signal.Pulse();
             span?.SetTag("klusterkluck.flow.run", run.Id.ToString("N"));

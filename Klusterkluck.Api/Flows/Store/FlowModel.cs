@@ -36,6 +36,7 @@ internal static class FlowModel
             run.Property(r => r.TraceParent).HasMaxLength(64);
             run.HasIndex(r => new { r.Owner, r.FlowName, r.SourceNode, r.EventKey }).IsUnique();
             run.HasIndex(r => new { r.Owner, r.FlowName, r.AcceptedAt });
+            run.Property(r => r.Error).HasMaxLength(FlowStep.MaxErrorLength);
             run.HasIndex(r => r.FinishedAt);
         });
         model.Entity<FlowStep>(step =>
@@ -43,6 +44,8 @@ internal static class FlowModel
             step.HasKey(s => s.Id);
             step.HasOne<FlowRun>().WithMany().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
             step.Property(s => s.NodeId).HasMaxLength(Flow.MaxNameLength);
+            step.Property(s => s.Owner).HasMaxLength(Tenant.MaxNameLength);
+            step.Property(s => s.FlowName).HasMaxLength(Flow.MaxNameLength);
             step.Property(s => s.Key).HasMaxLength(100);
             step.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
             step.Property(s => s.TraceParent).HasMaxLength(64);
@@ -51,8 +54,8 @@ internal static class FlowModel
             step.Property(s => s.OutputType).HasMaxLength(FlowStep.MaxContentTypeLength);
             step.Property(s => s.Error).HasMaxLength(FlowStep.MaxErrorLength);
             step.HasIndex(s => new { s.RunId, s.Key }).IsUnique();
-            // The engine's one query: due steps, oldest first.
-            step.HasIndex(s => new { s.Status, s.DueAt });
+            // The engine's queues: which owners and flows have pending steps (a skip scan), and each queue's due steps, oldest first.
+            step.HasIndex(s => new { s.Status, s.Owner, s.FlowName, s.DueAt });
             // Reading back what one claim took.
             step.HasIndex(s => s.LeaseToken);
         });

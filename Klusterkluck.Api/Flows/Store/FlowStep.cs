@@ -34,6 +34,12 @@ public sealed class FlowStep
     /// <summary>Denormalized from the run, so that the engine knows the graph without a join.</summary>
     public required Guid DeploymentId { get; init; }
 
+    /// <summary>Denormalized from the run: the engine shares its claims between owners, then between an owner's flows.</summary>
+    public required string Owner { get; init; }
+
+    /// <summary>Denormalized from the run, with <see cref="Owner"/>: the queue the step waits in.</summary>
+    public required string FlowName { get; init; }
+
     public required string NodeId { get; init; }
 
     /// <summary>Unique in the run: the node, and the step that fed it (a node with several predecessors runs once per input; a join once).</summary>

@@ -97,6 +97,10 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                     b.Property<Guid>("DeploymentId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("EventKey")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -124,6 +128,9 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<long>("StoredBytes")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(64)
@@ -171,6 +178,11 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("FlowName")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<byte[]>("Input")
                         .HasColumnType("bytea");
 
@@ -199,6 +211,11 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<Guid>("RunId")
                         .HasColumnType("uuid");
 
@@ -221,7 +238,7 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                     b.HasIndex("RunId", "Key")
                         .IsUnique();
 
-                    b.HasIndex("Status", "DueAt");
+                    b.HasIndex("Status", "Owner", "FlowName", "DueAt");
 
                     b.ToTable("FlowSteps");
                 });

@@ -92,6 +92,10 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
                     b.Property<Guid>("DeploymentId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("EventKey")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -119,6 +123,9 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("StoredBytes")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(64)
@@ -166,6 +173,11 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FlowName")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("Input")
                         .HasColumnType("BLOB");
 
@@ -194,6 +206,11 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("RunId")
                         .HasColumnType("TEXT");
 
@@ -216,7 +233,7 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
                     b.HasIndex("RunId", "Key")
                         .IsUnique();
 
-                    b.HasIndex("Status", "DueAt");
+                    b.HasIndex("Status", "Owner", "FlowName", "DueAt");
 
                     b.ToTable("FlowSteps");
                 });
