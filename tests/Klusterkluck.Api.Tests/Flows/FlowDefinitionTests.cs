@@ -125,6 +125,23 @@ public sealed class FlowDefinitionTests(FlowFixture fixture)
     }
 
     [Fact]
+    public async Task AFlowWhoseEventCouldCreateTooManyStepsIsRefused()
+    {
+        // in → x1..x20 → y (20 runs) → z1..z60 (20 runs each): 1,241 steps per event, no node over 1,000 runs.
+        var xs = Enumerable.Range(1, 20).Select(i => $"x{i}").ToList();
+        var zs = Enumerable.Range(1, 60).Select(i => $"z{i}").ToList();
+        using var response = await User.Client.PostAsJsonAsync("/api/v1/flows/validate", new
+        {
+            nodes = new object[] { Http("in"), Function("y", "echo") }.Concat(xs.Concat(zs).Select(id => Function(id, "echo"))).ToArray(),
+            edges = xs.SelectMany(x => new[] { Edge("in", x), Edge(x, "y") }).Concat(zs.Select(z => Edge("y", z))).ToArray(),
+        });
+
+        var errors = Errors(await response.AssertProblemAsync(400));
+        Assert.Contains("flow: One event through 'in' could create 1241 steps; the most is 1000 (Flows:MaxStepsPerEvent)", errors);
+        Assert.DoesNotContain("more than 1000 times", errors);
+    }
+
+    [Fact]
     public async Task AValidFlowPassesValidation()
     {
         using var response = await User.Client.PostAsJsonAsync("/api/v1/flows/validate", new

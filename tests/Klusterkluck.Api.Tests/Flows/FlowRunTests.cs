@@ -60,6 +60,33 @@ public sealed class FlowRunTests(FlowFixture fixture)
         Assert.Equal(["HI", "hi!"], JsonSerializer.Deserialize<string[]>(run.Step("after").OutputText()!)!);
     }
 
+    /// <summary>
+    /// The join must wait for store even when the if, listed first, decides at once and takes no
+    /// edge: its answer is the same whichever order the edges are listed in (but its array follows
+    /// the order of the edges into it).
+    /// </summary>
+    [Theory]
+    [InlineData("join-if-first")]
+    [InlineData("join-store-first")]
+    public async Task AJoinAfterAnIfThatTookNoEdgeStillWaitsForItsOtherPredecessor(string name)
+    {
+        object[] viaIf = [Edge("web", "isvip"), Edge("isvip", "vip"), Edge("vip", "both")];
+        object[] viaStore = [Edge("web", "store"), Edge("store", "both")];
+        await User.CreateFlowAsync(name,
+            [Http("web"), new { id = "isvip", kind = "if", config = new { condition = "$.vip == true" } }, Function("vip", "upper"),
+                Function("store", "exclaim"), new { id = "both", kind = "join" }, Function("after", "echo")],
+            [.. name == "join-if-first" ? viaIf.Concat(viaStore) : viaStore.Concat(viaIf), Edge("both", "after")]);
+        await User.DeployFlowAsync(name);
+
+        var run = await User.WaitRunAsync(name, await User.SendEventAsync(name, "web", """{"vip":false}""", "application/json"));
+
+        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        Assert.Empty(run.Steps("vip"));
+        var expected = name == "join-if-first" ? """[null,"{\"vip\":false}!"]""" : """["{\"vip\":false}!",null]""";
+        Assert.Equal(expected, run.Step("both").OutputText());
+        Assert.Equal("succeeded", run.Step("after").GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task AnIfRoutesEachEventOnItsCondition()
     {

@@ -1,12 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Klusterkluck.Api.Data;
 using Klusterkluck.Api.Flows;
-using Klusterkluck.Api.Tenants;
-using Klusterkluck.Api.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Klusterkluck.Api.Tests.Flows;
 
@@ -21,20 +16,10 @@ public sealed class JoinPropertyTests
 {
     private const string Condition = "$.h < 50 || $[1].h < 50";
 
-    private static readonly FlowOptions s_limits = new();
-
     [Fact]
     public async Task Random_flows_give_the_reference_answer_whatever_the_edge_and_completion_order()
     {
-        await using var store = TestStore.Create(StoreProvider.Sqlite);
-        await using (var setup = store.Open())
-        {
-            await setup.Database.MigrateAsync();
-            setup.Tenants.Add(new Tenant { Name = "alice" });
-            await setup.SaveChangesAsync();
-        }
-        var transactions = new FlowTransactions(Options.Create(new StoreOptions { Provider = StoreProvider.Sqlite }));
-        var claims = new StepClaims(transactions);
+        await using var engine = await EngineHarness.StartAsync();
         for (var seed = 0; seed < 60; seed++)
         {
             var random = new Random(seed);
@@ -46,7 +31,7 @@ public sealed class JoinPropertyTests
                 var edges = flow.Edges.OrderBy(_ => random.Next()).ToList();
                 var definition = new FlowDefinition(flow.Nodes, edges);
                 var expected = Reference(flow, edges, source, body);
-                var (actual, status) = await RunAsync(store, transactions, claims, definition, flow.Failing, source, body, random, $"f{seed}-{order}");
+                var (actual, status) = await RunAsync(engine, definition, flow.Failing, source, body, random, $"f{seed}-{order}");
                 var context = $"seed {seed}, order {order}, event at {source}; edges {string.Join(", ", edges.Select(e => $"{e.From}→{e.To}{(e.When is { } w ? $"[{w}]" : "")}"))}";
                 Assert.True(Same(expected.Steps, actual), $"{context}\nexpected {Describe(expected.Steps)}\nactual   {Describe(actual)}");
                 Assert.True(expected.Status == status, $"{context}: the run is {status}, expected {expected.Status}");
@@ -179,49 +164,28 @@ public sealed class JoinPropertyTests
     }
 
     /// <summary>One event through the engine: steps claimed as the engine claims them, finished in a random order, a random few at a time.</summary>
-    private static async Task<(Dictionary<string, List<Outcome>> Steps, RunStatus Status)> RunAsync(TestStore store, FlowTransactions transactions,
-        StepClaims claims, FlowDefinition definition, HashSet<string> failing, string source, byte[] body, Random random, string name)
+    private static async Task<(Dictionary<string, List<Outcome>> Steps, RunStatus Status)> RunAsync(EngineHarness engine,
+        FlowDefinition definition, HashSet<string> failing, string source, byte[] body, Random random, string name)
     {
-        var graph = new FlowGraph(definition);
-        var run = new FlowRun { Owner = "alice", FlowName = name, DeploymentId = Guid.NewGuid(), SourceNode = source, EventKey = "e" };
-        await using (var db = store.Open())
-        {
-            db.Flows.Add(new Flow { Owner = "alice", Name = name, Definition = definition.ToJson(), EventToken = "t" });
-            db.FlowDeployments.Add(new FlowDeployment { Id = run.DeploymentId, Owner = "alice", FlowName = name, Definition = definition.ToJson() });
-            db.FlowRuns.Add(run);
-            var advance = new RunAdvance(db, graph, new RunHeader(run.Id, run.DeploymentId, run.Owner, run.FlowName, null, 0), [], s_limits);
-            await advance.StartAsync(source, body, "application/json", CancellationToken.None);
-            await advance.SaveAsync(run, CancellationToken.None);
-        }
+        var (run, graph) = await engine.StartRunAsync("alice", name, definition, source, body);
         var running = new List<FlowStep>();
         for (var round = 0; round < 1000; round++)
         {
-            await using (var db = store.Open())
-            {
-                running.AddRange(await claims.ClaimAsync(db, 1000, TimeSpan.FromMinutes(5), CancellationToken.None));
-            }
+            running.AddRange(await engine.ClaimAsync(1000));
             if (running.Count == 0)
             {
                 break;
             }
-            var finishing = running.OrderBy(_ => random.Next()).Take(1 + random.Next(running.Count)).ToList();
-            foreach (var step in finishing)
+            foreach (var step in running.OrderBy(_ => random.Next()).Take(1 + random.Next(running.Count)).ToList())
             {
                 running.Remove(step);
-                await using var db = store.Open();
-                var recorder = new StepRecorder(db, transactions, new EngineSignal(), Options.Create(s_limits));
-                var recorded = failing.Contains(step.NodeId)
-                    ? await recorder.DeadLetteredAsync(step, graph, "failed on purpose", CancellationToken.None)
-                    : await recorder.SucceededAsync(step, graph, Output(step.NodeId, step.Input!), "application/json", CancellationToken.None);
-                Assert.True(recorded);
+                await engine.FinishAsync(step, graph, failing.Contains(step.NodeId) ? null : Output(step.NodeId, step.Input!));
             }
         }
-        await using var read = store.Open();
-        var steps = await read.FlowSteps.AsNoTracking().Where(s => s.RunId == run.Id).ToListAsync();
+        var (finished, steps) = await engine.ReadAsync(run);
         Assert.DoesNotContain(steps, s => s.Status is StepStatus.Pending or StepStatus.Running);
-        var status = await read.FlowRuns.Where(r => r.Id == run.Id).Select(r => r.Status).SingleAsync();
         return (steps.GroupBy(s => s.NodeId).ToDictionary(g => g.Key,
-            g => g.Select(s => new Outcome(s.Status, s.Output is null ? null : Encoding.UTF8.GetString(s.Output))).ToList()), status);
+            g => g.Select(s => new Outcome(s.Status, s.Output is null ? null : Encoding.UTF8.GetString(s.Output))).ToList()), finished.Status);
     }
 
     private static bool Same(Dictionary<string, List<Outcome>> expected, Dictionary<string, List<Outcome>> actual) =>
