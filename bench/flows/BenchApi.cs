@@ -12,16 +12,19 @@ using Klusterkluck.Testing;
 /// </summary>
 internal sealed class BenchApi : IAsyncDisposable
 {
-    private const string Username = "flows";
     private const string Password = "tr0ub4dor-and-3";
     private static readonly TimeSpan s_deployTimeout = TimeSpan.FromMinutes(2);
 
     private readonly ServiceProcess _process;
+    private readonly string _username;
+    private readonly bool _ownsProcess;
 
-    private BenchApi(ServiceProcess process, HttpClient client)
+    private BenchApi(ServiceProcess process, HttpClient client, string username, bool ownsProcess)
     {
         _process = process;
         Client = client;
+        _username = username;
+        _ownsProcess = ownsProcess;
     }
 
     /// <summary>Sends the user's bearer token with every request.</summary>
@@ -32,7 +35,7 @@ internal sealed class BenchApi : IAsyncDisposable
     public string Output => _process.Output;
 
     /// <summary>Starts the Api on <paramref name="store"/>, waits for /health, registers and logs in the user.</summary>
-    public static async Task<BenchApi> StartAsync(string apiAssembly, BenchStore store)
+    public static async Task<BenchApi> StartAsync(string apiAssembly, BenchStore store, string username = "flows")
     {
         var environment = store.ApiEnvironment();
         environment["DataFolder"] = store.Data.Path;
@@ -41,13 +44,7 @@ internal sealed class BenchApi : IAsyncDisposable
         try
         {
             await process.WaitReadyAsync("/health", TimeSpan.FromMinutes(2));
-            await ExpectAsync(await process.Client.PostAsJsonAsync("/api/v1/auth/register",
-                new { username = Username, password = Password, email = "flows@example.com" }), HttpStatusCode.Created, "register");
-            var tokens = await ExpectAsync(await process.Client.PostAsJsonAsync("/api/v1/auth/login", new { username = Username, password = Password }),
-                HttpStatusCode.OK, "login");
-            var client = new HttpClient { BaseAddress = new Uri(process.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("accessToken").GetString());
-            return new BenchApi(process, client);
+            return new BenchApi(process, await SignUpAsync(process, username), username, ownsProcess: true);
         }
         catch
         {
@@ -56,13 +53,27 @@ internal sealed class BenchApi : IAsyncDisposable
         }
     }
 
+    /// <summary>Another user of the same Api; disposing it leaves the Api running.</summary>
+    public async Task<BenchApi> AddUserAsync(string username) => new(_process, await SignUpAsync(_process, username), username, ownsProcess: false);
+
+    private static async Task<HttpClient> SignUpAsync(ServiceProcess process, string username)
+    {
+        await ExpectAsync(await process.Client.PostAsJsonAsync("/api/v1/auth/register",
+            new { username, password = Password, email = $"{username}@example.com" }), HttpStatusCode.Created, "register");
+        var tokens = await ExpectAsync(await process.Client.PostAsJsonAsync("/api/v1/auth/login", new { username, password = Password }),
+            HttpStatusCode.OK, "login");
+        var client = new HttpClient { BaseAddress = new Uri(process.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("accessToken").GetString());
+        return client;
+    }
+
     /// <summary>Creates a nodejs function, pushes <paramref name="code"/> as its index.js and deploys that commit; returns once it serves.</summary>
     public async Task CreateFunctionAsync(string name, string code)
     {
         await ExpectAsync(await Client.PostAsJsonAsync("/api/v1/functions", new { name, kind = "nodejs" }), HttpStatusCode.Created, $"create {name}");
         await WaitReadyAsync(name, commit: null);
         using var clone = new TempFolder();
-        GitCli.Run(clone.Path, "clone", "-q", $"http://{Username}:{Password}@127.0.0.1:{_process.Port}/git/{Username}/{name}.git", "repo");
+        GitCli.Run(clone.Path, "clone", "-q", $"http://{_username}:{Password}@127.0.0.1:{_process.Port}/git/{_username}/{name}.git", "repo");
         var repo = Path.Combine(clone.Path, "repo");
         await File.WriteAllTextAsync(Path.Combine(repo, "index.js"), code);
         var sha = GitCli.CommitAll(repo, $"Bench code for {name}");
@@ -155,6 +166,9 @@ internal sealed class BenchApi : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _process.DisposeAsync();
+        if (_ownsProcess)
+        {
+            await _process.DisposeAsync();
+        }
     }
 }

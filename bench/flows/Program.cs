@@ -5,9 +5,20 @@
 // and a bounded wait until every run is over. Prints the events/s the connector took, the runs/s
 // the engine finished, run latency from the store's timestamps, and CPU per run.
 // Usage: Klusterkluck.Bench.Flows <Klusterkluck.Api.dll> [events=3000] [stores=sqlite,postgres] [clients=16] [rate=0: back to back, else events/s offered]
+// Or: Klusterkluck.Bench.Flows <Klusterkluck.Api.dll> flood [stores=sqlite,postgres]: two users, one flooding (FloodBench).
 using System.Globalization;
 
 var apiAssembly = args[0];
+if (args.Length > 1 && args[1] == "flood")
+{
+    foreach (var name in args.Length > 2 ? args[2].Split(',') : ["sqlite", "postgres"])
+    {
+        await using var store = BenchStore.Create(name);
+        await FloodBench.RunAsync(apiAssembly, store, name);
+    }
+    return;
+}
+
 var events = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3000;
 var stores = args.Length > 2 ? args[2].Split(',') : ["sqlite", "postgres"];
 var clients = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 16;

@@ -4,6 +4,7 @@
 # Starts a throwaway PostgreSQL (scripts/test-postgres.sh) when postgres is asked for; needs
 # git, node and PostgreSQL's server (scripts/install-test-deps.sh installs them). Loopback only, bounded.
 # Usage: bash bench/flows/run.sh [events, default 3000] [stores, default sqlite,postgres] [clients, default 16] [events/s offered, default 0: back to back]
+#    or: bash bench/flows/run.sh flood [stores]: two users, one flooding; the other's run latency alone and under the flood
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
