@@ -118,6 +118,32 @@ public sealed class StoreTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task MigratingFlowStepsPutsEachInItsRunsQueue(StoreProvider provider)
+    {
+        await using var store = TestStore.Create(provider);
+        await using var db = store.Open();
+        var migrations = db.Database.GetMigrations().ToList();
+        var queues = migrations.FindIndex(m => m.EndsWith("_FlowQueues", StringComparison.Ordinal));
+        await db.GetService<IMigrator>().MigrateAsync(migrations[queues - 1]);
+        var (deployment, run, step) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        object Key(Guid id) => provider == StoreProvider.Sqlite ? id.ToString().ToUpperInvariant() : id;
+        var now = DateTime.UtcNow;
+        // A pending step as the store held it before steps knew their owner and flow.
+        await db.Database.ExecuteSqlAsync($"""INSERT INTO "Tenants" ("Name", "CreatedAt") VALUES ('erin', {now})""");
+        await db.Database.ExecuteSqlAsync($"""INSERT INTO "Flows" ("Owner", "Name", "Definition", "EventToken", "CreatedAt", "UpdatedAt") VALUES ('erin', 'orders', 'x', 't', {now}, {now})""");
+        await db.Database.ExecuteSqlAsync($"""INSERT INTO "FlowDeployments" ("Id", "Owner", "FlowName", "Definition", "CreatedAt") VALUES ({Key(deployment)}, 'erin', 'orders', 'x', {now})""");
+        await db.Database.ExecuteSqlAsync($"""INSERT INTO "FlowRuns" ("Id", "Owner", "FlowName", "DeploymentId", "SourceNode", "EventKey", "Status", "AcceptedAt") VALUES ({Key(run)}, 'erin', 'orders', {Key(deployment)}, 'in', 'k', 'Running', {now})""");
+        await db.Database.ExecuteSqlAsync($"""INSERT INTO "FlowSteps" ("Id", "RunId", "DeploymentId", "NodeId", "Key", "Status", "Attempts", "DueAt", "CreatedAt") VALUES ({Key(step)}, {Key(run)}, {Key(deployment)}, 'a', 'a<x', 'Pending', 0, {now}, {now})""");
+
+        await db.Database.MigrateAsync();
+
+        var migrated = await db.FlowSteps.AsNoTracking().SingleAsync(s => s.Id == step);
+        Assert.Equal(("erin", "orders"), (migrated.Owner, migrated.FlowName));
+        Assert.Equal(0, (await db.FlowRuns.AsNoTracking().SingleAsync(r => r.Id == run)).StoredBytes);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task ConcurrentFirstUsesOfATenantMakeExactlyOne(StoreProvider provider)
     {
         await using var store = TestStore.Create(provider);

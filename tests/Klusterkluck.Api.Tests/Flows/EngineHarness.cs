@@ -11,26 +11,31 @@ namespace Klusterkluck.Api.Tests.Flows;
 /// The engine's own parts (advance, recorder, claims) on a real SQLite store, with the test in the
 /// place of the functions: it claims steps as the engine does and records whatever results it
 /// chooses, in whatever order. For properties that need thousands of runs, where real processes
-/// would take hours; the same parts run behind the real Api in the other flow tests.
+/// would take hours, and for the PostgreSQL statements of the engine (the Api's flow tests run on
+/// SQLite); the same parts run behind the real Api in the other flow tests.
 /// </summary>
 internal sealed class EngineHarness : IAsyncDisposable
 {
-    private readonly TestStore _store = TestStore.Create(StoreProvider.Sqlite);
-    private readonly FlowTransactions _transactions = new(Options.Create(new StoreOptions { Provider = StoreProvider.Sqlite }));
+    private readonly TestStore _store;
+    private readonly FlowTransactions _transactions;
 
-    private EngineHarness(FlowOptions limits)
+    private EngineHarness(StoreProvider provider, FlowOptions limits)
     {
+        _store = TestStore.Create(provider);
+        _transactions = new(Options.Create(new StoreOptions { Provider = provider }));
         Limits = limits;
         Claims = new StepClaims(_transactions);
     }
+
+    public static TheoryData<StoreProvider> Providers() => [StoreProvider.Sqlite, StoreProvider.PostgreSQL];
 
     public FlowOptions Limits { get; }
 
     public StepClaims Claims { get; }
 
-    public static async Task<EngineHarness> StartAsync(FlowOptions? limits = null, params string[] owners)
+    public static async Task<EngineHarness> StartAsync(StoreProvider provider, FlowOptions? limits = null, params string[] owners)
     {
-        var harness = new EngineHarness(limits ?? new FlowOptions());
+        var harness = new EngineHarness(provider, limits ?? new FlowOptions());
         await using var db = harness.Open();
         await db.Database.MigrateAsync();
         foreach (var owner in owners.DefaultIfEmpty("alice"))

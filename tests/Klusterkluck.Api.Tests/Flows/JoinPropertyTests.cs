@@ -19,7 +19,7 @@ public sealed class JoinPropertyTests
     [Fact]
     public async Task Random_flows_give_the_reference_answer_whatever_the_edge_and_completion_order()
     {
-        await using var engine = await EngineHarness.StartAsync();
+        await using var engine = await EngineHarness.StartAsync(Api.Data.StoreProvider.Sqlite);
         for (var seed = 0; seed < 60; seed++)
         {
             var random = new Random(seed);

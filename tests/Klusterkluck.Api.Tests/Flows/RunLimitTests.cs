@@ -1,4 +1,5 @@
 using System.Text;
+using Klusterkluck.Api.Data;
 using Klusterkluck.Api.Flows;
 using static Klusterkluck.Api.Tests.Infrastructure.FlowClient;
 
@@ -10,10 +11,11 @@ public sealed class RunLimitTests
     private static FlowDefinition Definition(object[] nodes, object[] edges) =>
         FlowDefinition.FromJson(System.Text.Json.JsonSerializer.Serialize(new { nodes, edges }));
 
-    [Fact]
-    public async Task ARunThatWouldCreateMoreStepsThanAllowedFails()
+    [Theory]
+    [MemberData(nameof(EngineHarness.Providers), MemberType = typeof(EngineHarness))]
+    public async Task ARunThatWouldCreateMoreStepsThanAllowedFails(StoreProvider provider)
     {
-        await using var engine = await EngineHarness.StartAsync(new FlowOptions { MaxStepsPerEvent = 5 });
+        await using var engine = await EngineHarness.StartAsync(provider, new FlowOptions { MaxStepsPerEvent = 5 });
         var definition = Definition([Http("in"), Function("a1", "x"), Function("a2", "x"), Function("a3", "x"), Function("b", "x")],
             [Edge("in", "a1"), Edge("in", "a2"), Edge("in", "a3"), Edge("a1", "b"), Edge("a2", "b"), Edge("a3", "b")]);
         var (run, graph) = await engine.StartRunAsync("alice", "fan", definition, "in", "{}"u8.ToArray());
@@ -39,10 +41,11 @@ public sealed class RunLimitTests
         Assert.Empty(await engine.ClaimAsync(10));
     }
 
-    [Fact]
-    public async Task ARunThatWouldStoreMoreBytesThanAllowedFails()
+    [Theory]
+    [MemberData(nameof(EngineHarness.Providers), MemberType = typeof(EngineHarness))]
+    public async Task ARunThatWouldStoreMoreBytesThanAllowedFails(StoreProvider provider)
     {
-        await using var engine = await EngineHarness.StartAsync(new FlowOptions { MaxRunBytes = 65536 });
+        await using var engine = await EngineHarness.StartAsync(provider, new FlowOptions { MaxRunBytes = 65536 });
         var definition = Definition([Http("in"), Function("a", "x"), Function("b", "x")], [Edge("in", "a"), Edge("a", "b")]);
 
         // 10 KB in, 10 KB as a's input; a's 50 KB output crosses 64 KiB.

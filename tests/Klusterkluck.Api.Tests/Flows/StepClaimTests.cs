@@ -1,3 +1,4 @@
+using Klusterkluck.Api.Data;
 using Klusterkluck.Api.Flows;
 using static Klusterkluck.Api.Tests.Infrastructure.FlowClient;
 
@@ -12,10 +13,11 @@ public sealed class StepClaimTests
         edges = Enumerable.Range(0, width).Select(i => Edge("in", $"f{i}")).ToArray(),
     }));
 
-    [Fact]
-    public async Task AnotherOwnersStepIsClaimedNextWhateverTheBacklog()
+    [Theory]
+    [MemberData(nameof(EngineHarness.Providers), MemberType = typeof(EngineHarness))]
+    public async Task AnotherOwnersStepIsClaimedNextWhateverTheBacklog(StoreProvider provider)
     {
-        await using var engine = await EngineHarness.StartAsync(null, "bob", "carol", "dave");
+        await using var engine = await EngineHarness.StartAsync(provider, null, "bob", "carol", "dave");
         for (var i = 0; i < 30; i++)
         {
             await engine.StartRunAsync("bob", "flood", FanOut(20), "in", "{}"u8.ToArray());
@@ -43,10 +45,11 @@ public sealed class StepClaimTests
         Assert.Equal(7, claimed.Count(s => s.Owner == "bob"));
     }
 
-    [Fact]
-    public async Task AnOwnersFlowsShareItsTurns()
+    [Theory]
+    [MemberData(nameof(EngineHarness.Providers), MemberType = typeof(EngineHarness))]
+    public async Task AnOwnersFlowsShareItsTurns(StoreProvider provider)
     {
-        await using var engine = await EngineHarness.StartAsync(null, "bob");
+        await using var engine = await EngineHarness.StartAsync(provider, null, "bob");
         for (var i = 0; i < 20; i++)
         {
             await engine.StartRunAsync("bob", "flood", FanOut(10), "in", "{}"u8.ToArray());
@@ -61,10 +64,11 @@ public sealed class StepClaimTests
         Assert.Contains("quiet", flows);
     }
 
-    [Fact]
-    public async Task StepsWaitingOutABackoffDoNotTakeTurnsFromDueOnes()
+    [Theory]
+    [MemberData(nameof(EngineHarness.Providers), MemberType = typeof(EngineHarness))]
+    public async Task StepsWaitingOutABackoffDoNotTakeTurnsFromDueOnes(StoreProvider provider)
     {
-        await using var engine = await EngineHarness.StartAsync(null, "bob", "carol");
+        await using var engine = await EngineHarness.StartAsync(provider, null, "bob", "carol");
         await engine.StartRunAsync("carol", "later", FanOut(3), "in", "{}"u8.ToArray());
         await using (var db = engine.Open())
         {
