@@ -37,6 +37,17 @@ public sealed record EventAcceptedResponse(Guid RunId, bool Duplicate);
 
 /// <param name="Status">running, succeeded, or failed (a step was dead-lettered).</param>
 /// <param name="DurationMs">From the event's acceptance to its last step's end; null while running.</param>
+public sealed record RunSummaryResponse(
+    Guid Id,
+    string Status,
+    string SourceNode,
+    DateTime AcceptedAt,
+    DateTime? FinishedAt,
+    double? DurationMs);
+
+/// <summary>A run with one page of its steps, oldest first; each step's payloads are at <c>runs/{id}/steps/{stepId}</c>.</summary>
+/// <param name="Steps">At most <c>limit</c> steps, without their payloads' bodies.</param>
+/// <param name="Next">The value of <c>after</c> for the next page; null on the last one.</param>
 public sealed record RunResponse(
     Guid Id,
     string Status,
@@ -44,8 +55,29 @@ public sealed record RunResponse(
     DateTime AcceptedAt,
     DateTime? FinishedAt,
     double? DurationMs,
-    IReadOnlyList<StepResponse>? Steps);
+    IReadOnlyList<StepSummaryResponse> Steps,
+    string? Next);
 
+/// <param name="Status">pending, running, succeeded, deadlettered or skipped.</param>
+/// <param name="Branch">An if step's outcome.</param>
+/// <param name="Error">The last attempt's failure (for a pending step: why it waits), or why it was dead-lettered.</param>
+/// <param name="Input">The input's size and type; null when the step has none.</param>
+public sealed record StepSummaryResponse(
+    Guid Id,
+    string Node,
+    string Status,
+    int Attempts,
+    bool? Branch,
+    string? Error,
+    DateTime CreatedAt,
+    DateTime? StartedAt,
+    DateTime? FinishedAt,
+    PayloadSizeResponse? Input,
+    PayloadSizeResponse? Output);
+
+public sealed record PayloadSizeResponse(string? ContentType, int Bytes);
+
+/// <summary>One step with the first 64 KiB of its input and output.</summary>
 /// <param name="Status">pending, running, succeeded, deadlettered or skipped.</param>
 /// <param name="Branch">An if step's outcome.</param>
 /// <param name="Error">The last attempt's failure (for a pending step: why it waits), or why it was dead-lettered.</param>
@@ -64,4 +96,4 @@ public sealed record StepResponse(
 
 /// <param name="Encoding">text (UTF-8) or base64.</param>
 /// <param name="Bytes">The payload's whole size; <paramref name="Body"/> shows at most 64 KiB of it.</param>
-public sealed record PayloadResponse(string? ContentType, string Body, string Encoding, int Bytes, bool Truncated);
+public sealed record PayloadResponse(string? ContentType, PayloadBody Body, string Encoding, int Bytes, bool Truncated);
