@@ -3,6 +3,7 @@ using Klusterkluck.Api.Functions;
 using Klusterkluck.Api.Identity.Embedded;
 using Klusterkluck.Api.Tenants;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Klusterkluck.Api.Data;
 
@@ -28,6 +29,19 @@ public abstract class StoreContext(DbContextOptions options) : DbContext(options
     public DbSet<FlowRun> FlowRuns => Set<FlowRun>();
 
     public DbSet<FlowStep> FlowSteps => Set<FlowStep>();
+
+    /// <summary>
+    /// Every time the store holds is UTC. SQLite keeps a DateTime as text without its kind, so one
+    /// read back would be Unspecified and serialized without its Z; PostgreSQL's timestamptz reads
+    /// back as UTC already. Marking what is read as UTC, once for every column, makes both alike.
+    /// The column types stay as they are: the migrations see no change.
+    /// </summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -72,6 +86,11 @@ public abstract class StoreContext(DbContextOptions options) : DbContext(options
         FlowModel.Configure(modelBuilder);
     }
 }
+
+/// <summary>Writes a DateTime as it is (the code stores UtcNow); reads it back marked as UTC.</summary>
+internal sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    value => value,
+    value => DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
 public sealed class SqliteStoreContext(DbContextOptions<SqliteStoreContext> options) : StoreContext(options);
 

@@ -35,8 +35,22 @@ public sealed record ValidFlowResponse(bool Valid, int Nodes, int Edges);
 /// <param name="Duplicate">The event's Idempotency-Key was seen before: this is the run it started then.</param>
 public sealed record EventAcceptedResponse(Guid RunId, bool Duplicate);
 
-/// <param name="Status">running, succeeded, or failed (a step was dead-lettered).</param>
+/// <param name="Status">running, succeeded, or failed (a step was dead-lettered, or the run crossed a limit).</param>
 /// <param name="DurationMs">From the event's acceptance to its last step's end; null while running.</param>
+/// <param name="Error">Why the run failed as a whole (Flows:MaxStepsPerEvent, Flows:MaxRunBytes); null when it did not, or failed by a dead-lettered step.</param>
+public sealed record RunSummaryResponse(
+    Guid Id,
+    string Status,
+    string SourceNode,
+    DateTime AcceptedAt,
+    DateTime? FinishedAt,
+    double? DurationMs,
+    string? Error);
+
+/// <summary>A run with one page of its steps, oldest first; each step's payloads are at <c>runs/{id}/steps/{stepId}</c>.</summary>
+/// <param name="Steps">At most <c>limit</c> steps, without their payloads' bodies.</param>
+/// <param name="Next">The value of <c>after</c> for the next page; null on the last one.</param>
+/// <param name="Error">As in <see cref="RunSummaryResponse"/>.</param>
 public sealed record RunResponse(
     Guid Id,
     string Status,
@@ -44,8 +58,30 @@ public sealed record RunResponse(
     DateTime AcceptedAt,
     DateTime? FinishedAt,
     double? DurationMs,
-    IReadOnlyList<StepResponse>? Steps);
+    string? Error,
+    IReadOnlyList<StepSummaryResponse> Steps,
+    string? Next);
 
+/// <param name="Status">pending, running, succeeded, deadlettered or skipped.</param>
+/// <param name="Branch">An if step's outcome.</param>
+/// <param name="Error">The last attempt's failure (for a pending step: why it waits), or why it was dead-lettered.</param>
+/// <param name="Input">The input's size and type; null when the step has none.</param>
+public sealed record StepSummaryResponse(
+    Guid Id,
+    string Node,
+    string Status,
+    int Attempts,
+    bool? Branch,
+    string? Error,
+    DateTime CreatedAt,
+    DateTime? StartedAt,
+    DateTime? FinishedAt,
+    PayloadSizeResponse? Input,
+    PayloadSizeResponse? Output);
+
+public sealed record PayloadSizeResponse(string? ContentType, int Bytes);
+
+/// <summary>One step with the first 64 KiB of its input and output.</summary>
 /// <param name="Status">pending, running, succeeded, deadlettered or skipped.</param>
 /// <param name="Branch">An if step's outcome.</param>
 /// <param name="Error">The last attempt's failure (for a pending step: why it waits), or why it was dead-lettered.</param>
@@ -64,4 +100,4 @@ public sealed record StepResponse(
 
 /// <param name="Encoding">text (UTF-8) or base64.</param>
 /// <param name="Bytes">The payload's whole size; <paramref name="Body"/> shows at most 64 KiB of it.</param>
-public sealed record PayloadResponse(string? ContentType, string Body, string Encoding, int Bytes, bool Truncated);
+public sealed record PayloadResponse(string? ContentType, PayloadBody Body, string Encoding, int Bytes, bool Truncated);

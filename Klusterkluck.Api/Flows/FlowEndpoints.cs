@@ -3,7 +3,6 @@ using Klusterkluck.Api.Runtime;
 using Klusterkluck.Api.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Klusterkluck.Api.Flows;
 
@@ -23,8 +22,7 @@ public static class FlowEndpoints
         group.MapPut("/{name}", UpdateAsync).WithMetadata(new RequestSizeLimitAttribute(MaxDefinitionBytes));
         group.MapDelete("/{name}", DeleteAsync);
         group.MapPost("/{name}/deploy", DeployAsync);
-        group.MapGet("/{name}/runs", RunsAsync);
-        group.MapGet("/{name}/runs/{id:guid}", RunAsync);
+        group.MapFlowRuns();
         group.MapPost("/{name}/events/{node}", EventAsync).DisableRequestSizeLimitForEvents();
         // The runtime refusing to start or stop a connector (Kubernetes answering an error, say) is the runtime's problem, told as such.
         group.AddEndpointFilter(async (context, next) =>
@@ -109,48 +107,6 @@ public static class FlowEndpoints
             }),
             _ => TypedResults.Accepted($"/api/v1/flows/{name}", await flow!.ToResponseAsync(flows, connectors, runtime, cancellationToken)),
         };
-    }
-
-    private static async Task<Results<Ok<List<RunResponse>>, ProblemHttpResult>> RunsAsync(string name, ClaimsPrincipal user, FlowService flows,
-        StoreContext store, CancellationToken cancellationToken, int? limit = null, string? status = null)
-    {
-        if (limit is < 1 or > 1000)
-        {
-            return TypedResults.Problem("limit must be between 1 and 1000.", statusCode: StatusCodes.Status400BadRequest, title: "Bad limit");
-        }
-        RunStatus? wanted = null;
-        if (status is not null)
-        {
-            if (!Enum.TryParse<RunStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
-            {
-                return TypedResults.Problem("status is running, succeeded or failed.", statusCode: StatusCodes.Status400BadRequest, title: "Bad status");
-            }
-            wanted = parsed;
-        }
-        if (await flows.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } flow)
-        {
-            return NotFound(name);
-        }
-        var runs = store.FlowRuns.AsNoTracking().Where(r => r.Owner == flow.Owner && r.FlowName == flow.Name);
-        if (wanted is { } only)
-        {
-            runs = runs.Where(r => r.Status == only);
-        }
-        var page = await runs.OrderByDescending(r => r.AcceptedAt).Take(limit ?? 100).ToListAsync(cancellationToken);
-        return TypedResults.Ok(page.Select(r => r.ToResponse(null)).ToList());
-    }
-
-    private static async Task<Results<Ok<RunResponse>, ProblemHttpResult>> RunAsync(string name, Guid id, ClaimsPrincipal user,
-        StoreContext store, CancellationToken cancellationToken)
-    {
-        var owner = user.Identity!.Name!;
-        if (await store.FlowRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.Owner == owner && r.FlowName == name, cancellationToken)
-            is not { } run)
-        {
-            return TypedResults.Problem($"Flow '{name}' has no run {id}.", statusCode: StatusCodes.Status404NotFound, title: "Unknown run");
-        }
-        var steps = await store.FlowSteps.AsNoTracking().Where(s => s.RunId == id).OrderBy(s => s.CreatedAt).ToListAsync(cancellationToken);
-        return TypedResults.Ok(run.ToResponse(steps));
     }
 
     /// <summary>An event sent by hand by the flow's owner, as if its connector had delivered it.</summary>

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.Unicode;
 using Klusterkluck.Api.Runtime;
 
 namespace Klusterkluck.Api.Flows;
@@ -7,9 +7,7 @@ namespace Klusterkluck.Api.Flows;
 internal static class FlowViews
 {
     /// <summary>How much of a payload a run's view shows: a step may carry up to Flows:MaxPayloadBytes.</summary>
-    private const int ShownBytes = 64 * 1024;
-
-    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    public const int ShownBytes = 64 * 1024;
 
     public static async Task<FlowResponse> ToResponseAsync(this Flow flow, FlowService flows, FlowConnectors connectors, IRuntime runtime,
         CancellationToken cancellationToken)
@@ -24,19 +22,16 @@ internal static class FlowViews
             await runtime.ConnectorsAsync(flow.Owner, flow.Name, cancellationToken), eventUrls, flow.CreatedAt, flow.UpdatedAt);
     }
 
-    public static RunResponse ToResponse(this FlowRun run, IEnumerable<FlowStep>? steps) => new(
-        run.Id,
-        run.Status.ToString().ToLowerInvariant(),
-        run.SourceNode,
-        run.AcceptedAt,
-        run.FinishedAt,
-        run.FinishedAt is { } finished ? (finished - run.AcceptedAt).TotalMilliseconds : null,
-        steps?.Select(ToResponse).ToList());
+    public static RunSummaryResponse ToSummary(this FlowRun run) =>
+        new(run.Id, Lower(run.Status), run.SourceNode, run.AcceptedAt, run.FinishedAt, DurationMs(run), run.Error);
 
-    private static StepResponse ToResponse(FlowStep step) => new(
+    public static RunResponse ToResponse(this FlowRun run, IReadOnlyList<StepSummaryResponse> steps, string? next) =>
+        new(run.Id, Lower(run.Status), run.SourceNode, run.AcceptedAt, run.FinishedAt, DurationMs(run), run.Error, steps, next);
+
+    public static StepSummaryResponse ToSummary(this StepRow step) => new(
         step.Id,
         step.NodeId,
-        step.Status.ToString().ToLowerInvariant(),
+        Lower(step.Status),
         step.Attempts,
         step.Branch,
         step.Error,
@@ -44,24 +39,39 @@ internal static class FlowViews
         step.StartedAt,
         step.FinishedAt,
         // An if step's input is its output, stored once.
-        step.Branch is null ? Payload(step.Input, step.InputType) : Payload(step.Output, step.OutputType),
-        Payload(step.Output, step.OutputType));
+        step.Branch is null ? Size(step.InputBytes, step.InputType) : Size(step.OutputBytes, step.OutputType),
+        Size(step.OutputBytes, step.OutputType));
 
-    private static PayloadResponse? Payload(byte[]? body, string? type)
+    public static StepResponse ToResponse(this StepRow step, PayloadHeads heads) => new(
+        step.Id,
+        step.NodeId,
+        Lower(step.Status),
+        step.Attempts,
+        step.Branch,
+        step.Error,
+        step.CreatedAt,
+        step.StartedAt,
+        step.FinishedAt,
+        step.Branch is null ? Payload(heads.Input, step.InputBytes, step.InputType) : Payload(heads.Output, step.OutputBytes, step.OutputType),
+        Payload(heads.Output, step.OutputBytes, step.OutputType));
+
+    private static PayloadSizeResponse? Size(int? bytes, string? type) => bytes is { } size ? new PayloadSizeResponse(type, size) : null;
+
+    private static string Lower<T>(T status) where T : struct, Enum => status.ToString().ToLowerInvariant();
+
+    private static double? DurationMs(FlowRun run) => run.FinishedAt is { } finished ? (finished - run.AcceptedAt).TotalMilliseconds : null;
+
+    /// <param name="head">The payload's first bytes, up to one more than is shown.</param>
+    /// <param name="bytes">The payload's whole size.</param>
+    private static PayloadResponse? Payload(byte[]? head, int? bytes, string? type)
     {
-        if (body is null)
+        if (head is null || bytes is not { } size)
         {
             return null;
         }
-        var shown = body.AsSpan(0, Math.Min(body.Length, ShownBytes));
-        try
-        {
-            return new PayloadResponse(type, s_strictUtf8.GetString(shown), "text", body.Length, body.Length > ShownBytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            // Cut inside a character, or not text at all.
-            return new PayloadResponse(type, Convert.ToBase64String(shown), "base64", body.Length, body.Length > ShownBytes);
-        }
+        var shown = head.AsMemory(0, Math.Min(head.Length, ShownBytes));
+        // Not text when cut inside a character, or not UTF-8 at all.
+        var text = Utf8.IsValid(shown.Span);
+        return new PayloadResponse(type, new PayloadBody(shown, text), text ? "text" : "base64", size, size > ShownBytes);
     }
 }

@@ -16,6 +16,11 @@ public static class ApiDefaultsExtensions
         }
         builder.Services.AddSingleton(DataFolder.From(builder.Configuration));
         builder.Services.AddProblemDetails();
+        // Binding failures are thrown rather than answered with an empty 400, so that BindingProblems
+        // can name the field, as every other validation problem does.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BindingProblems>();
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter()));
         builder.Services.AddValidation();
         builder.Services.AddOpenApi();
         builder.Services.AddTrustedProxies();

@@ -34,15 +34,32 @@ public static class FlowEventEndpoints
         return await AcceptAsync(flow, node, request, events, options.Value, cancellationToken);
     }
 
+    /// <summary>The longest Idempotency-Key a run keeps (its EventKey column).</summary>
+    public const int MaxIdempotencyKeyLength = 200;
+
     internal static async Task<Results<Accepted<EventAcceptedResponse>, ProblemHttpResult>> AcceptAsync(Flow flow, string node, HttpRequest request,
         FlowEvents events, FlowOptions options, CancellationToken cancellationToken)
     {
+        // Refused rather than replaced: a key that does not fit would otherwise give each delivery
+        // a run of its own, and a redelivered event would run twice.
+        var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
+        if (idempotencyKey.Length > MaxIdempotencyKeyLength)
+        {
+            return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                ["Idempotency-Key"] = [$"An Idempotency-Key is at most {MaxIdempotencyKeyLength} characters; this one has {idempotencyKey.Length}."],
+            })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "Idempotency-Key too long",
+            });
+        }
         if (await ReadCappedAsync(request, options.MaxPayloadBytes, cancellationToken) is not { } body)
         {
             return TypedResults.Problem($"An event is at most {options.MaxPayloadBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge,
                 title: "Event too large");
         }
-        var (outcome, runId) = await events.AcceptAsync(flow, node, request.Headers["Idempotency-Key"].ToString(), body, request.ContentType,
+        var (outcome, runId) = await events.AcceptAsync(flow, node, idempotencyKey, body, request.ContentType,
             cancellationToken);
         return outcome switch
         {

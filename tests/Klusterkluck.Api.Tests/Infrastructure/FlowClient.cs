@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Klusterkluck.Api.Tests.Infrastructure;
 
@@ -57,12 +58,29 @@ public static class FlowClient
         return JsonSerializer.Deserialize<JsonElement>(text).GetProperty("runId").GetGuid();
     }
 
+    /// <summary>
+    /// The run with all its steps, each with its payloads: every page of the run's steps, then each
+    /// step on its own (a page lists steps without their payloads' bodies).
+    /// </summary>
     public static async Task<JsonElement> GetRunAsync(this UserSession user, string flow, Guid run)
     {
-        using var response = await user.Client.GetAsync($"/api/v1/flows/{flow}/runs/{run}");
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"run answered {(int)response.StatusCode}: {text}");
-        return JsonSerializer.Deserialize<JsonElement>(text);
+        var first = await user.Client.GetFromJsonAsyncOk($"/api/v1/flows/{flow}/runs/{run}?limit=1000");
+        var whole = JsonNode.Parse(first.GetRawText())!.AsObject();
+        var steps = new JsonArray();
+        for (var page = first; ; page = await user.Client.GetFromJsonAsyncOk($"/api/v1/flows/{flow}/runs/{run}?limit=1000&after={page.GetProperty("next").GetString()}"))
+        {
+            foreach (var step in page.GetProperty("steps").EnumerateArray())
+            {
+                var detail = await user.Client.GetFromJsonAsyncOk($"/api/v1/flows/{flow}/runs/{run}/steps/{step.GetProperty("id").GetGuid()}");
+                steps.Add(JsonNode.Parse(detail.GetRawText()));
+            }
+            if (page.GetProperty("next").ValueKind == JsonValueKind.Null)
+            {
+                break;
+            }
+        }
+        whole["steps"] = steps;
+        return JsonSerializer.Deserialize<JsonElement>(whole.ToJsonString());
     }
 
     public static async Task<List<JsonElement>> GetRunsAsync(this UserSession user, string flow, int limit = 1000)
@@ -78,10 +96,10 @@ public static class FlowClient
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
-            var found = await user.GetRunAsync(flow, run);
+            var found = await user.Client.GetFromJsonAsyncOk($"/api/v1/flows/{flow}/runs/{run}?limit=1");
             if (found.GetProperty("status").GetString() != "running")
             {
-                return found;
+                return await user.GetRunAsync(flow, run);
             }
             Assert.True(DateTime.UtcNow < deadline, $"run {run} still running: {found}\n{user.Api.Output}");
             await Task.Delay(100);

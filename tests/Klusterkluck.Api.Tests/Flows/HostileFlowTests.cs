@@ -3,12 +3,8 @@ using static Klusterkluck.Api.Tests.Infrastructure.FlowClient;
 
 namespace Klusterkluck.Api.Tests.Flows;
 
-/// <summary>
-/// One user floods the engine with thousands of slow steps; another user's one-step run still
-/// finishes within seconds, while the flood is far from drained (first come, first served, it
-/// would wait for all of it).
-/// </summary>
-public sealed class FlowFairnessTests : IAsyncLifetime
+/// <summary>Flows written to hurt: they cannot hold other users' runs, nor fill the store.</summary>
+public sealed class HostileFlowTests : IAsyncLifetime
 {
     private const int Width = 40;
     private const int Events = 60;
@@ -16,7 +12,8 @@ public sealed class FlowFairnessTests : IAsyncLifetime
     private readonly TempFolder _data = new();
     private ApiProcess _api = null!;
 
-    public async Task InitializeAsync() => _api = await ApiProcess.StartAsync(_data.Path, FlowClient.QuickEngine);
+    public async Task InitializeAsync() =>
+        _api = await ApiProcess.StartAsync(_data.Path, new Dictionary<string, string>(FlowClient.QuickEngine) { ["Flows__MaxRunBytes"] = "65536" });
 
     public async Task DisposeAsync()
     {
@@ -24,6 +21,11 @@ public sealed class FlowFairnessTests : IAsyncLifetime
         _data.Dispose();
     }
 
+    /// <summary>
+    /// One user floods the engine with thousands of slow steps; another user's one-step run still
+    /// finishes within seconds, while the flood is far from drained (first come, first served, it
+    /// would wait for all of it).
+    /// </summary>
     [Fact]
     public async Task AnotherUsersRunIsNotHeldBehindAFlood()
     {
@@ -56,5 +58,24 @@ public sealed class FlowFairnessTests : IAsyncLifetime
 
         // Not left to drain for a quarter of a minute: deleting the flow deletes its runs and steps.
         using var deleted = await flooder.Client.DeleteAsync("/api/v1/flows/flood");
+    }
+
+    [Fact]
+    public async Task ARunThatWouldStoreMoreThanItsBytesFailsWithTheReason()
+    {
+        using var user = await UserSession.StartAsync(_api, "hoarder");
+        await user.CreateWithCodeAsync("echo", "nodejs", new Dictionary<string, string> { ["index.js"] = FlowFixture.Functions["echo"] });
+        await user.CreateFlowAsync("copies", [Http("in"), Function("a", "echo"), Function("b", "echo")], [Edge("in", "a"), Edge("a", "b")]);
+        await user.DeployFlowAsync("copies");
+
+        // 20 KB in, as a's input, as a's output: b's input would make 80 KB, over the 64 KiB set above.
+        var run = await user.WaitRunAsync("copies", await user.SendEventAsync("copies", "in", new string('x', 20_000)));
+
+        Assert.Equal("failed", run.GetProperty("status").GetString());
+        Assert.Equal("its steps would store more than 65536 bytes of payloads (Flows:MaxRunBytes)", run.GetProperty("error").GetString());
+        Assert.Equal("succeeded", run.Step("a").GetProperty("status").GetString());
+        Assert.Empty(run.Steps("b"));
+        var failed = await user.Client.GetFromJsonAsyncOk("/api/v1/flows/copies/runs?status=failed");
+        Assert.Contains("Flows:MaxRunBytes", failed.EnumerateArray().Single().GetProperty("error").GetString());
     }
 }
