@@ -26,6 +26,7 @@ public static class FlowEndpoints
         group.MapGet("/{name}/runs", RunsAsync);
         group.MapGet("/{name}/runs/{id:guid}", RunAsync);
         group.MapPost("/{name}/events/{node}", EventAsync).DisableRequestSizeLimitForEvents();
+        group.MapConnectorLogs();
         // The runtime refusing to start or stop a connector (Kubernetes answering an error, say) is the runtime's problem, told as such.
         group.AddEndpointFilter(async (context, next) =>
         {

@@ -21,6 +21,7 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
     private Process? _process;
     private Task _supervision = Task.CompletedTask;
     private int _launches;
+    private DateTimeOffset _launchedAt;
     private int _port = port;
     private volatile string? _url;
 
@@ -62,6 +63,7 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
     {
         var launch = Interlocked.Increment(ref _launches);
         _url = null;
+        _launchedAt = DateTimeOffset.UtcNow;
         var process = ChildProcess.Create(hostAssembly, deployment.Id.ToString());
         foreach (var (name, value) in deployment.Environment)
         {
@@ -121,6 +123,8 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
                     // It ended before it listened: perhaps its port was taken while it was down. A new one then.
                     Volatile.Write(ref _port, 0);
                 }
+                // The failed instance's own lines (the buffer spans restarts), before its state says restarting.
+                Error = ConnectorFailure.Describe(ConnectorFailure.ReasonOf(Log.Snapshot().Where(l => l.Time >= _launchedAt).Select(l => l.Text)), exitCode);
                 State = "restarting";
                 Restarts++;
                 var delay = delays.Next(running.Elapsed);
