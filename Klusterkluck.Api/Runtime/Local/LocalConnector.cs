@@ -5,7 +5,8 @@ namespace Klusterkluck.Api.Runtime.Local;
 
 /// <summary>
 /// One connector instance as a process of the connector host, restarted with backoff whenever it
-/// exits on its own (exit code 1: it failed while running). Exit code 2 means its settings keep it
+/// exits on its own (exit code 1: it failed while running), its error then the failed run's
+/// reason line (<see cref="ConnectorFailure"/>) and exit code. Exit code 2 means its settings keep it
 /// from starting at all: it stays failed, with the host's one line as the reason, until redeployed.
 /// A connector that listens (<see cref="ConnectorDeployment.Listen"/>) gets 127.0.0.1 and a port
 /// the kernel picks as it binds (port 0, so no other process can take it between a pick and the
