@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
 using static Klusterkluck.Api.Tests.Infrastructure.FlowClient;
 
 namespace Klusterkluck.Api.Tests.Flows;
@@ -75,5 +77,51 @@ public sealed class ConnectorLimitTests(SmallEventsFixture fixture) : IClassFixt
         Assert.Single(await User.GetRunsAsync("bounded"));
         var log = await User.Client.GetStringAsync("/api/v1/flows/bounded/connectors/in/logs");
         Assert.DoesNotContain("Dead-lettered", log);
+    }
+
+    [Fact]
+    public async Task AnEventThePlatformRefusesIsDeadLetteredAndFoundInItsConnectorsLog()
+    {
+        // The nats connector has no payload limit of its own: a message above the event limit reaches the Api, which refuses it.
+        await using var nats = await NatsServerProcess.StartAsync();
+        await User.CreateFlowAsync("oversized", [Connector("queue", "nats", ("KK_NATS_URL", nats.Url), ("KK_NATS_SUBJECT", "big")), Function("a", "echo")],
+            [Edge("queue", "a")]);
+        await User.DeployFlowAsync("oversized");
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        string log;
+        do
+        {
+            // Core NATS keeps nothing for a subscriber that is not there yet: published until the connector has one.
+            Assert.True(DateTime.UtcNow < deadline, "no dead letter in the connector's log");
+            await PublishAsync(nats.Url, "big", new string('y', SmallEventsFixture.MaxPayloadBytes + 1));
+            await Task.Delay(500);
+            log = await User.Client.GetStringAsync("/api/v1/flows/oversized/connectors/queue/logs");
+        }
+        while (!log.Contains("Dead-lettered payload", StringComparison.Ordinal));
+
+        var line = log.Split('\n').First(l => l.Contains("Dead-lettered payload", StringComparison.Ordinal));
+        Assert.Contains("the target refused it: 413", line);
+        Assert.Contains($"{SmallEventsFixture.MaxPayloadBytes + 1} bytes", line);
+        Assert.Empty(await User.GetRunsAsync("oversized"));
+    }
+
+    /// <summary>One message, in NATS's own text protocol, confirmed by the server's PONG.</summary>
+    private static async Task PublishAsync(string url, string subject, string payload)
+    {
+        var address = new Uri(url);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        using var stream = tcp.GetStream();
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        await reader.ReadLineAsync();
+        var bytes = Encoding.UTF8.GetBytes(payload);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"CONNECT {{\"verbose\":false}}\r\nPUB {subject} {bytes.Length}\r\n"));
+        await stream.WriteAsync(bytes);
+        await stream.WriteAsync("\r\nPING\r\n"u8.ToArray());
+        while (await reader.ReadLineAsync() is { } answer && answer != "PONG")
+        {
+            Assert.False(answer.StartsWith("-ERR", StringComparison.Ordinal), answer);
+        }
     }
 }
