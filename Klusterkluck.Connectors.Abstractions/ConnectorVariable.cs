@@ -29,6 +29,14 @@ public sealed record ConnectorVariable(string Name, string Description)
     /// connector prints.
     /// </summary>
     public bool Listen { get; init; }
+
+    /// <summary>
+    /// Whether the variable is the largest payload the connector takes, in bytes (a
+    /// <see cref="VariableFormat.PositiveInteger"/>). A platform whose target takes less refuses a
+    /// larger value and, when the variable is unset and its default is larger, sets it to its own
+    /// limit: a connector must not accept what its target will refuse.
+    /// </summary>
+    public bool MaxPayload { get; init; }
 }
 
 /// <summary>The grammar of a <see cref="ConnectorVariable"/>'s value.</summary>

@@ -15,9 +15,30 @@ public sealed class Delivery
     /// <summary>Completes when the target accepted the payload or the host gave up on it.</summary>
     public Task<DeliveryOutcome> Completion => _outcome.Task;
 
+    /// <summary>
+    /// The target's answer to the last attempt, set before <see cref="Completion"/> completes: what
+    /// a source that answers its own caller (the http connector) passes on, such as the run the
+    /// target started or why it refused. Null when no attempt got an answer (abandoned, unreachable).
+    /// </summary>
+    public TargetAnswer? Answer { get; private set; }
+
     /// <summary>Records how delivery ended; only the host calls this, once.</summary>
     public void Complete(DeliveryOutcome outcome) => _outcome.TrySetResult(outcome);
+
+    /// <summary>Records how delivery ended and the target's last answer; only the host calls this, once.</summary>
+    public void Complete(DeliveryOutcome outcome, TargetAnswer? answer)
+    {
+        Answer = answer;
+        Complete(outcome);
+    }
 }
+
+/// <summary>The target's answer to one attempt.</summary>
+/// <param name="Status">The HTTP status code.</param>
+/// <param name="Reason">The status and its phrase, or why the attempt failed, in one line.</param>
+/// <param name="Body">The start of the answer's body (the host keeps at most 16 KiB of it).</param>
+/// <param name="ContentType">The body's media type, when the target said.</param>
+public sealed record TargetAnswer(int Status, string Reason, ReadOnlyMemory<byte> Body, string? ContentType);
 
 /// <summary>How the delivery of one payload ended.</summary>
 public enum DeliveryOutcome

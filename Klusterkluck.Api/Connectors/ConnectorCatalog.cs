@@ -9,8 +9,9 @@ namespace Klusterkluck.Api.Connectors;
 /// <param name="Scope">connector (the plugin's own) or delivery (the host's delivery tuning, the same for every connector).</param>
 /// <param name="Secret">A credential: the Kubernetes runtime keeps it in a Secret, not in the Deployment.</param>
 /// <param name="Listen">Where the connector listens: the platform assigns it (a flow may set it only where the operator allows: Connectors:AllowPublicIngress).</param>
+/// <param name="MaxPayload">The largest payload the connector takes, in bytes: at most Flows:MaxPayloadBytes, which the platform sets when the default is larger.</param>
 public sealed record ConnectorVariableInfo(string Name, string Description, bool Required, string? Default, string Format, string Scope,
-    bool Secret = false, bool Listen = false);
+    bool Secret = false, bool Listen = false, bool MaxPayload = false);
 
 public sealed record ConnectorInfo(string Name, string Description, IReadOnlyList<ConnectorVariableInfo> Variables)
 {
@@ -22,10 +23,14 @@ public sealed record ConnectorInfo(string Name, string Description, IReadOnlyLis
         Format = Enum.Parse<VariableFormat>(v.Format, ignoreCase: true),
         Secret = v.Secret,
         Listen = v.Listen,
+        MaxPayload = v.MaxPayload,
     })];
 
     /// <summary>The variable that says where the connector listens, if it listens at all.</summary>
     public string? ListenVariable => Variables.FirstOrDefault(v => v.Listen)?.Name;
+
+    /// <summary>The variable that bounds the payloads the connector takes, if it has one.</summary>
+    public ConnectorVariableInfo? MaxPayloadVariable => Variables.FirstOrDefault(v => v.MaxPayload);
 
     public IReadOnlySet<string> SecretVariables { get; } = Variables.Where(v => v.Secret).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
 }
@@ -113,9 +118,10 @@ public sealed partial class ConnectorCatalog(IOptions<ConnectorHostOptions> opti
 
     private sealed record Plugin(string Name, string Description, List<Variable> Variables);
 
-    private sealed record Variable(string Name, string Description, bool Required, string? Default, string Format, bool Secret, bool Listen)
+    private sealed record Variable(string Name, string Description, bool Required, string? Default, string Format, bool Secret, bool Listen,
+        bool MaxPayload)
     {
-        public ConnectorVariableInfo ToInfo(string scope) => new(Name, Description, Required, Default, Format, scope, Secret, Listen);
+        public ConnectorVariableInfo ToInfo(string scope) => new(Name, Description, Required, Default, Format, scope, Secret, Listen, MaxPayload);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A connector plugin did not load: {Failure}")]

@@ -67,6 +67,11 @@ public sealed class FlowConnectors(IRuntime runtime, IServer server, ConnectorCa
                 // Validation refuses it when not allowed, but a definition deployed before (restored at start) may still carry it.
                 environment.Remove(listen);
             }
+            if (connector?.MaxPayloadVariable is { } limit && !environment.ContainsKey(limit.Name) && Exceeds(limit.Default))
+            {
+                // Left to its default, the connector would take bodies the event endpoint refuses.
+                environment[limit.Name] = options.Value.MaxPayloadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
             environment["KK_TARGET_URL"] = EventUrl(flow.Owner, flow.Name, node.Id!).AbsoluteUri;
             environment["KK_TARGET_TOKEN"] = flow.EventToken;
             yield return new ConnectorDeployment(new ConnectorId(flow.Owner, flow.Name, node.Id!), node.Ref!, environment,
@@ -77,6 +82,11 @@ public sealed class FlowConnectors(IRuntime runtime, IServer server, ConnectorCa
             };
         }
     }
+
+    /// <summary>Whether a connector's default payload limit is above the flows' (no default: no limit, so above it too).</summary>
+    private bool Exceeds(string? defaultLimit) =>
+        !long.TryParse(defaultLimit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes)
+        || bytes > options.Value.MaxPayloadBytes;
 
     private static IEnumerable<string> ConnectorNodes(FlowDefinition? definition) =>
         (definition?.Nodes ?? []).Where(n => n.Kind == NodeKinds.Connector).Select(n => n.Id!);

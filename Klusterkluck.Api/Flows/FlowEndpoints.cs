@@ -24,6 +24,7 @@ public static class FlowEndpoints
         group.MapPost("/{name}/deploy", DeployAsync);
         group.MapFlowRuns();
         group.MapPost("/{name}/events/{node}", EventAsync).DisableRequestSizeLimitForEvents();
+        group.MapConnectorLogs();
         // The runtime refusing to start or stop a connector (Kubernetes answering an error, say) is the runtime's problem, told as such.
         group.AddEndpointFilter(async (context, next) =>
         {

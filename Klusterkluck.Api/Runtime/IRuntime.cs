@@ -67,6 +67,13 @@ public interface IRuntime
 
     /// <summary>The connectors running for one of the user's flows.</summary>
     Task<IReadOnlyList<ConnectorStatus>> ConnectorsAsync(string user, string flow, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The last <paramref name="lines"/> lines the connector printed, oldest first (its log lines,
+    /// its dead letters among them); after a crash, those of the instance that failed. Null when
+    /// the runtime runs no such connector.
+    /// </summary>
+    Task<IReadOnlyList<string>?> ConnectorLogAsync(ConnectorId id, int lines, CancellationToken cancellationToken);
 }
 
 /// <summary>A deploy that did not get ready; the message is one line meant for the function's owner.</summary>

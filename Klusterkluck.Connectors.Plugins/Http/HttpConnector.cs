@@ -9,9 +9,12 @@ namespace Klusterkluck.Connectors.Http;
 
 /// <summary>
 /// Listens for HTTP requests and turns each POST or PUT body, with its content type, into a
-/// payload. It answers 202 once the host has buffered the payload; while the buffer is full the
-/// request waits (back-pressure reaches the caller), and after <c>KK_HTTP_ACCEPT_TIMEOUT</c> it
-/// gets 503 with Retry-After instead, so nothing is taken that cannot be kept.
+/// payload. It answers 202 only once the target has taken the payload (the platform has it
+/// durably), so a caller that saw 202 never loses its event to a crash of this process; a refusal
+/// by the target is passed on with its status. While the buffer is full the request waits
+/// (back-pressure reaches the caller); if room and delivery take longer than
+/// <c>KK_HTTP_ACCEPT_TIMEOUT</c>, it gets 503 with Retry-After and retries with the same
+/// <c>Idempotency-Key</c>, which is the delivery's id, so the target sees the event once.
 /// </summary>
 public sealed class HttpConnector : IConnector
 {
@@ -25,13 +28,13 @@ public sealed class HttpConnector : IConnector
 
     public string Name => "http";
 
-    public string Description => "Listens for HTTP POST and PUT requests and forwards each body, with its content type; answers 202 once the payload is buffered";
+    public string Description => "Listens for HTTP POST and PUT requests and forwards each body, with its content type; answers 202 only once the target has the payload (an Idempotency-Key from the caller is its delivery id), 503 with Retry-After when it could not confirm that in time";
 
     public IReadOnlyList<ConnectorVariable> Variables { get; } =
     [
         new(Urls, "Where to listen, as ASPNETCORE_URLS (separate from the host's health port); port 0 takes a free one, and each address bound is printed") { Default = "http://0.0.0.0:8081", Listen = true },
-        new(MaxBody, "Largest request body accepted, in bytes; larger ones get 413") { Default = "1048576", Format = VariableFormat.PositiveInteger },
-        new(AcceptTimeout, "How long a request waits for room in a full buffer before it gets 503") { Default = "10s", Format = VariableFormat.Duration },
+        new(MaxBody, "Largest request body accepted, in bytes; larger ones get 413") { Default = "1048576", Format = VariableFormat.PositiveInteger, MaxPayload = true },
+        new(AcceptTimeout, "How long a request waits for room in the buffer and for the target to take its payload before it gets 503 (retry with the same Idempotency-Key)") { Default = "10s", Format = VariableFormat.Duration },
         new(Token, "When set, every request needs 'Authorization: Bearer <token>' (else 401); unset, anyone who reaches the port can send") { Secret = true },
     ];
 

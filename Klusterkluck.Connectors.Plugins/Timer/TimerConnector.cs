@@ -9,6 +9,9 @@ namespace Klusterkluck.Connectors.Timer;
 /// Sends a payload on a schedule, driven by Quartz: a cron expression (Quartz's, seconds first)
 /// or a fixed interval, in a configurable time zone. Ticks are delivered in order; a tick that
 /// cannot run on time (the buffer was full) is a misfire, handled as <c>KK_TIMER_MISFIRE</c> says.
+/// Nobody acknowledges a tick, and the schedule is kept in memory: a tick is delivered at least
+/// once while the connector runs (retried like any payload), but a tick that fell due while no
+/// connector ran (stopped, crashed, being redeployed) is not owed and is not sent later.
 /// </summary>
 public sealed class TimerConnector : IConnector
 {
@@ -21,7 +24,7 @@ public sealed class TimerConnector : IConnector
 
     public string Name => "timer";
 
-    public string Description => "Sends a payload on a Quartz cron schedule (seconds first) or at a fixed interval";
+    public string Description => "Sends a payload on a Quartz cron schedule (seconds first) or at a fixed interval; each tick is delivered at least once while the connector runs, and a tick due while none runs is not sent later";
 
     public IReadOnlyList<ConnectorVariable> Variables { get; } =
     [

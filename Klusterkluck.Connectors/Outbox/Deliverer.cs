@@ -19,7 +19,8 @@ internal sealed class Deliverer(DeliveryQueue queue, TargetClient target, Delive
             {
                 while (lane.TryRead(out current))
                 {
-                    Finish(current, await DeliverOrDeadLetterAsync(current, abandon));
+                    var (outcome, answer) = await DeliverOrDeadLetterAsync(current, abandon);
+                    Finish(current, outcome, answer);
                     current = null;
                 }
             }
@@ -39,25 +40,25 @@ internal sealed class Deliverer(DeliveryQueue queue, TargetClient target, Delive
         }
     }
 
-    private async Task<DeliveryOutcome> DeliverOrDeadLetterAsync(Pending pending, CancellationToken abandon)
+    private async Task<(DeliveryOutcome, TargetAnswer?)> DeliverOrDeadLetterAsync(Pending pending, CancellationToken abandon)
     {
         var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
-        DeliveryOutcome outcome;
+        (DeliveryOutcome Outcome, TargetAnswer? Answer) ended;
         try
         {
-            outcome = await DeliverAsync(pending, abandon);
+            ended = await DeliverAsync(pending, abandon);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Whatever went wrong with this payload, the lane goes on with the next one.
             DeadLetter(pending, 0, $"delivery failed: {e.GetType().Name}: {e.Message}");
-            outcome = DeliveryOutcome.DeadLettered;
+            ended = (DeliveryOutcome.DeadLettered, null);
         }
-        metrics.Finished(outcome, startedAt);
-        return outcome;
+        metrics.Finished(ended.Outcome, startedAt);
+        return ended;
     }
 
-    private async Task<DeliveryOutcome> DeliverAsync(Pending pending, CancellationToken abandon)
+    private async Task<(DeliveryOutcome, TargetAnswer?)> DeliverAsync(Pending pending, CancellationToken abandon)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -65,13 +66,13 @@ internal sealed class Deliverer(DeliveryQueue queue, TargetClient target, Delive
             switch (result.Status)
             {
                 case AttemptStatus.Delivered:
-                    return DeliveryOutcome.Delivered;
+                    return (DeliveryOutcome.Delivered, result.Answer);
                 case AttemptStatus.Refused:
                     DeadLetter(pending, attempt, $"the target refused it: {result.Reason}");
-                    return DeliveryOutcome.DeadLettered;
+                    return (DeliveryOutcome.DeadLettered, result.Answer);
                 case AttemptStatus.Retry when attempt >= options.Attempts:
                     DeadLetter(pending, attempt, $"the last attempt failed: {result.Reason}");
-                    return DeliveryOutcome.DeadLettered;
+                    return (DeliveryOutcome.DeadLettered, result.Answer);
             }
             var wait = result.RetryAfter ?? Backoff.Delay(attempt, options.Backoff, options.BackoffMax);
             DeliveryLog.Retrying(logger, pending.Delivery.Id, attempt, result.Reason, wait.TotalMilliseconds);
@@ -87,13 +88,13 @@ internal sealed class Deliverer(DeliveryQueue queue, TargetClient target, Delive
     {
         DeliveryLog.Abandoned(logger, pending.Delivery.Id, Describe(pending.Payload));
         metrics.Finished(DeliveryOutcome.Abandoned, System.Diagnostics.Stopwatch.GetTimestamp());
-        Finish(pending, DeliveryOutcome.Abandoned);
+        Finish(pending, DeliveryOutcome.Abandoned, null);
     }
 
-    private void Finish(Pending pending, DeliveryOutcome outcome)
+    private void Finish(Pending pending, DeliveryOutcome outcome, TargetAnswer? answer)
     {
         queue.Release();
-        pending.Delivery.Complete(outcome);
+        pending.Delivery.Complete(outcome, answer);
     }
 
     /// <summary>

@@ -70,6 +70,10 @@ internal static class PluginListing
             {
                 traits.Add("listen address");
             }
+            if (variable.MaxPayload)
+            {
+                traits.Add("largest payload");
+            }
             if (variable.Default is { } value)
             {
                 traits.Add($"default {value}");

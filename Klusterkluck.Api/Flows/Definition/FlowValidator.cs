@@ -192,9 +192,18 @@ public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog, 
                 "(locally a loopback port of its own), shown as its url among the flow's connectors. " +
                 "An operator may let flows set it with Connectors:AllowPublicIngress=true.");
         }
-        foreach (var problem in new ConnectorSettings(connector.Declarations, name => settings.GetValueOrDefault(name)).Problems)
+        var checkedSettings = new ConnectorSettings(connector.Declarations, name => settings.GetValueOrDefault(name));
+        foreach (var problem in checkedSettings.Problems)
         {
             problems.Add($"{at}.config", problem);
+        }
+        var maxPayload = flowOptions.Value.MaxPayloadBytes;
+        if (connector.MaxPayloadVariable is { } limit && settings.ContainsKey(limit.Name) && checkedSettings.GetInteger(limit.Name) is { } asked
+            && asked > maxPayload)
+        {
+            // The connector would take, and acknowledge, what the event endpoint then refuses.
+            problems.Add($"{at}.config.{limit.Name}", $"{limit.Name} is {asked} bytes, more than the {maxPayload} bytes an event may have " +
+                $"(Flows:MaxPayloadBytes): set it to {maxPayload} or less.");
         }
     }
 

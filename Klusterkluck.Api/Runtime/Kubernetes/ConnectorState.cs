@@ -9,13 +9,7 @@ public static class ConnectorState
     {
         var node = deployment.Metadata.Labels?.TryGetValue(Labels.Node, out var n) == true ? n : deployment.Metadata.Name;
         var revision = RevisionOf(deployment.Spec.Template.Metadata);
-        // During a rollout the old pod may still be stopping: the one at the wanted revision says more.
-        var pod = pods
-            .OrderBy(p => p.Metadata.DeletionTimestamp is null ? 0 : 1)
-            .ThenBy(p => RevisionOf(p.Metadata) == revision ? 0 : 1)
-            .ThenByDescending(p => p.Metadata.CreationTimestamp)
-            .FirstOrDefault();
-        if (pod is null)
+        if (CurrentPod(deployment, pods) is not { } pod)
         {
             // No pod at all: the controller could not create one (a full quota, say) and says so here.
             var failure = deployment.Status?.Conditions?.FirstOrDefault(c => c is { Type: "ReplicaFailure", Status: "True" });
@@ -26,27 +20,54 @@ public static class ConnectorState
             pod.Metadata.Name);
     }
 
-    /// <summary>running, pending, terminating, failed, or the container's waiting reason (CrashLoopBackOff…) with why.</summary>
+    /// <summary>The pod that speaks for the connector: during a rollout the old pod may still be stopping, and the one at the wanted revision says more.</summary>
+    public static V1Pod? CurrentPod(V1Deployment deployment, IEnumerable<V1Pod> pods)
+    {
+        var revision = RevisionOf(deployment.Spec.Template.Metadata);
+        return pods
+            .OrderBy(p => p.Metadata.DeletionTimestamp is null ? 0 : 1)
+            .ThenBy(p => RevisionOf(p.Metadata) == revision ? 0 : 1)
+            .ThenByDescending(p => p.Metadata.CreationTimestamp)
+            .FirstOrDefault();
+    }
+
+    /// <summary>
+    /// Whether the container's last run is the one to read: it is waiting to restart or has just
+    /// ended, so its current run has printed nothing yet, and the last one says why it stopped.
+    /// </summary>
+    public static bool ReadPreviousLog(V1Pod pod) =>
+        ContainerOf(pod) is { RestartCount: > 0, State.Running: null };
+
+    /// <summary>
+    /// running, pending, terminating, failed, restarting (it has just ended), or the container's
+    /// waiting reason (CrashLoopBackOff…), with why: the last run's reason line and exit code.
+    /// </summary>
     private static (string State, string? Error) StateOf(V1Pod pod)
     {
         if (pod.Metadata.DeletionTimestamp is not null)
         {
             return ("terminating", null);
         }
-        var container = pod.Status?.ContainerStatuses?.FirstOrDefault(c => c.Name == ConnectorObjects.Container);
+        var container = ContainerOf(pod);
+        var lastRun = Ended(container?.LastState?.Terminated);
         if (container?.State?.Waiting is { Reason: { } reason } waiting && reason != "ContainerCreating")
         {
             // The host's last words (its one line when its settings are wrong) say more than the back-off.
-            var lastWords = LastLine(container.LastState?.Terminated?.Message);
-            return (reason, lastWords ?? LastLine(waiting.Message));
+            return (reason, lastRun ?? LastLine(waiting.Message));
         }
         if (container?.State?.Running is not null)
         {
-            return ("running", null);
+            // Running again after a crash: the crash's reason stays visible until a run ends cleanly.
+            return ("running", container.RestartCount > 0 && container.LastState?.Terminated is { ExitCode: not 0 } ? lastRun : null);
         }
         if (pod.Status?.Phase is "Failed")
         {
-            return ("failed", LastLine(container?.State?.Terminated?.Message) ?? pod.Status.Message);
+            return ("failed", Ended(container?.State?.Terminated) ?? pod.Status.Message);
+        }
+        if (container?.State?.Terminated is { } terminated)
+        {
+            // Between its exit and the kubelet's back-off: about to be restarted.
+            return ("restarting", Ended(terminated));
         }
         // Not yet scheduled or still being created; an unschedulable pod says why.
         var unscheduled = pod.Status?.Conditions?.FirstOrDefault(c => c is { Type: "PodScheduled", Status: "False" });
@@ -55,6 +76,13 @@ public static class ConnectorState
 
     private static string RevisionOf(V1ObjectMeta? metadata) =>
         metadata?.Annotations?.TryGetValue(Labels.Revision, out var revision) == true ? revision : "";
+
+    private static V1ContainerStatus? ContainerOf(V1Pod pod) =>
+        pod.Status?.ContainerStatuses?.FirstOrDefault(c => c.Name == ConnectorObjects.Container);
+
+    /// <summary>The run's reason (from its termination message, the last log lines with FallbackToLogsOnError) and its exit code.</summary>
+    private static string? Ended(V1ContainerStateTerminated? terminated) =>
+        terminated is null ? null : ConnectorFailure.Describe(ConnectorFailure.ReasonOf(terminated.Message) ?? terminated.Reason, terminated.ExitCode);
 
     private static string? LastLine(string? text) =>
         text?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();

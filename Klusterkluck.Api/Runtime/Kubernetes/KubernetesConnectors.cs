@@ -1,3 +1,4 @@
+using k8s;
 using k8s.Models;
 
 namespace Klusterkluck.Api.Runtime.Kubernetes;
@@ -78,6 +79,37 @@ public sealed partial class KubernetesRuntime
         {
             LogConnectorsReadFailed(logger, $"{user}/{flow}", KubernetesApi.Describe(e));
             return [];
+        }
+    }
+
+    /// <summary>
+    /// The connector's pod's log through the API server (as a function's), raw: the host's lines
+    /// carry their own timestamps. After a crash, the failed run's (<c>previous</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> ConnectorLogAsync(ConnectorId id, int lines, CancellationToken cancellationToken)
+    {
+        var name = ConnectorObjects.Name(id);
+        var ns = TenantObjects.Namespace(Options, id.User);
+        try
+        {
+            if (await api.Deployments.TryReadAsync(name, ns, cancellationToken) is not { } deployment)
+            {
+                return null;
+            }
+            if (ConnectorState.CurrentPod(deployment, await api.PodsAsync(ns, $"{Labels.Connector}={name}", cancellationToken)) is not { } pod)
+            {
+                return ["no pod yet: " + (ConnectorState.Of(deployment, []).Error ?? "the connector's pod has not been created")];
+            }
+            using var stream = await api.Client.CoreV1.ReadNamespacedPodLogAsync(pod.Metadata.Name, ns, container: ConnectorObjects.Container,
+                tailLines: lines, previous: ConnectorState.ReadPreviousLog(pod), cancellationToken: cancellationToken);
+            using var reader = new StreamReader(stream);
+            var text = await reader.ReadToEndAsync(cancellationToken);
+            return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
+        }
+        catch (Exception e) when (KubernetesApi.IsApiFailure(e))
+        {
+            LogConnectorsReadFailed(logger, id.ToString(), KubernetesApi.Describe(e));
+            return [$"no logs: {KubernetesApi.Describe(e)}"];
         }
     }
 

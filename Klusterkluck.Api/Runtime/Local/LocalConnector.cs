@@ -5,7 +5,8 @@ namespace Klusterkluck.Api.Runtime.Local;
 
 /// <summary>
 /// One connector instance as a process of the connector host, restarted with backoff whenever it
-/// exits on its own (exit code 1: it failed while running). Exit code 2 means its settings keep it
+/// exits on its own (exit code 1: it failed while running), its error then the failed run's
+/// reason line (<see cref="ConnectorFailure"/>) and exit code. Exit code 2 means its settings keep it
 /// from starting at all: it stays failed, with the host's one line as the reason, until redeployed.
 /// A connector that listens (<see cref="ConnectorDeployment.Listen"/>) gets 127.0.0.1 and a port
 /// the kernel picks as it binds (port 0, so no other process can take it between a pick and the
@@ -21,6 +22,7 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
     private Process? _process;
     private Task _supervision = Task.CompletedTask;
     private int _launches;
+    private DateTimeOffset _launchedAt;
     private int _port = port;
     private volatile string? _url;
 
@@ -62,6 +64,7 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
     {
         var launch = Interlocked.Increment(ref _launches);
         _url = null;
+        _launchedAt = DateTimeOffset.UtcNow;
         var process = ChildProcess.Create(hostAssembly, deployment.Id.ToString());
         foreach (var (name, value) in deployment.Environment)
         {
@@ -121,6 +124,8 @@ internal sealed partial class LocalConnector(ConnectorDeployment deployment, str
                     // It ended before it listened: perhaps its port was taken while it was down. A new one then.
                     Volatile.Write(ref _port, 0);
                 }
+                // The failed instance's own lines (the buffer spans restarts), before its state says restarting.
+                Error = ConnectorFailure.Describe(ConnectorFailure.ReasonOf(Log.Snapshot().Where(l => l.Time >= _launchedAt).Select(l => l.Text)), exitCode);
                 State = "restarting";
                 Restarts++;
                 var delay = delays.Next(running.Elapsed);

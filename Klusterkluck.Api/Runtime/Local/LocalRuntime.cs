@@ -151,6 +151,12 @@ internal sealed partial class LocalRuntime(
             .OrderBy(c => c.Deployment.Id.Node, StringComparer.Ordinal)
             .Select(c => new ConnectorStatus(c.Deployment.Id.Node, c.Deployment.Revision, c.State, c.Restarts, c.ProcessId, c.Error, Url: c.Url))]);
 
+    /// <summary>The connector's lines across its restarts, so that a crash's cause stays readable after the next start.</summary>
+    public Task<IReadOnlyList<string>?> ConnectorLogAsync(ConnectorId id, int lines, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>?>(_connectors.TryGetValue(id, out var connector)
+            ? [.. connector.Log.Snapshot().TakeLast(lines).Select(l => l.Text)]
+            : null);
+
     /// <summary>Says which isolation functions get, once, before any of them runs.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -204,6 +204,10 @@ public sealed class FlowDefinitionTests(FlowFixture fixture)
         Assert.Equal("connector", variables["KK_TIMER_CRON"].GetProperty("scope").GetString());
         Assert.Equal("delivery", variables["KK_DELIVERY_ATTEMPTS"].GetProperty("scope").GetString());
         Assert.DoesNotContain("KK_TARGET_URL", variables.Keys);
+        var http = (await User.Client.GetFromJsonAsyncOk("/api/v1/connectors/http")).GetProperty("variables").EnumerateArray()
+            .ToDictionary(v => v.GetProperty("name").GetString()!);
+        Assert.True(http["KK_HTTP_MAX_BODY"].GetProperty("maxPayload").GetBoolean());
+        Assert.True(http["KK_HTTP_URLS"].GetProperty("listen").GetBoolean());
         using var unknown = await User.Client.GetAsync("/api/v1/connectors/carrier-pigeon");
         await unknown.AssertProblemAsync(404);
     }

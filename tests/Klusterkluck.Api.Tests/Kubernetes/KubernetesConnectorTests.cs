@@ -287,13 +287,47 @@ public sealed class KubernetesConnectorTests : IAsyncLifetime
         Assert.Equal(["broken", "tick"], connectors.Select(c => c.Node));
         var broken = connectors[0];
         Assert.Equal(("CrashLoopBackOff", 3, "r7"), (broken.State, broken.Restarts, broken.Revision));
-        Assert.Equal("error: connector 'timer' cannot start: KK_TIMER_CRON 'often' is not a Quartz cron expression", broken.Error);
+        Assert.Equal("error: connector 'timer' cannot start: KK_TIMER_CRON 'often' is not a Quartz cron expression (exit code 1)", broken.Error);
         Assert.StartsWith(ConnectorObjects.Name(new ConnectorId("alice", "orders", "broken")), broken.Pod);
         var tick = connectors[1];
         Assert.Equal(new ConnectorStatus("tick", "r1", "running", 0, null, null, tick.Pod), tick);
         Assert.Contains(tick.Pod, PodNames("kk-alice"));
         Assert.Empty(await _runtime.ConnectorsAsync("alice", "refunds", CancellationToken.None));
         Assert.Empty(await _runtime.ConnectorsAsync("bob", "orders", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ACrashingConnectorShowsItsFailureLineAndItsLogIsTheFailedRunsReadThroughTheApiServer()
+    {
+        const string failure = "2026-01-01T00:00:00.000Z fail: Klusterkluck.Connectors.Hosting.ConnectorService[12] Connector nats failed (NatsException: can not connect uris: nats://nats.example.test:4222); the host exits so that it is restarted";
+        _cluster.Kubelet.Outcome = _ => new PodOutcome("CrashLoopBackOff", "back-off 40s restarting failed container",
+            string.Join('\n', Enumerable.Range(1, 300).Select(i => $"line {i}")
+                .Append("2026-01-01T00:00:00.000Z error: Dead-lettered payload 0192 after 1 attempt(s): the target refused it: 404 Not Found")
+                .Append(failure)
+                .Append("2026-01-01T00:00:00.001Z info: Microsoft.Hosting.Lifetime[0] Application is shutting down...")));
+        await _runtime.DeployConnectorAsync(Timer("alice", "orders", "queue", "r1"), CancellationToken.None);
+        await WaitAsync(() => PodNames("kk-alice").Count == 1);
+
+        var state = (await _runtime.ConnectorsAsync("alice", "orders", CancellationToken.None)).Single();
+        var log = await _runtime.ConnectorLogAsync(new ConnectorId("alice", "orders", "queue"), 3, CancellationToken.None);
+        var more = await _runtime.ConnectorLogAsync(new ConnectorId("alice", "orders", "queue"), 200, CancellationToken.None);
+
+        Assert.Equal("CrashLoopBackOff", state.State);
+        Assert.Equal($"{failure} (exit code 1)", state.Error);
+        Assert.Equal([
+            "2026-01-01T00:00:00.000Z error: Dead-lettered payload 0192 after 1 attempt(s): the target refused it: 404 Not Found",
+            failure,
+            "2026-01-01T00:00:00.001Z info: Microsoft.Hosting.Lifetime[0] Application is shutting down...",
+        ], log);
+        Assert.Equal(200, more!.Count);
+        // The crashed run's output, of the connector's container, as the log subresource serves it.
+        var read = _cluster.Requests.Last(r => r.Contains("/log", StringComparison.Ordinal));
+        Assert.Contains($"/namespaces/kk-alice/pods/{state.Pod}/log?", read);
+        Assert.Contains("container=connector", read);
+        Assert.Contains("previous=true", read);
+        Assert.Contains("tailLines=200", read);
+        Assert.Null(await _runtime.ConnectorLogAsync(new ConnectorId("alice", "orders", "other"), 10, CancellationToken.None));
+        Assert.Null(await _runtime.ConnectorLogAsync(new ConnectorId("bob", "orders", "queue"), 10, CancellationToken.None));
     }
 
     [Fact]

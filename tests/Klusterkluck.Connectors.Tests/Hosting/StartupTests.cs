@@ -82,6 +82,7 @@ public class StartupTests
         Assert.Contains("  KK_NATS_URL (required, url, secret): NATS server", output);
         Assert.Contains("  KK_HTTP_URLS (listen address, default http://0.0.0.0:8081):", output);
         Assert.Contains("  KK_HTTP_TOKEN (secret):", output);
+        Assert.Contains("  KK_HTTP_MAX_BODY (positive-integer, largest payload, default 1048576):", output);
         Assert.Contains("  KK_TARGET_URL (required, url):", output);
     }
 
@@ -104,6 +105,8 @@ public class StartupTests
         Assert.True(http["KK_HTTP_URLS"].GetProperty("listen").GetBoolean());
         Assert.True(http["KK_HTTP_TOKEN"].GetProperty("secret").GetBoolean());
         Assert.False(http["KK_HTTP_MAX_BODY"].GetProperty("secret").GetBoolean());
+        Assert.True(http["KK_HTTP_MAX_BODY"].GetProperty("maxPayload").GetBoolean());
+        Assert.False(http["KK_HTTP_TOKEN"].GetProperty("maxPayload").GetBoolean());
         Assert.Contains(listing.RootElement.GetProperty("hostVariables").EnumerateArray(), v => v.GetProperty("name").GetString() == "KK_TARGET_URL");
     }
 }

@@ -101,7 +101,7 @@ public class HttpConnectorTests
     }
 
     [Fact]
-    public async Task FullBufferPushesBackAndLosesNothing()
+    public async Task AnUnconfirmedPayloadGets503AndStillArrivesWhileAFullBufferTakesNothing()
     {
         await using var receiver = await Receiver.StartAsync();
         receiver.FailWith = 503;
@@ -112,18 +112,76 @@ public class HttpConnectorTests
         using var second = await client.PostAsync("/", new StringContent("two"));
         using var third = await client.PostAsync("/", new StringContent("three"));
 
-        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, third.StatusCode);
-        Assert.Equal("application/problem+json", third.Content.Headers.ContentType?.MediaType);
-        Assert.NotNull(third.Headers.RetryAfter);
+        foreach (var unconfirmed in new[] { first, second, third })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, unconfirmed.StatusCode);
+            Assert.Equal("application/problem+json", unconfirmed.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(unconfirmed.Headers.RetryAfter);
+        }
+        Assert.Contains("may still arrive", await first.Content.ReadAsStringAsync());
+        Assert.Contains("nothing was taken", await third.Content.ReadAsStringAsync());
         receiver.FailWith = 0;
         var received = await receiver.WaitForAsync(2);
         Assert.Equal(["one", "two"], received.Select(r => r.Body).Order());
         using var fourth = await client.PostAsync("/", new StringContent("four"));
         Assert.Equal(HttpStatusCode.Accepted, fourth.StatusCode);
-        await receiver.WaitForAsync(3);
         await Task.Delay(300);
         Assert.Equal(["four", "one", "two"], receiver.Accepted.Select(r => r.Body).Order());
+    }
+
+    [Fact]
+    public async Task A202CarriesTheTargetsRunAndTheCallersKeyIsTheDeliveryId()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        await using var http = await HttpConnectorProcess.StartAsync(receiver);
+
+        using var keyed = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("keyed") };
+        keyed.Headers.Add("Idempotency-Key", "order-17");
+        using var answer = await http.Client.SendAsync(keyed);
+        using var again = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("keyed") };
+        again.Headers.Add("Idempotency-Key", "order-17");
+        using var retried = await http.Client.SendAsync(again);
+
+        Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+        var accepted = await answer.Content.ReadFromJsonAsync<Dictionary<string, string>>();
+        Assert.Equal("order-17", accepted!["deliveryId"]);
+        Assert.Equal(Receiver.RunIdFor("order-17"), accepted["runId"]);
+        // By the time of the 202 the target has it: no waiting.
+        Assert.Contains(receiver.Accepted, r => r.Header("Idempotency-Key") == "order-17");
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        Assert.Equal(Receiver.RunIdFor("order-17"), (await retried.Content.ReadFromJsonAsync<Dictionary<string, string>>())!["runId"]);
+    }
+
+    [Fact]
+    public async Task AnIdempotencyKeyLongerThan200CharactersIsRefused()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        await using var http = await HttpConnectorProcess.StartAsync(receiver);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("x") };
+        request.Headers.Add("Idempotency-Key", new string('k', 201));
+        using var response = await http.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Idempotency-Key", await response.Content.ReadAsStringAsync());
+        await Task.Delay(200);
+        Assert.Equal(0, receiver.Attempts);
+    }
+
+    [Fact]
+    public async Task TheTargetsRefusalIsPassedOnWithItsStatusAndReason()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        receiver.FailWith = 413;
+        await using var http = await HttpConnectorProcess.StartAsync(receiver);
+
+        using var response = await http.Client.PostAsync("/", new StringContent("too much for the target"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var problem = await response.Content.ReadAsStringAsync();
+        Assert.Contains("refused on purpose with 413", problem);
+        Assert.Contains("deliveryId", problem);
+        Assert.Equal(1, receiver.Attempts);
     }
 }

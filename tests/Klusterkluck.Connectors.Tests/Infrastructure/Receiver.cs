@@ -41,6 +41,9 @@ public sealed class Receiver : IAsyncDisposable
     /// <summary>The target URL for connectors; <paramref name="path"/> tells apart several hosts sharing one receiver.</summary>
     public string Url(string path = "events") => $"{_server.BaseUrl}/{path}";
 
+    /// <summary>The run id the receiver answers for a payload with this Idempotency-Key.</summary>
+    public static string RunIdFor(string key) => $"run-{key}";
+
     public static async Task<Receiver> StartAsync()
     {
         var receiver = new Receiver();
@@ -82,7 +85,7 @@ public sealed class Receiver : IAsyncDisposable
         }
         if (FailWith is not 0 and var status)
         {
-            return Results.StatusCode(status);
+            return Results.Problem(statusCode: status, detail: $"refused on purpose with {status}");
         }
         if (body == Poison)
         {
@@ -90,7 +93,8 @@ public sealed class Receiver : IAsyncDisposable
         }
         var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         _accepted.Enqueue(new Received(path, body, http.Request.ContentType, headers));
-        return Results.Ok();
+        // As the Api's event endpoint answers: the run the event started, here named after its key.
+        return Results.Json(new { runId = RunIdFor(http.Request.Headers["Idempotency-Key"].ToString()) });
     }
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();

@@ -2,28 +2,37 @@ using System.Net;
 
 namespace Klusterkluck.Connectors.Tests.Outbox;
 
-/// <summary>The host's delivery, whichever plugin produces: driven through the http connector, the easiest to feed.</summary>
+/// <summary>
+/// The host's delivery, whichever plugin produces: driven through the http connector, the easiest
+/// to feed, with a short accept timeout, so that a payload the host is still retrying answers its
+/// sender at once (503) while the outbox goes on with it.
+/// </summary>
 public class DeliveryTests
 {
+    private static readonly (string, string) s_quickAnswer = ("KK_HTTP_ACCEPT_TIMEOUT", "200ms");
+
+    /// <summary>Sends one payload and checks the host took it: delivered (202), refused by the target (passed on), or still being retried (503).</summary>
     private static async Task SendAsync(HttpClient client, string body)
     {
         using var response = await client.PostAsync("/", new StringContent(body));
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted || text.Contains("deliveryId", StringComparison.Ordinal)
+            || text.Contains("may still arrive", StringComparison.Ordinal), $"{(int)response.StatusCode}: {text}");
     }
+
+    private static Task<HttpConnectorProcess> StartAsync(Receiver receiver, params (string Name, string Value)[] settings) =>
+        HttpConnectorProcess.StartAsync(receiver, [s_quickAnswer, .. settings]);
 
     [Fact]
     public async Task ReceiverFailingForAWhileLosesNothing()
     {
         await using var receiver = await Receiver.StartAsync();
         receiver.FailWith = 502;
-        await using var http = await HttpConnectorProcess.StartAsync(receiver);
+        await using var http = await StartAsync(receiver);
         var (host, client) = (http.Host, http.Client);
 
         var bodies = Enumerable.Range(1, 50).Select(i => $"event-{i}").ToList();
-        foreach (var body in bodies)
-        {
-            await SendAsync(client, body);
-        }
+        await Task.WhenAll(bodies.Select(body => SendAsync(client, body)));
         await Task.Delay(TimeSpan.FromSeconds(2));
         var failedAttempts = receiver.Attempts;
         receiver.FailWith = 0;
@@ -40,7 +49,7 @@ public class DeliveryTests
     {
         await using var receiver = await Receiver.StartAsync();
         receiver.FailWith = 422;
-        await using var http = await HttpConnectorProcess.StartAsync(receiver);
+        await using var http = await StartAsync(receiver);
         var (host, client) = (http.Host, http.Client);
 
         await SendAsync(client, "refused");
@@ -59,7 +68,7 @@ public class DeliveryTests
     {
         await using var receiver = await Receiver.StartAsync();
         receiver.RedirectTo = receiver.Url("elsewhere");
-        await using var http = await HttpConnectorProcess.StartAsync(receiver);
+        await using var http = await StartAsync(receiver);
 
         await SendAsync(http.Client, "moved");
 
@@ -73,7 +82,7 @@ public class DeliveryTests
     {
         await using var receiver = await Receiver.StartAsync();
         receiver.Poison = "poison";
-        await using var http = await HttpConnectorProcess.StartAsync(receiver, ("KK_DELIVERY_PARALLELISM", "4"));
+        await using var http = await StartAsync(receiver, ("KK_DELIVERY_PARALLELISM", "4"));
 
         await SendAsync(http.Client, "poison");
         var bodies = Enumerable.Range(1, 20).Select(i => $"fine-{i}").ToList();
@@ -92,7 +101,7 @@ public class DeliveryTests
     {
         await using var receiver = await Receiver.StartAsync();
         receiver.FailWith = 500;
-        await using var http = await HttpConnectorProcess.StartAsync(receiver, ("KK_DELIVERY_ATTEMPTS", "3"));
+        await using var http = await StartAsync(receiver, ("KK_DELIVERY_ATTEMPTS", "3"));
         var (host, client) = (http.Host, http.Client);
 
         await SendAsync(client, "doomed");
@@ -107,7 +116,7 @@ public class DeliveryTests
     {
         await using var receiver = await Receiver.StartAsync();
         receiver.FailWith = 503;
-        await using var http = await HttpConnectorProcess.StartAsync(receiver, ("KK_DRAIN_TIMEOUT", "1s"));
+        await using var http = await StartAsync(receiver, ("KK_DRAIN_TIMEOUT", "1s"));
         var (host, client) = (http.Host, http.Client);
         await SendAsync(client, "first");
         await SendAsync(client, "second");

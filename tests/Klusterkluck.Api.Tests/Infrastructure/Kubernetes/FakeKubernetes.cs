@@ -170,7 +170,7 @@ public sealed class FakeKubernetes : IAsyncDisposable
             {
                 ("GET", null, _) => ListLocked(route, request.Query["labelSelector"].ToString()),
                 ("POST", null, _) => CreateLocked(route, body!),
-                ("GET", { } name, "log") => LogLocked(route, name),
+                ("GET", { } name, "log") => LogLocked(route, name, request.Query),
                 ("GET", { } name, null) => _objects.TryGetValue((route.Resource, route.Namespace, name), out var found)
                     ? Json(found) : KubernetesStatus.NotFound(route.Resource, name),
                 ("PUT", { } name, null) => ReplaceLocked(route, name, body!),
@@ -361,13 +361,31 @@ public sealed class FakeKubernetes : IAsyncDisposable
         }
     }
 
-    private IResult LogLocked(Route route, string name)
+    /// <summary>As the API server answers: a container the pod has, the previous run only if there was one, the last tailLines lines.</summary>
+    private IResult LogLocked(Route route, string name, IQueryCollection query)
     {
-        if (route.Resource.Kind != "Pod" || !_objects.TryGetValue((route.Resource, route.Namespace, name), out _))
+        if (route.Resource.Kind != "Pod" || !_objects.TryGetValue((route.Resource, route.Namespace, name), out var pod))
         {
             return KubernetesStatus.NotFound(route.Resource, name);
         }
-        return Results.Text(Kubelet.LogOf(name), "text/plain");
+        var containers = pod["status"]?["containerStatuses"]?.AsArray() ?? [];
+        var container = query["container"].ToString() is { Length: > 0 } asked ? asked : (string?)containers.FirstOrDefault()?["name"];
+        if (containers.FirstOrDefault(c => (string?)c?["name"] == container) is not { } status)
+        {
+            return KubernetesStatus.Failure(400, "BadRequest", $"container {container} is not valid for pod {name}");
+        }
+        if (query["previous"] == "true" && (int?)status["restartCount"] is null or 0)
+        {
+            return KubernetesStatus.Failure(400, "BadRequest", $"previous terminated container \"{container}\" in pod \"{name}\" not found");
+        }
+        // The kubelet keeps each line with its time; without timestamps=true the lines go out as printed.
+        var lines = Kubelet.LogOf(name).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => query["timestamps"] == "true" ? l : l[(l.IndexOf(' ') + 1)..]).ToArray();
+        if (int.TryParse(query["tailLines"], out var tail))
+        {
+            lines = lines[Math.Max(0, lines.Length - tail)..];
+        }
+        return Results.Text(string.Concat(lines.Select(l => l + "\n")), "text/plain");
     }
 
     private static string? Immutable(Resource resource, JsonObject existing, JsonObject body) => resource.Kind switch
