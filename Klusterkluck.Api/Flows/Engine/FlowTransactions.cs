@@ -43,16 +43,16 @@ public sealed class FlowTransactions(IOptions<StoreOptions> options)
     /// The first owner after <paramref name="after"/> (in the store's order) with a pending step, or
     /// null: a skip scan of the queues' index, one seek per owner however many steps wait.
     /// </summary>
-    public Task<string?> NextOwnerAsync(StoreContext store, string? after, CancellationToken cancellationToken) =>
-        store.Database.SqlQueryRaw<string>(
+    public async Task<string?> NextOwnerAsync(StoreContext store, string? after, CancellationToken cancellationToken) =>
+        await store.Database.SqlQueryRaw<string>(
             """SELECT "Owner" AS "Value" FROM "FlowSteps" WHERE "Status" = 'Pending' AND "Owner" > {0} ORDER BY "Owner" LIMIT 1""",
-            after ?? "").FirstOrDefaultAsync(cancellationToken);
+            after ?? "").ToListAsync(cancellationToken) is [var owner] ? owner : null;
 
     /// <summary>The first flow of <paramref name="owner"/> after <paramref name="after"/> with a pending step, or null.</summary>
-    public Task<string?> NextFlowAsync(StoreContext store, string owner, string? after, CancellationToken cancellationToken) =>
-        store.Database.SqlQueryRaw<string>(
+    public async Task<string?> NextFlowAsync(StoreContext store, string owner, string? after, CancellationToken cancellationToken) =>
+        await store.Database.SqlQueryRaw<string>(
             """SELECT "FlowName" AS "Value" FROM "FlowSteps" WHERE "Status" = 'Pending' AND "Owner" = {0} AND "FlowName" > {1} ORDER BY "FlowName" LIMIT 1""",
-            owner, after ?? "").FirstOrDefaultAsync(cancellationToken);
+            owner, after ?? "").ToListAsync(cancellationToken) is [var flow] ? flow : null;
 
     /// <summary>
     /// Running steps whose claim ran out (their engine died, or lost the store for a whole lease)

@@ -9,7 +9,7 @@ namespace Klusterkluck.Api.Flows;
 internal sealed record StepInfo(Guid Id, string NodeId, StepStatus Status, bool? Branch);
 
 /// <summary>What every step of a run carries from the run, and what the run has used of its limits so far.</summary>
-internal sealed record RunHeader(Guid Id, Guid DeploymentId, string Owner, string FlowName, string? TraceParent, long StoredBytes);
+internal sealed record RunHeader(Guid Id, Guid DeploymentId, string Owner, string FlowName, string? TraceParent);
 
 /// <summary>
 /// What follows from a step's result in one run, inside the transaction that records the result.
@@ -21,11 +21,12 @@ internal sealed record RunHeader(Guid Id, Guid DeploymentId, string Owner, strin
 /// miss steps about to be created, so a join's answer would depend on the order edges are listed in.
 /// A run that would cross Flows:MaxStepsPerEvent or Flows:MaxRunBytes fails with that reason.
 /// </summary>
-internal sealed class RunAdvance(StoreContext store, FlowGraph graph, RunHeader run, List<StepInfo> steps, FlowOptions limits)
+/// <param name="storedBytes">What the run's steps store so far (their inputs and outputs).</param>
+internal sealed class RunAdvance(StoreContext store, FlowGraph graph, RunHeader run, List<StepInfo> steps, long storedBytes, FlowOptions limits)
 {
     private readonly Dictionary<Guid, (byte[]? Body, string? Type)> _outputs = [];
     private readonly NodeTally _tally = new(steps);
-    private long _storedBytes = run.StoredBytes;
+    private long _storedBytes = storedBytes;
 
     public List<FlowStep> Created { get; } = [];
 
@@ -35,9 +36,11 @@ internal sealed class RunAdvance(StoreContext store, FlowGraph graph, RunHeader 
     public static async Task<RunAdvance> LoadAsync(StoreContext store, FlowGraph graph, RunHeader run, FlowOptions limits,
         CancellationToken cancellationToken)
     {
-        var steps = await store.FlowSteps.AsNoTracking().Where(s => s.RunId == run.Id)
-            .Select(s => new StepInfo(s.Id, s.NodeId, s.Status, s.Branch)).ToListAsync(cancellationToken);
-        return new RunAdvance(store, graph, run, steps, limits);
+        // The sizes come from the rows' headers (SQLite's length(), PostgreSQL's octet_length()), not the payloads.
+        var rows = await store.FlowSteps.AsNoTracking().Where(s => s.RunId == run.Id)
+            .Select(s => new { Info = new StepInfo(s.Id, s.NodeId, s.Status, s.Branch), Input = s.Input == null ? 0 : s.Input.Length, Output = s.Output == null ? 0 : s.Output.Length })
+            .ToListAsync(cancellationToken);
+        return new RunAdvance(store, graph, run, [.. rows.Select(r => r.Info)], rows.Sum(r => (long)r.Input + r.Output), limits);
     }
 
     /// <summary>The run's first step: the event itself, as the output of the connector node it came through.</summary>
@@ -54,7 +57,8 @@ internal sealed class RunAdvance(StoreContext store, FlowGraph graph, RunHeader 
         {
             Replace(step with { Status = StepStatus.Succeeded });
             _outputs[step.Id] = (output, outputType);
-            Store(output.Length);
+            // Its output is counted already: written before the run's steps were loaded.
+            Store(0);
             return PropagateAsync(step, cancellationToken);
         });
 
@@ -74,8 +78,9 @@ internal sealed class RunAdvance(StoreContext store, FlowGraph graph, RunHeader 
         : RunStatus.Succeeded;
 
     /// <summary>
-    /// Writes what the advance decided: the new steps, and the run's row (its stored bytes; its end,
-    /// when this was its last step). A run that failed as a whole takes its pending steps with it.
+    /// Writes what the advance decided: the new steps, and the run's end when this was its last
+    /// step. A run that failed as a whole takes its unfinished steps with it: pending ones never
+    /// run, and the result of a running one is not recorded (it needs its claim).
     /// <paramref name="created"/> is the run's row when this advance started it (tracked, not yet
     /// saved); otherwise the row exists and the caller's transaction holds its lock.
     /// </summary>
@@ -87,7 +92,6 @@ internal sealed class RunAdvance(StoreContext store, FlowGraph graph, RunHeader 
         var error = FlowStep.Clip(Failure);
         if (created is not null)
         {
-            created.StoredBytes = _storedBytes;
             created.Status = outcome;
             created.Error = error;
             created.FinishedAt = finished ? created.AcceptedAt : null;
@@ -97,18 +101,22 @@ internal sealed class RunAdvance(StoreContext store, FlowGraph graph, RunHeader 
         await store.SaveChangesAsync(cancellationToken);
         if (Failure is not null)
         {
-            var notRun = NotRun();
-            await store.FlowSteps.Where(s => s.RunId == run.Id && s.Status == StepStatus.Pending).ExecuteUpdateAsync(set => set
-                .SetProperty(s => s.Status, StepStatus.DeadLettered)
-                .SetProperty(s => s.Error, notRun)
-                .SetProperty(s => s.FinishedAt, now), cancellationToken);
+            foreach (var (unfinished, why) in new[] { (StepStatus.Pending, NotRun()), (StepStatus.Running, FlowStep.Clip($"its result is not kept: the run failed: {Failure}")) })
+            {
+                await store.FlowSteps.Where(s => s.RunId == run.Id && s.Status == unfinished).ExecuteUpdateAsync(set => set
+                    .SetProperty(s => s.Status, StepStatus.DeadLettered)
+                    .SetProperty(s => s.Error, why)
+                    .SetProperty(s => s.LeaseToken, (string?)null)
+                    .SetProperty(s => s.FinishedAt, now), cancellationToken);
+            }
         }
-        var bytes = _storedBytes;
-        await store.FlowRuns.Where(r => r.Id == run.Id && r.Status == RunStatus.Running).ExecuteUpdateAsync(set => set
-            .SetProperty(r => r.StoredBytes, bytes)
-            .SetProperty(r => r.Status, outcome)
-            .SetProperty(r => r.Error, error)
-            .SetProperty(r => r.FinishedAt, finished ? now : null), cancellationToken);
+        if (finished)
+        {
+            await store.FlowRuns.Where(r => r.Id == run.Id && r.Status == RunStatus.Running).ExecuteUpdateAsync(set => set
+                .SetProperty(r => r.Status, outcome)
+                .SetProperty(r => r.Error, error)
+                .SetProperty(r => r.FinishedAt, now), cancellationToken);
+        }
         return outcome;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Klusterkluck.Api.Flows;
 
@@ -9,16 +10,38 @@ namespace Klusterkluck.Api.Flows;
 /// share gives the rest back to the others. So however many steps one owner has waiting, another
 /// owner's due step is claimed at the latest when its turn comes: within one slot per other owner
 /// with waiting steps, as slots free up; with several slots free at once, in the same claim.
-/// One per engine: the turn is this replica's; replicas deal independently and the store keeps
-/// them from claiming a step twice.
+/// Which queues have pending steps is kept here, so a claim costs one statement per queue served:
+/// told by whatever writes pending steps in this process (<see cref="Noticed"/>), and read from
+/// the store at the poll's pace for what other replicas wrote. One per engine: the turn is this
+/// replica's; replicas deal independently and the store keeps them from claiming a step twice.
 /// </summary>
-public sealed class StepClaims(FlowTransactions transactions)
+public sealed class StepClaims(FlowTransactions transactions, IOptions<FlowOptions> options)
 {
     /// <summary>Passes over the queues per claim: a pass gives every queue that can take more a share of what is left.</summary>
     private const int MaxPasses = 8;
 
+    private readonly Lock _gate = new();
+
+    /// <summary>Owner → flow → when it was last noticed (a stamp of <see cref="_stamp"/>).</summary>
+    private readonly SortedDictionary<string, SortedDictionary<string, long>> _queues = new(StringComparer.Ordinal);
+
     private readonly Dictionary<string, string?> _lastFlow = new(StringComparer.Ordinal);
+    private long _stamp;
     private string? _lastOwner;
+    private DateTime _nextRefresh;
+
+    /// <summary>Pending steps were written (and committed) in this queue.</summary>
+    public void Noticed(string owner, string flow)
+    {
+        lock (_gate)
+        {
+            if (!_queues.TryGetValue(owner, out var flows))
+            {
+                _queues[owner] = flows = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            }
+            flows[flow] = ++_stamp;
+        }
+    }
 
     /// <summary>Claims up to <paramref name="max"/> due steps under one new token, and returns them.</summary>
     public async Task<List<FlowStep>> ClaimAsync(StoreContext store, int max, TimeSpan lease, CancellationToken cancellationToken)
@@ -28,17 +51,27 @@ public sealed class StepClaims(FlowTransactions transactions)
         int claimed;
         using (await transactions.EnterAsync(cancellationToken))
         {
-            await transactions.ReclaimExpiredAsync(store, now, cancellationToken);
-            (claimed, _lastOwner) = await DealAsync(max, _lastOwner,
-                after => transactions.NextOwnerAsync(store, after, cancellationToken),
-                async (owner, share) =>
+            if (now >= _nextRefresh)
+            {
+                _nextRefresh = now + options.Value.PollInterval;
+                await RefreshAsync(store, now, cancellationToken);
+            }
+            (claimed, _lastOwner) = await DealAsync(max, _lastOwner, Owners(), async (owner, share) =>
+            {
+                var (taken, lastFlow) = await DealAsync(share, _lastFlow.GetValueOrDefault(owner), Flows(owner), async (flow, n) =>
                 {
-                    var (taken, lastFlow) = await DealAsync(share, _lastFlow.GetValueOrDefault(owner),
-                        after => transactions.NextFlowAsync(store, owner, after, cancellationToken),
-                        (flow, n) => transactions.ClaimAsync(store, owner, flow, n, token, now + lease, now, cancellationToken));
-                    _lastFlow[owner] = lastFlow;
-                    return taken;
+                    var stamp = Stamp(owner, flow);
+                    var got = await transactions.ClaimAsync(store, owner, flow, n, token, now + lease, now, cancellationToken);
+                    if (got < n)
+                    {
+                        // Empty, or only steps waiting out a backoff: asked again once noticed, or found by the next refresh.
+                        Forget(owner, flow, stamp);
+                    }
+                    return got;
                 });
+                _lastFlow[owner] = lastFlow;
+                return taken;
+            });
         }
         if (_lastFlow.Count > 10_000)
         {
@@ -49,78 +82,126 @@ public sealed class StepClaims(FlowTransactions transactions)
     }
 
     /// <summary>
-    /// Deals <paramref name="slots"/> round robin over the keys <paramref name="next"/> walks (each
-    /// after the one given, wrapping around once), starting after <paramref name="cursor"/>;
-    /// <paramref name="take"/> takes up to its share for a key and says how many it took. Returns
-    /// the total taken and the last key served, the next deal's cursor. Keys are compared only by
-    /// the store (its collation orders them), never here.
+    /// Gives back the steps whose claim ran out (their engine died, or lost the store for a whole
+    /// lease), then reads which queues have pending steps: a skip scan of the queues' index, one
+    /// seek per queue however many steps wait. Queues noticed meanwhile are kept.
     /// </summary>
-    internal static async Task<(int Taken, string? Cursor)> DealAsync(int slots, string? cursor, Func<string?, Task<string?>> next,
+    private async Task RefreshAsync(StoreContext store, DateTime now, CancellationToken cancellationToken)
+    {
+        await transactions.ReclaimExpiredAsync(store, now, cancellationToken);
+        long before;
+        lock (_gate)
+        {
+            before = _stamp;
+        }
+        var found = new List<(string Owner, string Flow)>();
+        for (var owner = await transactions.NextOwnerAsync(store, null, cancellationToken); owner is not null;
+             owner = await transactions.NextOwnerAsync(store, owner, cancellationToken))
+        {
+            for (var flow = await transactions.NextFlowAsync(store, owner, null, cancellationToken); flow is not null;
+                 flow = await transactions.NextFlowAsync(store, owner, flow, cancellationToken))
+            {
+                found.Add((owner, flow));
+            }
+        }
+        lock (_gate)
+        {
+            foreach (var (owner, flows) in _queues.ToList())
+            {
+                foreach (var (flow, stamp) in flows.ToList().Where(f => f.Value <= before))
+                {
+                    flows.Remove(flow);
+                }
+                if (flows.Count == 0)
+                {
+                    _queues.Remove(owner);
+                }
+            }
+        }
+        foreach (var (owner, flow) in found)
+        {
+            Noticed(owner, flow);
+        }
+    }
+
+    private List<string> Owners()
+    {
+        lock (_gate)
+        {
+            return [.. _queues.Keys];
+        }
+    }
+
+    private List<string> Flows(string owner)
+    {
+        lock (_gate)
+        {
+            return _queues.TryGetValue(owner, out var flows) ? [.. flows.Keys] : [];
+        }
+    }
+
+    private long Stamp(string owner, string flow)
+    {
+        lock (_gate)
+        {
+            return _queues.TryGetValue(owner, out var flows) && flows.TryGetValue(flow, out var stamp) ? stamp : 0;
+        }
+    }
+
+    /// <summary>Drops a queue that looked empty, unless it was noticed again since <paramref name="stamp"/>.</summary>
+    private void Forget(string owner, string flow, long stamp)
+    {
+        lock (_gate)
+        {
+            if (_queues.TryGetValue(owner, out var flows) && flows.TryGetValue(flow, out var now) && now == stamp)
+            {
+                flows.Remove(flow);
+                if (flows.Count == 0)
+                {
+                    _queues.Remove(owner);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deals <paramref name="slots"/> round robin over <paramref name="keys"/> (sorted), starting
+    /// after <paramref name="cursor"/> and wrapping around; <paramref name="take"/> takes up to its
+    /// share for a key and says how many it took. A key that takes less than its share is spent;
+    /// what it left goes to the others in the next pass. Returns the total taken and the last key
+    /// served, the next deal's cursor.
+    /// </summary>
+    internal static async Task<(int Taken, string? Cursor)> DealAsync(int slots, string? cursor, IReadOnlyList<string> keys,
         Func<string, int, Task<int>> take)
     {
+        var start = cursor is null ? 0 : keys.Count(k => string.CompareOrdinal(k, cursor) <= 0);
+        var turns = keys.Skip(start).Concat(keys.Take(start)).ToList();
         var taken = 0;
         var served = cursor;
         var spent = new HashSet<string>(StringComparer.Ordinal);
         for (var pass = 0; pass < MaxPasses && taken < slots; pass++)
         {
-            var keys = await WalkAsync(slots - taken, cursor, spent, next);
-            if (keys.Count == 0)
+            var left = slots - taken;
+            var dealt = turns.Where(k => !spent.Contains(k)).Take(left).ToList();
+            if (dealt.Count == 0)
             {
                 break;
             }
-            var left = slots - taken;
-            for (var i = 0; i < keys.Count; i++)
+            for (var i = 0; i < dealt.Count; i++)
             {
-                var share = (left / keys.Count) + (i < left % keys.Count ? 1 : 0);
-                if (share == 0)
-                {
-                    continue;
-                }
-                var got = await take(keys[i], share);
+                var share = (left / dealt.Count) + (i < left % dealt.Count ? 1 : 0);
+                var got = await take(dealt[i], share);
                 taken += got;
                 if (got > 0)
                 {
-                    served = keys[i];
+                    served = dealt[i];
                 }
                 if (got < share)
                 {
-                    spent.Add(keys[i]);
+                    spent.Add(dealt[i]);
                 }
             }
         }
         return (taken, served);
-    }
-
-    /// <summary>Up to <paramref name="count"/> keys not yet spent, in turn after <paramref name="cursor"/>, each once.</summary>
-    private static async Task<List<string>> WalkAsync(int count, string? cursor, HashSet<string> spent, Func<string?, Task<string?>> next)
-    {
-        var keys = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var at = cursor;
-        var wrapped = cursor is null;
-        while (keys.Count < count)
-        {
-            if (await next(at) is not { } key)
-            {
-                if (wrapped)
-                {
-                    break;
-                }
-                wrapped = true;
-                at = null;
-                continue;
-            }
-            if (!seen.Add(key))
-            {
-                // Around once: back at a key already walked.
-                break;
-            }
-            if (!spent.Contains(key))
-            {
-                keys.Add(key);
-            }
-            at = key;
-        }
-        return keys;
     }
 }

@@ -7,7 +7,7 @@ namespace Klusterkluck.Api.Flows;
 /// (another replica took the step over) changes nothing. A success or a dead letter is one
 /// transaction with everything that follows from it (<see cref="RunAdvance"/>).
 /// </summary>
-public sealed class StepRecorder(StoreContext store, FlowTransactions transactions, EngineSignal signal,
+public sealed class StepRecorder(StoreContext store, FlowTransactions transactions, StepClaims claims, EngineSignal signal,
     Microsoft.Extensions.Options.IOptions<FlowOptions> options)
 {
     public async Task<bool> SucceededAsync(FlowStep step, FlowGraph graph, byte[] output, string? outputType, CancellationToken cancellationToken)
@@ -40,11 +40,11 @@ public sealed class StepRecorder(StoreContext store, FlowTransactions transactio
     {
         var clipped = FlowStep.Clip(error);
         using var turn = await transactions.EnterAsync(cancellationToken);
-        return await Claimed(step).ExecuteUpdateAsync(set => set
+        return Pending(step, await Claimed(step).ExecuteUpdateAsync(set => set
             .SetProperty(s => s.Status, StepStatus.Pending)
             .SetProperty(s => s.Error, clipped)
             .SetProperty(s => s.DueAt, retryAt)
-            .SetProperty(s => s.LeaseToken, (string?)null), cancellationToken) == 1;
+            .SetProperty(s => s.LeaseToken, (string?)null), cancellationToken) == 1);
     }
 
     /// <summary>
@@ -55,12 +55,22 @@ public sealed class StepRecorder(StoreContext store, FlowTransactions transactio
     {
         var clipped = FlowStep.Clip(reason);
         using var turn = await transactions.EnterAsync(cancellationToken);
-        return await Claimed(step).ExecuteUpdateAsync(set => set
+        return Pending(step, await Claimed(step).ExecuteUpdateAsync(set => set
             .SetProperty(s => s.Status, StepStatus.Pending)
             .SetProperty(s => s.Attempts, s => s.Attempts - 1)
             .SetProperty(s => s.Error, clipped)
             .SetProperty(s => s.DueAt, dueAt)
-            .SetProperty(s => s.LeaseToken, (string?)null), cancellationToken) == 1;
+            .SetProperty(s => s.LeaseToken, (string?)null), cancellationToken) == 1);
+    }
+
+    /// <summary>The step is pending again: its queue is to be asked when it is due.</summary>
+    private bool Pending(FlowStep step, bool recorded)
+    {
+        if (recorded)
+        {
+            claims.Noticed(step.Owner, step.FlowName);
+        }
+        return recorded;
     }
 
     /// <summary>Extends the claim of a step still running; false if the claim was lost.</summary>
@@ -80,25 +90,19 @@ public sealed class StepRecorder(StoreContext store, FlowTransactions transactio
         using var turn = await transactions.EnterAsync(cancellationToken);
         await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
         await transactions.LockRunAsync(store, step.RunId, cancellationToken);
+        // Under its claim only: a run that failed as a whole (a limit) took its running steps with it.
         if (await Claimed(step).ExecuteUpdateAsync(record, cancellationToken) != 1)
         {
             return false;
         }
-        var run = await store.FlowRuns.AsNoTracking().Where(r => r.Id == step.RunId)
-            .Select(r => new { r.Status, Header = new RunHeader(r.Id, r.DeploymentId, r.Owner, r.FlowName, r.TraceParent, r.StoredBytes) })
-            .SingleAsync(cancellationToken);
-        if (run.Status != RunStatus.Running)
-        {
-            // The run failed as a whole (a limit) while this step ran: its result is kept, and nothing follows it.
-            await transaction.CommitAsync(cancellationToken);
-            return true;
-        }
-        var advance = await RunAdvance.LoadAsync(store, graph, run.Header, options.Value, cancellationToken);
+        var header = new RunHeader(step.RunId, step.DeploymentId, step.Owner, step.FlowName, step.TraceParent);
+        var advance = await RunAdvance.LoadAsync(store, graph, header, options.Value, cancellationToken);
         await follow(advance, new StepInfo(step.Id, step.NodeId, StepStatus.Running, null));
         await advance.SaveAsync(null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (advance.Created.Any(s => s.Status == StepStatus.Pending))
         {
+            claims.Noticed(step.Owner, step.FlowName);
             signal.Pulse();
         }
         return true;

@@ -18,7 +18,7 @@ public enum EventOutcome
 /// run's first steps are committed: from then on the engine owes it a complete run, whatever
 /// restarts in between. A redelivered event (same Idempotency-Key) finds its run.
 /// </summary>
-public sealed class FlowEvents(StoreContext store, FlowTransactions transactions, DeploymentCache deployments, EngineSignal signal,
+public sealed class FlowEvents(StoreContext store, FlowTransactions transactions, StepClaims claims, DeploymentCache deployments, EngineSignal signal,
     Microsoft.Extensions.Options.IOptions<FlowOptions> options)
 {
     public async Task<(EventOutcome Outcome, Guid? RunId)> AcceptAsync(Flow flow, string node, string? idempotencyKey, byte[] body,
@@ -53,13 +53,17 @@ public sealed class FlowEvents(StoreContext store, FlowTransactions transactions
                 TraceParent = FlowTelemetry.TraceParent(System.Diagnostics.Activity.Current),
             };
             store.FlowRuns.Add(run);
-            var header = new RunHeader(run.Id, deploymentId, flow.Owner, flow.Name, run.TraceParent, 0);
-            var advance = new RunAdvance(store, deployment.Graph, header, [], options.Value);
+            var header = new RunHeader(run.Id, deploymentId, flow.Owner, flow.Name, run.TraceParent);
+            var advance = new RunAdvance(store, deployment.Graph, header, [], 0, options.Value);
             await advance.StartAsync(node, body, FlowStep.ContentType(contentType), cancellationToken);
             // Over at once when nothing is left to run (an if that took no edge), or when the event crossed a limit.
             await advance.SaveAsync(run, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            signal.Pulse();
+            if (advance.Created.Any(s => s.Status == StepStatus.Pending))
+            {
+                claims.Noticed(flow.Owner, flow.Name);
+                signal.Pulse();
+            }
             span?.SetTag("klusterkluck.flow.run", run.Id.ToString("N"));
             return (EventOutcome.Accepted, run.Id);
         }

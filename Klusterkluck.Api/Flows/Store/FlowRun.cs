@@ -35,9 +35,6 @@ public sealed class FlowRun
 
     public DateTime? FinishedAt { get; set; }
 
-    /// <summary>The payload bytes the run's steps have stored (inputs and outputs), checked against Flows:MaxRunBytes.</summary>
-    public long StoredBytes { get; set; }
-
     /// <summary>Why the run failed as a whole (a limit it crossed); null when it failed by a dead-lettered step, or did not fail.</summary>
     public string? Error { get; set; }
 }

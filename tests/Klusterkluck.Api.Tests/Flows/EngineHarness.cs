@@ -24,7 +24,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         _store = TestStore.Create(provider);
         _transactions = new(Options.Create(new StoreOptions { Provider = provider }));
         Limits = limits;
-        Claims = new StepClaims(_transactions);
+        Claims = new StepClaims(_transactions, Options.Create(limits));
     }
 
     public static TheoryData<StoreProvider> Providers() => [StoreProvider.Sqlite, StoreProvider.PostgreSQL];
@@ -60,9 +60,10 @@ internal sealed class EngineHarness : IAsyncDisposable
         }
         db.FlowDeployments.Add(new FlowDeployment { Id = run.DeploymentId, Owner = owner, FlowName = flow, Definition = definition.ToJson() });
         db.FlowRuns.Add(run);
-        var advance = new RunAdvance(db, graph, new RunHeader(run.Id, run.DeploymentId, owner, flow, null, 0), [], Limits);
+        var advance = new RunAdvance(db, graph, new RunHeader(run.Id, run.DeploymentId, owner, flow, null), [], 0, Limits);
         await advance.StartAsync(source, body, "application/json", CancellationToken.None);
         await advance.SaveAsync(run, CancellationToken.None);
+        Claims.Noticed(owner, flow);
         return (run.Id, graph);
     }
 
@@ -72,16 +73,19 @@ internal sealed class EngineHarness : IAsyncDisposable
         return await Claims.ClaimAsync(db, max, TimeSpan.FromMinutes(5), CancellationToken.None);
     }
 
-    /// <summary>Records a claimed step's result: its output, or (null) a dead letter.</summary>
-    public async Task FinishAsync(FlowStep step, FlowGraph graph, byte[]? output)
+    /// <summary>Records a claimed step's result: its output, or (null) a dead letter; false if it was not recorded (the claim was lost).</summary>
+    public async Task<bool> TryFinishAsync(FlowStep step, FlowGraph graph, byte[]? output)
     {
         await using var db = Open();
-        var recorder = new StepRecorder(db, _transactions, new EngineSignal(), Options.Create(Limits));
-        var recorded = output is null
+        var recorder = new StepRecorder(db, _transactions, Claims, new EngineSignal(), Options.Create(Limits));
+        return output is null
             ? await recorder.DeadLetteredAsync(step, graph, "failed on purpose", CancellationToken.None)
             : await recorder.SucceededAsync(step, graph, output, "application/json", CancellationToken.None);
-        Assert.True(recorded, $"the result of {step.NodeId} was not recorded");
     }
+
+    /// <summary>Records a claimed step's result, which must be recorded.</summary>
+    public async Task FinishAsync(FlowStep step, FlowGraph graph, byte[]? output) =>
+        Assert.True(await TryFinishAsync(step, graph, output), $"the result of {step.NodeId} was not recorded");
 
     public async Task<(FlowRun Run, List<FlowStep> Steps)> ReadAsync(Guid run)
     {

@@ -32,11 +32,14 @@ public sealed class RunLimitTests
         Assert.Equal(StepStatus.DeadLettered, b.Status);
         Assert.StartsWith("not run: the run failed: it would create more than 5 steps", b.Error);
         Assert.Equal(5, steps.Count);
+        var a3 = steps.Single(s => s.NodeId == "a3");
+        Assert.Equal(StepStatus.DeadLettered, a3.Status);
+        Assert.StartsWith("its result is not kept: the run failed: it would create more than 5 steps", a3.Error);
 
-        // a3 was running when the run failed: its result is kept, and nothing follows it.
-        await engine.FinishAsync(first.Single(s => s.NodeId == "a3"), graph, "3"u8.ToArray());
+        // a3 was running when the run failed: its result, when it comes, is not recorded, and nothing follows it.
+        Assert.False(await engine.TryFinishAsync(first.Single(s => s.NodeId == "a3"), graph, "3"u8.ToArray()));
         (failed, steps) = await engine.ReadAsync(run);
-        Assert.Equal(StepStatus.Succeeded, steps.Single(s => s.NodeId == "a3").Status);
+        Assert.Equal(StepStatus.DeadLettered, steps.Single(s => s.NodeId == "a3").Status);
         Assert.Equal(5, steps.Count);
         Assert.Empty(await engine.ClaimAsync(10));
     }

@@ -129,9 +129,6 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
-                    b.Property<long>("StoredBytes")
-                        .HasColumnType("bigint");
-
                     b.Property<string>("TraceParent")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");

@@ -124,9 +124,6 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("StoredBytes")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("TraceParent")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");

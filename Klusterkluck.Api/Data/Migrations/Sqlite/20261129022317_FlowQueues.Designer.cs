@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Klusterkluck.Api.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteStoreContext))]
-    [Migration("20261129011550_FlowQueues")]
+    [Migration("20261129022317_FlowQueues")]
     partial class FlowQueues
     {
         /// <inheritdoc />
@@ -126,9 +126,6 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
-
-                    b.Property<long>("StoredBytes")
-                        .HasColumnType("INTEGER");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(64)

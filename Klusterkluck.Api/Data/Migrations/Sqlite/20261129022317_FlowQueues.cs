@@ -37,13 +37,6 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
                 maxLength: 2000,
                 nullable: true);
 
-            migrationBuilder.AddColumn<long>(
-                name: "StoredBytes",
-                table: "FlowRuns",
-                type: "INTEGER",
-                nullable: false,
-                defaultValue: 0L);
-
             // Steps written before the columns existed take their run's owner and flow, so they wait in the right queue.
             migrationBuilder.Sql("""
                 UPDATE "FlowSteps" SET
@@ -74,10 +67,6 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "Error",
-                table: "FlowRuns");
-
-            migrationBuilder.DropColumn(
-                name: "StoredBytes",
                 table: "FlowRuns");
 
             migrationBuilder.CreateIndex(

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Klusterkluck.Api.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresStoreContext))]
-    [Migration("20261129011606_FlowQueues")]
+    [Migration("20261129022333_FlowQueues")]
     partial class FlowQueues
     {
         /// <inheritdoc />
@@ -131,9 +131,6 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
-
-                    b.Property<long>("StoredBytes")
-                        .HasColumnType("bigint");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(64)
