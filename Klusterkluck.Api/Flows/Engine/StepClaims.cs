@@ -25,16 +25,24 @@ public sealed class StepClaims(FlowTransactions transactions, IOptions<FlowOptio
     /// <summary>Owner → flow → when it was last noticed (a stamp of <see cref="_stamp"/>).</summary>
     private readonly SortedDictionary<string, SortedDictionary<string, long>> _queues = new(StringComparer.Ordinal);
 
+    /// <summary>Queues with steps waiting out a backoff, each to be noticed when its step is due.</summary>
+    private readonly PriorityQueue<(string Owner, string Flow), DateTime> _later = new();
+
     private readonly Dictionary<string, string?> _lastFlow = new(StringComparer.Ordinal);
     private long _stamp;
     private string? _lastOwner;
     private DateTime _nextRefresh;
 
-    /// <summary>Pending steps were written (and committed) in this queue.</summary>
-    public void Noticed(string owner, string flow)
+    /// <summary>Pending steps were written (and committed) in this queue, due now or at <paramref name="dueAt"/>.</summary>
+    public void Noticed(string owner, string flow, DateTime? dueAt = null)
     {
         lock (_gate)
         {
+            if (dueAt > DateTime.UtcNow)
+            {
+                _later.Enqueue((owner, flow), dueAt.Value);
+                return;
+            }
             if (!_queues.TryGetValue(owner, out var flows))
             {
                 _queues[owner] = flows = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -47,21 +55,24 @@ public sealed class StepClaims(FlowTransactions transactions, IOptions<FlowOptio
     public async Task<List<FlowStep>> ClaimAsync(StoreContext store, int max, TimeSpan lease, CancellationToken cancellationToken)
     {
         var token = Guid.NewGuid().ToString("N");
-        var now = DateTime.UtcNow;
         int claimed;
         using (await transactions.EnterAsync(cancellationToken))
         {
+            var now = DateTime.UtcNow;
             if (now >= _nextRefresh)
             {
                 _nextRefresh = now + options.Value.PollInterval;
                 await RefreshAsync(store, now, cancellationToken);
             }
+            NoticeDue(now);
             (claimed, _lastOwner) = await DealAsync(max, _lastOwner, Owners(), async (owner, share) =>
             {
                 var (taken, lastFlow) = await DealAsync(share, _lastFlow.GetValueOrDefault(owner), Flows(owner), async (flow, n) =>
                 {
                     var stamp = Stamp(owner, flow);
-                    var got = await transactions.ClaimAsync(store, owner, flow, n, token, now + lease, now, cancellationToken);
+                    // Read after the stamp: every step noticed by then was written before, so it is due by this clock.
+                    var at = DateTime.UtcNow;
+                    var got = await transactions.ClaimAsync(store, owner, flow, n, token, at + lease, at, cancellationToken);
                     if (got < n)
                     {
                         // Empty, or only steps waiting out a backoff: asked again once noticed, or found by the next refresh.
@@ -119,6 +130,24 @@ public sealed class StepClaims(FlowTransactions transactions, IOptions<FlowOptio
             }
         }
         foreach (var (owner, flow) in found)
+        {
+            Noticed(owner, flow);
+        }
+    }
+
+    /// <summary>Steps whose backoff is over: their queues are asked again.</summary>
+    private void NoticeDue(DateTime now)
+    {
+        List<(string Owner, string Flow)> due = [];
+        lock (_gate)
+        {
+            while (_later.TryPeek(out var queue, out var at) && at <= now)
+            {
+                _later.Dequeue();
+                due.Add(queue);
+            }
+        }
+        foreach (var (owner, flow) in due)
         {
             Noticed(owner, flow);
         }

@@ -40,7 +40,7 @@ public sealed class StepRecorder(StoreContext store, FlowTransactions transactio
     {
         var clipped = FlowStep.Clip(error);
         using var turn = await transactions.EnterAsync(cancellationToken);
-        return Pending(step, await Claimed(step).ExecuteUpdateAsync(set => set
+        return Pending(step, retryAt, await Claimed(step).ExecuteUpdateAsync(set => set
             .SetProperty(s => s.Status, StepStatus.Pending)
             .SetProperty(s => s.Error, clipped)
             .SetProperty(s => s.DueAt, retryAt)
@@ -55,7 +55,7 @@ public sealed class StepRecorder(StoreContext store, FlowTransactions transactio
     {
         var clipped = FlowStep.Clip(reason);
         using var turn = await transactions.EnterAsync(cancellationToken);
-        return Pending(step, await Claimed(step).ExecuteUpdateAsync(set => set
+        return Pending(step, dueAt, await Claimed(step).ExecuteUpdateAsync(set => set
             .SetProperty(s => s.Status, StepStatus.Pending)
             .SetProperty(s => s.Attempts, s => s.Attempts - 1)
             .SetProperty(s => s.Error, clipped)
@@ -64,11 +64,11 @@ public sealed class StepRecorder(StoreContext store, FlowTransactions transactio
     }
 
     /// <summary>The step is pending again: its queue is to be asked when it is due.</summary>
-    private bool Pending(FlowStep step, bool recorded)
+    private bool Pending(FlowStep step, DateTime dueAt, bool recorded)
     {
         if (recorded)
         {
-            claims.Noticed(step.Owner, step.FlowName);
+            claims.Noticed(step.Owner, step.FlowName, dueAt);
         }
         return recorded;
     }

@@ -87,6 +87,14 @@ internal sealed class EngineHarness : IAsyncDisposable
     public async Task FinishAsync(FlowStep step, FlowGraph graph, byte[]? output) =>
         Assert.True(await TryFinishAsync(step, graph, output), $"the result of {step.NodeId} was not recorded");
 
+    /// <summary>A claimed step's attempt failed: it is due again at <paramref name="retryAt"/>.</summary>
+    public async Task RetryAsync(FlowStep step, DateTime retryAt)
+    {
+        await using var db = Open();
+        var recorder = new StepRecorder(db, _transactions, Claims, new EngineSignal(), Options.Create(Limits));
+        Assert.True(await recorder.RetryAsync(step, "failed on purpose", retryAt, CancellationToken.None));
+    }
+
     public async Task<(FlowRun Run, List<FlowStep> Steps)> ReadAsync(Guid run)
     {
         await using var db = Open();

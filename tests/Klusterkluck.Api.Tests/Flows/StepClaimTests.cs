@@ -86,4 +86,22 @@ public sealed class StepClaimTests
         Assert.Equal(4, claimed.Count);
         Assert.All(claimed, s => Assert.Equal("bob", s.Owner));
     }
+
+    [Theory]
+    [MemberData(nameof(EngineHarness.Providers), MemberType = typeof(EngineHarness))]
+    public async Task AStepIsClaimedAgainWhenItsBackoffIsOverNotAtTheNextPoll(StoreProvider provider)
+    {
+        // A poll a minute apart: only the backoff's own notice can bring the step back in time.
+        await using var engine = await EngineHarness.StartAsync(provider, new FlowOptions { PollInterval = TimeSpan.FromMinutes(1) }, "bob");
+        await engine.StartRunAsync("bob", "flaky", FanOut(1), "in", "{}"u8.ToArray());
+        var step = Assert.Single(await engine.ClaimAsync(4));
+
+        await engine.RetryAsync(step, DateTime.UtcNow.AddMilliseconds(300));
+        Assert.Empty(await engine.ClaimAsync(4));
+        await Task.Delay(400);
+
+        var again = Assert.Single(await engine.ClaimAsync(4));
+        Assert.Equal(step.Id, again.Id);
+        Assert.Equal(2, again.Attempts);
+    }
 }
