@@ -11,9 +11,6 @@ namespace Klusterkluck.Api.Flows;
 /// </summary>
 public static class ConnectorLogEndpoints
 {
-    public const int DefaultLines = 200;
-    public const int MaxLines = 10_000;
-
     public static RouteGroupBuilder MapConnectorLogs(this RouteGroupBuilder flows)
     {
         flows.MapGet("/{name}/connectors/{node}/logs", LogsAsync);
@@ -23,16 +20,16 @@ public static class ConnectorLogEndpoints
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> LogsAsync(string name, string node, ClaimsPrincipal user,
         FlowService flows, IRuntime runtime, CancellationToken cancellationToken, int? lines = null)
     {
-        if (lines is < 1 or > MaxLines)
+        if (LogLines.Refusal(lines) is { } refusal)
         {
-            return TypedResults.Problem($"lines must be between 1 and {MaxLines}.", statusCode: StatusCodes.Status400BadRequest, title: "Bad lines");
+            return refusal;
         }
         // Another user's flow is unknown, as everywhere under /api/v1/flows.
         if (await flows.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } flow)
         {
             return FlowEndpoints.NotFound(name);
         }
-        if (await runtime.ConnectorLogAsync(new ConnectorId(flow.Owner, flow.Name, node), lines ?? DefaultLines, cancellationToken) is not { } log)
+        if (await runtime.ConnectorLogAsync(new ConnectorId(flow.Owner, flow.Name, node), lines ?? LogLines.Default, cancellationToken) is not { } log)
         {
             return TypedResults.Problem($"Flow '{flow.Name}' runs no connector '{node}' (is the flow deployed, and is '{node}' a connector node?).",
                 statusCode: StatusCodes.Status404NotFound, title: "Unknown connector");

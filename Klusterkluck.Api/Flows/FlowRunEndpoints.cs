@@ -81,11 +81,7 @@ public static class FlowRunEndpoints
         }
         var take = limit ?? DefaultLimit;
         // One more than the page: whether there is a next page, without counting.
-        var page = await steps.OrderBy(s => s.CreatedAt).ThenBy(s => s.Key).Take(take + 1)
-            // Only the columns shown: a payload's size is length() in the store, the blob is never read.
-            .Select(s => new StepRow(s.Id, s.NodeId, s.Status, s.Attempts, s.Branch, s.Error, s.CreatedAt, s.StartedAt, s.FinishedAt,
-                s.Input == null ? null : s.Input.Length, s.InputType, s.Output == null ? null : s.Output.Length, s.OutputType))
-            .ToListAsync(cancellationToken);
+        var page = await steps.OrderBy(s => s.CreatedAt).ThenBy(s => s.Key).Take(take + 1).Select(StepRow.Projection).ToListAsync(cancellationToken);
         var next = page.Count > take ? page[take - 1].Id.ToString() : null;
         return TypedResults.Ok(run.ToResponse(page.Take(take).Select(s => s.ToSummary()).ToList(), next));
     }
@@ -97,9 +93,7 @@ public static class FlowRunEndpoints
         {
             return UnknownRun(name, id);
         }
-        if (await store.FlowSteps.AsNoTracking().Where(s => s.Id == stepId && s.RunId == id)
-            .Select(s => new StepRow(s.Id, s.NodeId, s.Status, s.Attempts, s.Branch, s.Error, s.CreatedAt, s.StartedAt, s.FinishedAt,
-                s.Input == null ? null : s.Input.Length, s.InputType, s.Output == null ? null : s.Output.Length, s.OutputType))
+        if (await store.FlowSteps.AsNoTracking().Where(s => s.Id == stepId && s.RunId == id).Select(StepRow.Projection)
             .SingleOrDefaultAsync(cancellationToken) is not { } step)
         {
             return TypedResults.Problem($"Run {id} has no step {stepId}.", statusCode: StatusCodes.Status404NotFound, title: "Unknown step");
@@ -128,7 +122,13 @@ public static class FlowRunEndpoints
 
 /// <summary>A step as its reads project it: sizes of its payloads, not the payloads.</summary>
 internal sealed record StepRow(Guid Id, string NodeId, StepStatus Status, int Attempts, bool? Branch, string? Error, DateTime CreatedAt,
-    DateTime? StartedAt, DateTime? FinishedAt, int? InputBytes, string? InputType, int? OutputBytes, string? OutputType);
+    DateTime? StartedAt, DateTime? FinishedAt, int? InputBytes, string? InputType, int? OutputBytes, string? OutputType)
+{
+    /// <summary>Only the columns shown: a payload's size is length() in the store, the blob is never read.</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<FlowStep, StepRow>> Projection = s => new StepRow(s.Id, s.NodeId, s.Status,
+        s.Attempts, s.Branch, s.Error, s.CreatedAt, s.StartedAt, s.FinishedAt, s.Input == null ? null : s.Input.Length, s.InputType,
+        s.Output == null ? null : s.Output.Length, s.OutputType);
+}
 
 /// <summary>The first bytes of a step's payloads, as much as a view shows and one more.</summary>
 internal sealed record PayloadHeads(byte[]? Input, byte[]? Output);

@@ -133,15 +133,15 @@ public static class FunctionEndpoints
     private static async Task<Results<Ok<LogsResponse>, ProblemHttpResult>> LogsAsync(string name, ClaimsPrincipal user,
         FunctionService functions, IRuntime runtime, CancellationToken cancellationToken, int? lines = null)
     {
-        if (lines is < 1 or > 10_000)
+        if (LogLines.Refusal(lines) is { } refusal)
         {
-            return TypedResults.Problem("lines must be between 1 and 10000.", statusCode: StatusCodes.Status400BadRequest, title: "Bad lines");
+            return refusal;
         }
         if (await functions.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } function)
         {
             return NotFound(name);
         }
-        var logs = await runtime.LogsAsync(new FunctionId(function.Owner, function.Name), lines ?? 200, cancellationToken);
+        var logs = await runtime.LogsAsync(new FunctionId(function.Owner, function.Name), lines ?? LogLines.Default, cancellationToken);
         return TypedResults.Ok(new LogsResponse(logs));
     }
 

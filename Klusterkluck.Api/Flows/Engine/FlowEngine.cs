@@ -134,13 +134,12 @@ public sealed partial class FlowEngine(
                 await recorder.SucceededAsync(step, deployment.Graph, result.Output!, result.OutputType, cancellationToken);
                 break;
             case StepOutcome.NotServing:
+                // A released or retried step wakes the engine when it is due again (StepClaims.Noticed).
                 await recorder.ReleaseAsync(step, result.Error, DateTime.UtcNow + s_waitForReplica, cancellationToken);
-                signal.PulseAfter(s_waitForReplica);
                 break;
             case StepOutcome.Failed when step.Attempts < attempts:
-                var backoff = Backoff(step.Attempts);
-                await recorder.RetryAsync(step, $"attempt {step.Attempts} of {attempts}: {result.Error}", DateTime.UtcNow + backoff, cancellationToken);
-                signal.PulseAfter(backoff);
+                await recorder.RetryAsync(step, $"attempt {step.Attempts} of {attempts}: {result.Error}", DateTime.UtcNow + Backoff(step.Attempts),
+                    cancellationToken);
                 break;
             case StepOutcome.Failed:
                 await recorder.DeadLetteredAsync(step, deployment.Graph, $"dead-lettered after {step.Attempts} attempts; the last: {result.Error}", cancellationToken);

@@ -11,11 +11,12 @@ namespace Klusterkluck.Api.Flows;
 /// owner's due step is claimed at the latest when its turn comes: within one slot per other owner
 /// with waiting steps, as slots free up; with several slots free at once, in the same claim.
 /// Which queues have pending steps is kept here, so a claim costs one statement per queue served:
-/// told by whatever writes pending steps in this process (<see cref="Noticed"/>), and read from
-/// the store at the poll's pace for what other replicas wrote. One per engine: the turn is this
+/// told by whatever writes pending steps in this process (<see cref="Noticed"/>, which also wakes
+/// the engine, at once or when the steps are due), and read from the store at the poll's pace for
+/// what other replicas wrote. One per engine: the turn is this
 /// replica's; replicas deal independently and the store keeps them from claiming a step twice.
 /// </summary>
-public sealed class StepClaims(FlowTransactions transactions, IOptions<FlowOptions> options)
+public sealed class StepClaims(FlowTransactions transactions, EngineSignal signal, IOptions<FlowOptions> options)
 {
     /// <summary>Passes over the queues per claim: a pass gives every queue that can take more a share of what is left.</summary>
     private const int MaxPasses = 8;
@@ -33,16 +34,29 @@ public sealed class StepClaims(FlowTransactions transactions, IOptions<FlowOptio
     private string? _lastOwner;
     private DateTime _nextRefresh;
 
-    /// <summary>Pending steps were written (and committed) in this queue, due now or at <paramref name="dueAt"/>.</summary>
+    /// <summary>
+    /// Pending steps were written (and committed) in this queue, due now or at <paramref name="dueAt"/>:
+    /// the engine is woken then, and asks the queue.
+    /// </summary>
     public void Noticed(string owner, string flow, DateTime? dueAt = null)
+    {
+        if (dueAt is { } at && at - DateTime.UtcNow is { Ticks: > 0 } wait)
+        {
+            lock (_gate)
+            {
+                _later.Enqueue((owner, flow), at);
+            }
+            signal.PulseAfter(wait);
+            return;
+        }
+        Add(owner, flow);
+        signal.Pulse();
+    }
+
+    private void Add(string owner, string flow)
     {
         lock (_gate)
         {
-            if (dueAt > DateTime.UtcNow)
-            {
-                _later.Enqueue((owner, flow), dueAt.Value);
-                return;
-            }
             if (!_queues.TryGetValue(owner, out var flows))
             {
                 _queues[owner] = flows = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -131,7 +145,7 @@ public sealed class StepClaims(FlowTransactions transactions, IOptions<FlowOptio
         }
         foreach (var (owner, flow) in found)
         {
-            Noticed(owner, flow);
+            Add(owner, flow);
         }
     }
 
@@ -149,7 +163,7 @@ public sealed class StepClaims(FlowTransactions transactions, IOptions<FlowOptio
         }
         foreach (var (owner, flow) in due)
         {
-            Noticed(owner, flow);
+            Add(owner, flow);
         }
     }
 

@@ -7,7 +7,7 @@ namespace Klusterkluck.Api.Flows;
 /// (another replica took the step over) changes nothing. A success or a dead letter is one
 /// transaction with everything that follows from it (<see cref="RunAdvance"/>).
 /// </summary>
-public sealed class StepRecorder(StoreContext store, FlowTransactions transactions, StepClaims claims, EngineSignal signal,
+public sealed class StepRecorder(StoreContext store, FlowTransactions transactions, StepClaims claims,
     Microsoft.Extensions.Options.IOptions<FlowOptions> options)
 {
     public async Task<bool> SucceededAsync(FlowStep step, FlowGraph graph, byte[] output, string? outputType, CancellationToken cancellationToken)
@@ -63,7 +63,7 @@ public sealed class StepRecorder(StoreContext store, FlowTransactions transactio
             .SetProperty(s => s.LeaseToken, (string?)null), cancellationToken) == 1);
     }
 
-    /// <summary>The step is pending again: its queue is to be asked when it is due.</summary>
+    /// <summary>The step is pending again: its queue is to be asked, and the engine woken, when it is due.</summary>
     private bool Pending(FlowStep step, DateTime dueAt, bool recorded)
     {
         if (recorded)
@@ -103,7 +103,6 @@ public sealed class StepRecorder(StoreContext store, FlowTransactions transactio
         if (advance.Created.Any(s => s.Status == StepStatus.Pending))
         {
             claims.Noticed(step.Owner, step.FlowName);
-            signal.Pulse();
         }
         return true;
     }

@@ -34,20 +34,17 @@ public static class FlowEventEndpoints
         return await AcceptAsync(flow, node, request, events, options.Value, cancellationToken);
     }
 
-    /// <summary>The longest Idempotency-Key a run keeps (its EventKey column).</summary>
-    public const int MaxIdempotencyKeyLength = 200;
-
     internal static async Task<Results<Accepted<EventAcceptedResponse>, ProblemHttpResult>> AcceptAsync(Flow flow, string node, HttpRequest request,
         FlowEvents events, FlowOptions options, CancellationToken cancellationToken)
     {
         // Refused rather than replaced: a key that does not fit would otherwise give each delivery
         // a run of its own, and a redelivered event would run twice.
         var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
-        if (idempotencyKey.Length > MaxIdempotencyKeyLength)
+        if (idempotencyKey.Length > FlowRun.MaxEventKeyLength)
         {
             return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
-                ["Idempotency-Key"] = [$"An Idempotency-Key is at most {MaxIdempotencyKeyLength} characters; this one has {idempotencyKey.Length}."],
+                ["Idempotency-Key"] = [$"An Idempotency-Key is at most {FlowRun.MaxEventKeyLength} characters; this one has {idempotencyKey.Length}."],
             })
             {
                 Status = StatusCodes.Status400BadRequest,

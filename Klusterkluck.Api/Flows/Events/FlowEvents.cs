@@ -18,7 +18,7 @@ public enum EventOutcome
 /// run's first steps are committed: from then on the engine owes it a complete run, whatever
 /// restarts in between. A redelivered event (same Idempotency-Key) finds its run.
 /// </summary>
-public sealed class FlowEvents(StoreContext store, FlowTransactions transactions, StepClaims claims, DeploymentCache deployments, EngineSignal signal,
+public sealed class FlowEvents(StoreContext store, FlowTransactions transactions, StepClaims claims, DeploymentCache deployments,
     Microsoft.Extensions.Options.IOptions<FlowOptions> options)
 {
     public async Task<(EventOutcome Outcome, Guid? RunId)> AcceptAsync(Flow flow, string node, string? idempotencyKey, byte[] body,
@@ -32,7 +32,9 @@ public sealed class FlowEvents(StoreContext store, FlowTransactions transactions
         {
             return (EventOutcome.NotASource, null);
         }
-        var key = idempotencyKey is { Length: > 0 and <= 200 } given ? given : Guid.NewGuid().ToString("N");
+        // A longer key is the caller's to refuse (the event endpoints answer 400): replacing it would run a redelivery twice.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(idempotencyKey?.Length ?? 0, FlowRun.MaxEventKeyLength, nameof(idempotencyKey));
+        var key = idempotencyKey is { Length: > 0 } given ? given : Guid.NewGuid().ToString("N");
         if (await ExistingAsync(flow, node, key, cancellationToken) is { } existing)
         {
             return (EventOutcome.Duplicate, existing);
@@ -62,7 +64,6 @@ public sealed class FlowEvents(StoreContext store, FlowTransactions transactions
             if (advance.Created.Any(s => s.Status == StepStatus.Pending))
             {
                 claims.Noticed(flow.Owner, flow.Name);
-                signal.Pulse();
             }
             span?.SetTag("klusterkluck.flow.run", run.Id.ToString("N"));
             return (EventOutcome.Accepted, run.Id);

@@ -31,7 +31,7 @@ internal static class FlowModel
             run.Property(r => r.Owner).HasMaxLength(Tenant.MaxNameLength);
             run.Property(r => r.FlowName).HasMaxLength(Flow.MaxNameLength);
             run.Property(r => r.SourceNode).HasMaxLength(Flow.MaxNameLength);
-            run.Property(r => r.EventKey).HasMaxLength(200);
+            run.Property(r => r.EventKey).HasMaxLength(FlowRun.MaxEventKeyLength);
             run.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
             run.Property(r => r.TraceParent).HasMaxLength(64);
             run.HasIndex(r => new { r.Owner, r.FlowName, r.SourceNode, r.EventKey }).IsUnique();

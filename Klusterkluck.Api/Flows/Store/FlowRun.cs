@@ -12,6 +12,9 @@ public enum RunStatus
 /// <summary>One event's way through a flow: created, with its first steps, when the event is accepted.</summary>
 public sealed class FlowRun
 {
+    /// <summary>The longest Idempotency-Key a run keeps (<see cref="EventKey"/>); a longer one is refused, never replaced.</summary>
+    public const int MaxEventKeyLength = 200;
+
     public Guid Id { get; init; } = Guid.NewGuid();
 
     public required string Owner { get; init; }

@@ -24,7 +24,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         _store = TestStore.Create(provider);
         _transactions = new(Options.Create(new StoreOptions { Provider = provider }));
         Limits = limits;
-        Claims = new StepClaims(_transactions, Options.Create(limits));
+        Claims = new StepClaims(_transactions, new EngineSignal(), Options.Create(limits));
     }
 
     public static TheoryData<StoreProvider> Providers() => [StoreProvider.Sqlite, StoreProvider.PostgreSQL];
@@ -77,7 +77,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public async Task<bool> TryFinishAsync(FlowStep step, FlowGraph graph, byte[]? output)
     {
         await using var db = Open();
-        var recorder = new StepRecorder(db, _transactions, Claims, new EngineSignal(), Options.Create(Limits));
+        var recorder = Recorder(db);
         return output is null
             ? await recorder.DeadLetteredAsync(step, graph, "failed on purpose", CancellationToken.None)
             : await recorder.SucceededAsync(step, graph, output, "application/json", CancellationToken.None);
@@ -91,7 +91,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public async Task RetryAsync(FlowStep step, DateTime retryAt)
     {
         await using var db = Open();
-        var recorder = new StepRecorder(db, _transactions, Claims, new EngineSignal(), Options.Create(Limits));
+        var recorder = Recorder(db);
         Assert.True(await recorder.RetryAsync(step, "failed on purpose", retryAt, CancellationToken.None));
     }
 
@@ -101,6 +101,8 @@ internal sealed class EngineHarness : IAsyncDisposable
         return (await db.FlowRuns.AsNoTracking().SingleAsync(r => r.Id == run),
             await db.FlowSteps.AsNoTracking().Where(s => s.RunId == run).ToListAsync());
     }
+
+    private StepRecorder Recorder(StoreContext db) => new(db, _transactions, Claims, Options.Create(Limits));
 
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 }
