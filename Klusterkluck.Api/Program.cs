@@ -1,6 +1,7 @@
 // Klusterkluck.Api, the control plane: with nothing configured it listens on http://localhost:8080
 // with SQLite, keys and repositories in ./.klusterkluck/, the embedded OpenID Connect server and
-// the local runtime (worker processes on loopback ports behind the gateway at /fn/).
+// the local runtime (worker processes on loopback ports behind the gateway at /fn/), and the web
+// console at /.
 // The content root is the Api's own folder (appsettings.json), not wherever it was started;
 // the data folder is relative to the current directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -16,6 +17,7 @@ builder.AddFunctions();
 builder.AddConnectorCatalog();
 builder.AddFlows();
 builder.AddGateway();
+builder.AddConsole();
 
 var app = builder.Build();
 
@@ -30,5 +32,6 @@ app.MapFunctions();
 app.MapConnectors();
 app.MapFlows();
 app.MapGit();
+app.MapConsole();
 
 return await app.RunApiAsync();

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite drives for real: git, Node.js, coreutils and
+# Installs the Debian packages the test suite drives for real: git, Node.js, Chromium (the web
+# console's browser tests; Playwright drives Debian's build, a browser download cannot work
+# here) with a font to draw text in, coreutils and
 # util-linux (setsid, runuser), perl-base (perl), PostgreSQL's server (the store tests), kubectl
 # (kubernetes-client: renders deploy/ with its built-in kustomize), nats-server (the nats
 # connector's tests start their own), bubblewrap (bwrap: the local runtime's sandbox), and the npm packages of
@@ -19,6 +21,8 @@ type -P sha256sum >/dev/null || need+=(coreutils)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 type -P kubectl >/dev/null || need+=(kubernetes-client)
 type -P npm >/dev/null || need+=(npm)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 # Debian installs it to /usr/sbin, which a non-root PATH may lack.
 type -P nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 

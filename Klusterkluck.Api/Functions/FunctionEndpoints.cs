@@ -104,11 +104,12 @@ public static class FunctionEndpoints
 
     /// <param name="method">The method the function sees (default POST; GET and HEAD send no body).</param>
     /// <param name="path">The path (and query) the function sees, from its root (default /).</param>
+    /// <remarks>Headers sent as <c>Kk-Header-{name}</c> reach the function as <c>{name}</c>.</remarks>
     private static async Task<Results<Ok<InvokeResponse>, ValidationProblem, ProblemHttpResult>> InvokeAsync(string name, ClaimsPrincipal user,
         FunctionService functions, FunctionInvoker invoker, HttpRequest request, CancellationToken cancellationToken,
         string? method = null, string? path = null)
     {
-        if (InvokeTarget.Problems(method, path) is { Count: > 0 } problems)
+        if (InvokeTarget.Problems(method, path, request) is { Count: > 0 } problems)
         {
             return TypedResults.ValidationProblem(problems);
         }

@@ -33,6 +33,13 @@ public sealed class FunctionInvoker(IRuntime runtime, FunctionHttp http)
                 request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
             }
         }
+        foreach (var (name, value) in InvokeTarget.Headers(incoming))
+        {
+            if (!request.Headers.TryAddWithoutValidation(name, value))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
         if (incoming.Headers.Authorization is { Count: > 0 } authorization)
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization.ToString());

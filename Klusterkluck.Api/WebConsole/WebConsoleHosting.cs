@@ -1,0 +1,21 @@
+using Klusterkluck.WebConsole;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Hosting.Server;
+
+namespace Klusterkluck.Api.WebConsole;
+
+/// <summary>
+/// The web console (Klusterkluck.WebConsole) served at / by the Api: it signs users in with the
+/// configured provider and calls this Api's REST endpoints on loopback with their own tokens.
+/// </summary>
+public static class WebConsoleHosting
+{
+    public static WebApplicationBuilder AddConsole(this WebApplicationBuilder builder) =>
+        builder.AddWebConsole(new ConsoleHosting(
+            IdentityExtensions.Authority(builder.Configuration),
+            JwtBearerDefaults.AuthenticationScheme,
+            DataFolder.From(builder.Configuration).Combine("keys", "data-protection"),
+            services => ServerAddresses.Loopback(services.GetRequiredService<IServer>())));
+
+    public static WebApplication MapConsole(this WebApplication app) => app.MapWebConsole();
+}

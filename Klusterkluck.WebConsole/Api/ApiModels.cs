@@ -1,0 +1,48 @@
+namespace Klusterkluck.WebConsole.Api;
+
+// The REST API's shapes as the console reads them (camelCase JSON). Only the fields the pages show.
+
+public sealed record FunctionInfo(
+    string Name,
+    string Kind,
+    bool Public,
+    int Replicas,
+    int? MaxReplicas,
+    string Url,
+    string GitUrl,
+    string State,
+    string? DeployedCommit,
+    DeploymentInfo Deployment,
+    IReadOnlyList<ReplicaInfo> Instances,
+    DateTime CreatedAt);
+
+public sealed record DeploymentInfo(string Commit, string Status, string? Error, DateTime UpdatedAt);
+
+public sealed record ReplicaInfo(int Replica, string Commit, string State, int Restarts);
+
+public sealed record NewFunction(string Name, string Kind, bool Public, int Replicas, int? MaxReplicas);
+
+public sealed record VersionInfo(string Sha, string Message, string Author, string AuthorEmail, DateTimeOffset Time, bool Deployed);
+
+public sealed record InvokeRequest(string Method, string Path, IReadOnlyList<KeyValuePair<string, string>> Headers, string Body);
+
+public sealed record InvokeResult(int Status, IReadOnlyDictionary<string, string> Headers, string Body, string BodyEncoding, bool Truncated);
+
+public sealed record LogsInfo(IReadOnlyList<ReplicaLogInfo> Replicas);
+
+public sealed record ReplicaLogInfo(int Replica, string Commit, string State, IReadOnlyList<LogLineInfo> Lines);
+
+public sealed record LogLineInfo(DateTimeOffset Time, string Stream, string Text);
+
+public sealed record WhoAmI(string Username, string? Email, string Tenant, IReadOnlyList<string> Roles, string Provider);
+
+public sealed record TreeInfo(string Commit, IReadOnlyList<TreeEntry> Entries, bool Truncated = false);
+
+public sealed record TreeEntry(string Path, long Size, bool Executable, bool Binary, bool TooLarge);
+
+public sealed record FileInfo(string Path, string Commit, long Size, bool Executable, bool Binary, bool TooLarge, string? Content);
+
+/// <param name="Action">add, change or delete.</param>
+public sealed record FileChange(string Path, string Action, string? Content);
+
+public sealed record NewCommit(string Parent, string Message, IReadOnlyList<FileChange> Changes);

@@ -1,0 +1,116 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Klusterkluck.WebConsole.Auth;
+
+namespace Klusterkluck.WebConsole.Api;
+
+/// <summary>
+/// The REST API, called as the signed-in user with their own access token, over the Api's loopback
+/// address. The console goes through the same endpoints, validation and ownership checks as any
+/// other client, so a page can do nothing the API would refuse.
+/// </summary>
+public sealed class PlatformClient(HttpClient http, ConsoleUser user)
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    public Task<ApiResult<WhoAmI>> WhoAmIAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<WhoAmI>(HttpMethod.Get, "api/v1/auth/whoami", null, cancellationToken);
+
+    public Task<ApiResult<List<FunctionInfo>>> FunctionsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<List<FunctionInfo>>(HttpMethod.Get, "api/v1/functions", null, cancellationToken);
+
+    public Task<ApiResult<FunctionInfo>> FunctionAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<FunctionInfo>(HttpMethod.Get, $"api/v1/functions/{Segment(name)}", null, cancellationToken);
+
+    public Task<ApiResult<FunctionInfo>> CreateAsync(NewFunction function, CancellationToken cancellationToken = default) =>
+        SendAsync<FunctionInfo>(HttpMethod.Post, "api/v1/functions", JsonContent.Create(function, options: s_json), cancellationToken);
+
+    public Task<ApiResult<Nothing>> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<Nothing>(HttpMethod.Delete, $"api/v1/functions/{Segment(name)}", null, cancellationToken);
+
+    public Task<ApiResult<List<VersionInfo>>> VersionsAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<List<VersionInfo>>(HttpMethod.Get, $"api/v1/functions/{Segment(name)}/versions", null, cancellationToken);
+
+    public Task<ApiResult<FunctionInfo>> DeployAsync(string name, string sha, CancellationToken cancellationToken = default) =>
+        SendAsync<FunctionInfo>(HttpMethod.Put, $"api/v1/functions/{Segment(name)}/versions/{Segment(sha)}", null, cancellationToken);
+
+    public Task<ApiResult<LogsInfo>> LogsAsync(string name, int lines, CancellationToken cancellationToken = default) =>
+        SendAsync<LogsInfo>(HttpMethod.Get, $"api/v1/functions/{Segment(name)}/logs?lines={lines}", null, cancellationToken);
+
+    public Task<ApiResult<TreeInfo>> TreeAsync(string name, string? commit, CancellationToken cancellationToken = default) =>
+        SendAsync<TreeInfo>(HttpMethod.Get, $"api/v1/functions/{Segment(name)}/tree{Ref(commit)}", null, cancellationToken);
+
+    public Task<ApiResult<FileInfo>> FileAsync(string name, string path, string commit, CancellationToken cancellationToken = default) =>
+        SendAsync<FileInfo>(HttpMethod.Get,
+            $"api/v1/functions/{Segment(name)}/files/{string.Join('/', path.Split('/').Select(Segment))}{Ref(commit)}", null, cancellationToken);
+
+    public Task<ApiResult<VersionInfo>> CommitAsync(string name, NewCommit commit, CancellationToken cancellationToken = default) =>
+        SendAsync<VersionInfo>(HttpMethod.Post, $"api/v1/functions/{Segment(name)}/commits", JsonContent.Create(commit, options: s_json), cancellationToken);
+
+    /// <summary>The invoke endpoint: the function's own answer comes back as JSON, whatever its status.</summary>
+    public Task<ApiResult<InvokeResult>> InvokeAsync(string name, InvokeRequest invoke, CancellationToken cancellationToken = default)
+    {
+        var query = $"?method={Uri.EscapeDataString(invoke.Method)}&path={Uri.EscapeDataString(invoke.Path)}";
+        var content = new StringContent(invoke.Body, Encoding.UTF8);
+        content.Headers.ContentType = null;
+        var headers = new List<KeyValuePair<string, string>>();
+        foreach (var (header, value) in invoke.Headers)
+        {
+            if (header.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                // The invoke request's own content type is what the function sees.
+                content.Headers.TryAddWithoutValidation("Content-Type", value);
+            }
+            else
+            {
+                headers.Add(KeyValuePair.Create("Kk-Header-" + header, value));
+            }
+        }
+        content.Headers.ContentType ??= new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
+        return SendAsync<InvokeResult>(HttpMethod.Post, $"api/v1/functions/{Segment(name)}/invoke{query}", content, cancellationToken, headers);
+    }
+
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken,
+        IEnumerable<KeyValuePair<string, string>>? headers = null)
+    {
+        if (await user.AccessTokenAsync(cancellationToken) is not { } token)
+        {
+            return new(default, SessionEnded);
+        }
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        foreach (var (name, value) in headers ?? [])
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return typeof(T) == typeof(Nothing) || response.Content.Headers.ContentLength == 0
+                    ? new(default, null)
+                    : new(await response.Content.ReadFromJsonAsync<T>(s_json, cancellationToken), null);
+            }
+            return new(default, response.StatusCode == System.Net.HttpStatusCode.Unauthorized
+                ? SessionEnded
+                : await ProblemReader.ReadAsync(response, cancellationToken));
+        }
+        catch (HttpRequestException e)
+        {
+            return new(default, ApiProblem.Unreachable(e.Message));
+        }
+    }
+
+    private static readonly ApiProblem SessionEnded = new(401, "Your session has ended", "Reload the page to sign in again.",
+        new Dictionary<string, string[]>(), new Dictionary<string, JsonElement>());
+
+    private static string Segment(string value) => Uri.EscapeDataString(value);
+
+    private static string Ref(string? commit) => commit is null ? "" : $"?ref={Uri.EscapeDataString(commit)}";
+}
+
+/// <summary>The value of a call that answers nothing (204).</summary>
+public sealed record Nothing;

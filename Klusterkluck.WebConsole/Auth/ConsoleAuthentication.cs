@@ -1,0 +1,110 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace Klusterkluck.WebConsole.Auth;
+
+/// <summary>
+/// The console's sign-in: the authorization code flow with PKCE against the configured provider,
+/// then a session cookie (HttpOnly, SameSite=Lax, Secure behind https). The cookie is honoured on
+/// the console's own paths only: the REST API keeps taking bearer tokens alone, so no page of
+/// another site can make a signed-in browser call it (no CSRF against the API).
+/// </summary>
+public static class ConsoleAuthentication
+{
+    public const string CookieScheme = "kk.console";
+    public const string OidcScheme = "kk.console.oidc";
+    private const string SelectorScheme = "kk.select";
+
+    public static void AddConsoleAuthentication(this IServiceCollection services, ConsoleOptions options, string apiScheme)
+    {
+        services.AddSingleton<ConsoleSessions>();
+        services.AddHttpClient(nameof(ConsoleSessions));
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = SelectorScheme;
+                o.DefaultChallengeScheme = SelectorScheme;
+            })
+            .AddPolicyScheme(SelectorScheme, "API or console", o =>
+                o.ForwardDefaultSelector = context => ConsolePaths.Owns(context.Request.Path) ? CookieScheme : apiScheme)
+            .AddCookie(CookieScheme, cookie =>
+            {
+                cookie.Cookie.Name = "kk.console";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+                cookie.SlidingExpiration = true;
+                cookie.ForwardChallenge = OidcScheme;
+                cookie.AccessDeniedPath = "/";
+                cookie.Events.OnValidatePrincipal = context =>
+                    context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>().ValidateAsync(context);
+            })
+            .AddOpenIdConnect(OidcScheme, oidc =>
+            {
+                oidc.SignInScheme = CookieScheme;
+                oidc.SignOutScheme = CookieScheme;
+                oidc.Authority = options.Authority;
+                oidc.RequireHttpsMetadata = options.Authority.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
+                oidc.ClientId = options.ClientId;
+                oidc.ClientSecret = string.IsNullOrEmpty(options.ClientSecret) ? null : options.ClientSecret;
+                oidc.ResponseType = OpenIdConnectResponseType.Code;
+                oidc.UsePkce = true;
+                // The code comes back on a top-level GET: the correlation and nonce cookies can then
+                // be SameSite=Lax, which browsers keep on plain http too (SameSite=None needs Secure).
+                oidc.ResponseMode = OpenIdConnectResponseMode.Query;
+                oidc.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                oidc.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                oidc.NonceCookie.SameSite = SameSiteMode.Lax;
+                oidc.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                oidc.Scope.Clear();
+                foreach (var scope in new[] { "openid", "profile", "email", "offline_access" })
+                {
+                    oidc.Scope.Add(scope);
+                }
+                oidc.SaveTokens = true;
+                oidc.MapInboundClaims = false;
+                oidc.GetClaimsFromUserInfoEndpoint = false;
+                oidc.TokenValidationParameters.NameClaimType = "preferred_username";
+                oidc.TokenValidationParameters.RoleClaimType = "role";
+                oidc.CallbackPath = ConsolePaths.SignInCallback;
+                oidc.SignedOutCallbackPath = ConsolePaths.SignOutCallback;
+                oidc.SignedOutRedirectUri = ConsolePaths.SignedOut;
+                oidc.Events.OnTokenValidated = context =>
+                {
+                    var session = ConsoleSessions.NewSessionId();
+                    ((ClaimsIdentity)context.Principal!.Identity!).AddClaim(new Claim(ConsoleSessions.SessionClaim, session));
+                    var response = context.TokenEndpointResponse!;
+                    var expiresIn = int.TryParse(response.ExpiresIn, out var seconds) ? seconds : 300;
+                    var tokens = new SessionTokens(response.AccessToken, response.RefreshToken, response.IdToken,
+                        DateTimeOffset.UtcNow.AddSeconds(expiresIn));
+                    context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>().Remember(session, tokens);
+                    return Task.CompletedTask;
+                };
+                // A user who cancels or whose provider refuses lands on a page that says so, not on a 500.
+                oidc.Events.OnRemoteFailure = context =>
+                {
+                    context.HandleResponse();
+                    context.Response.Redirect($"{ConsolePaths.SignedOut}?failed={Uri.EscapeDataString(context.Failure?.Message ?? "sign-in failed")}");
+                    return Task.CompletedTask;
+                };
+            });
+    }
+
+    /// <summary>Sign-out ends the console's session and then the provider's (its end-session endpoint).</summary>
+    public static void MapConsoleSignOut(this IEndpointRouteBuilder app) =>
+        app.MapPost(ConsolePaths.SignOut, (HttpContext http, ConsoleSessions sessions) =>
+        {
+            if (http.User.FindFirstValue(ConsoleSessions.SessionClaim) is { } session)
+            {
+                sessions.Forget(session);
+            }
+            return Results.SignOut(new AuthenticationProperties { RedirectUri = ConsolePaths.SignedOut }, [CookieScheme, OidcScheme]);
+        }).RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+}

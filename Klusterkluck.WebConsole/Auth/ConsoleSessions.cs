@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.Options;
+
+namespace Klusterkluck.WebConsole.Auth;
+
+/// <summary>
+/// The signed-in users' tokens, by session. The session cookie carries them (encrypted with the
+/// data-protection keys the Api keeps in its data folder, so sessions outlive a restart), but a
+/// Blazor circuit cannot write cookies: a circuit refreshes tokens here, and the next page load
+/// writes the newer tokens back into the cookie. Each session refreshes one call at a time, as a
+/// rotated refresh token may be redeemed only once.
+/// </summary>
+public sealed class ConsoleSessions(IOptionsMonitor<OpenIdConnectOptions> oidc, IHttpClientFactory httpClients, TimeProvider time)
+{
+    public const string SessionClaim = "kk_session";
+
+    private readonly ConcurrentDictionary<string, SessionTokens> _tokens = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshing = new();
+
+    public static string NewSessionId() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    public void Remember(string session, SessionTokens tokens) => _tokens[session] = tokens;
+
+    public void Forget(string session)
+    {
+        _tokens.TryRemove(session, out _);
+        _refreshing.TryRemove(session, out _);
+    }
+
+    /// <summary>A usable access token for the session, refreshed when it is about to expire; null when the session has ended.</summary>
+    public async Task<string?> AccessTokenAsync(string session, CancellationToken cancellationToken)
+    {
+        if (!_tokens.TryGetValue(session, out var tokens))
+        {
+            return null;
+        }
+        if (!tokens.Expiring(time.GetUtcNow()))
+        {
+            return tokens.AccessToken;
+        }
+        var gate = _refreshing.GetOrAdd(session, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_tokens.TryGetValue(session, out tokens) && !tokens.Expiring(time.GetUtcNow()))
+            {
+                return tokens.AccessToken;
+            }
+            var refreshed = tokens?.RefreshToken is { } refreshToken ? await RefreshAsync(refreshToken, tokens.IdToken, cancellationToken) : null;
+            if (refreshed is null)
+            {
+                Forget(session);
+                return null;
+            }
+            _tokens[session] = refreshed;
+            return refreshed.AccessToken;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Every request that carries the session cookie: the cookie seeds a session this process has
+    /// not seen (after a restart), takes the tokens a circuit refreshed, and is rejected once its
+    /// tokens can no longer be refreshed.
+    /// </summary>
+    public async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        if (context.Principal?.FindFirstValue(SessionClaim) is not { } session)
+        {
+            context.RejectPrincipal();
+            return;
+        }
+        var stored = FromProperties(context.Properties);
+        if (!_tokens.TryGetValue(session, out var current) || (stored is not null && stored.ExpiresAt > current.ExpiresAt))
+        {
+            if (stored is null)
+            {
+                context.RejectPrincipal();
+                return;
+            }
+            _tokens[session] = current = stored;
+        }
+        if (await AccessTokenAsync(session, context.HttpContext.RequestAborted) is null)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(ConsoleAuthentication.CookieScheme);
+            return;
+        }
+        var latest = _tokens[session];
+        if (stored is null || latest.ExpiresAt != stored.ExpiresAt)
+        {
+            StoreIn(context.Properties, latest);
+            context.ShouldRenew = true;
+        }
+    }
+
+    public static void StoreIn(AuthenticationProperties properties, SessionTokens tokens)
+    {
+        var list = new List<AuthenticationToken>
+        {
+            new() { Name = "access_token", Value = tokens.AccessToken },
+            new() { Name = "expires_at", Value = tokens.ExpiresAt.ToString("o", CultureInfo.InvariantCulture) },
+        };
+        if (tokens.RefreshToken is not null)
+        {
+            list.Add(new() { Name = "refresh_token", Value = tokens.RefreshToken });
+        }
+        if (tokens.IdToken is not null)
+        {
+            list.Add(new() { Name = "id_token", Value = tokens.IdToken });
+        }
+        properties.StoreTokens(list);
+    }
+
+    public static SessionTokens? FromProperties(AuthenticationProperties properties) =>
+        properties.GetTokenValue("access_token") is { } access
+        && DateTimeOffset.TryParse(properties.GetTokenValue("expires_at"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var expiresAt)
+            ? new SessionTokens(access, properties.GetTokenValue("refresh_token"), properties.GetTokenValue("id_token"), expiresAt)
+            : null;
+
+    private async Task<SessionTokens?> RefreshAsync(string refreshToken, string? idToken, CancellationToken cancellationToken)
+    {
+        var options = oidc.Get(ConsoleAuthentication.OidcScheme);
+        var configuration = await options.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refreshToken,
+            ["client_id"] = options.ClientId!,
+        };
+        if (!string.IsNullOrEmpty(options.ClientSecret))
+        {
+            form["client_secret"] = options.ClientSecret;
+        }
+        using var client = httpClients.CreateClient(nameof(ConsoleSessions));
+        using var response = await client.PostAsync(configuration.TokenEndpoint, new FormUrlEncodedContent(form), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+        var body = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<JsonElement>(response.Content, cancellationToken);
+        var expiresIn = body.TryGetProperty("expires_in", out var seconds) && seconds.TryGetInt32(out var s) ? s : 300;
+        return new SessionTokens(body.GetProperty("access_token").GetString()!,
+            body.TryGetProperty("refresh_token", out var rotated) ? rotated.GetString() : refreshToken,
+            body.TryGetProperty("id_token", out var id) ? id.GetString() : idToken,
+            time.GetUtcNow().AddSeconds(expiresIn));
+    }
+}

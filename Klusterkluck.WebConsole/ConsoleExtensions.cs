@@ -1,0 +1,51 @@
+using Klusterkluck.WebConsole.Api;
+using Klusterkluck.WebConsole.Auth;
+using Klusterkluck.WebConsole.Components;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.FluentUI.AspNetCore.Components;
+
+namespace Klusterkluck.WebConsole;
+
+public static class ConsoleExtensions
+{
+    /// <summary>The console's services: Blazor with interactive server rendering, Fluent UI, sign-in, the API client.</summary>
+    public static WebApplicationBuilder AddWebConsole(this WebApplicationBuilder builder, ConsoleHosting hosting)
+    {
+        var options = builder.Configuration.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions();
+        options.Authority = hosting.Authority;
+        builder.Services.AddSingleton(options);
+        // The build's static web assets (Fluent UI, Monaco, the console's own) are found through the
+        // manifest beside the Api in any environment, not only in Development; a published Api has them in wwwroot.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddFluentUIComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        // Session cookies and antiforgery tokens stay valid across restarts: the keys live with the Api's data.
+        builder.Services.AddDataProtection().SetApplicationName("klusterkluck").PersistKeysToFileSystem(new DirectoryInfo(hosting.KeysFolder));
+        builder.Services.AddConsoleAuthentication(options, hosting.ApiScheme);
+        builder.Services.AddScoped<ConsoleUser>();
+        builder.Services.AddHttpClient<PlatformClient>((services, client) =>
+        {
+            client.BaseAddress = hosting.ApiAddress(services);
+            client.Timeout = TimeSpan.FromSeconds(100);
+        });
+        return builder;
+    }
+
+    /// <summary>Serves the console at / with its security headers; every other path stays the Api's.</summary>
+    public static WebApplication MapWebConsole(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<ConsoleOptions>();
+        app.UseMiddleware<SecurityHeaders>(options);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapConsoleSignOut();
+        // Blazor would send its own frame-ancestors policy; SecurityHeaders' one says the same ('none').
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
+        return app;
+    }
+}

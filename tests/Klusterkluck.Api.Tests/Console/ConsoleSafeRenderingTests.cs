@@ -1,0 +1,41 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Klusterkluck.Api.Tests.Console;
+
+/// <summary>What functions say (their output, their logs, their files and file names) is shown as text, never run.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class ConsoleSafeRenderingTests(ConsoleFixture fixture)
+{
+    private const string Payload = """<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"><a href="javascript:window.__xss = 3">click me</a>""";
+
+    [Fact]
+    public async Task MarkupInOutputLogsAndFilesIsShownAsText()
+    {
+        using var user = await UserSession.StartAsync(fixture.Api, "xss");
+        var escaped = System.Text.Json.JsonSerializer.Serialize(Payload);
+        await user.CreateWithCodeAsync("evil", "nodejs", new Dictionary<string, string>
+        {
+            ["index.js"] = $"const payload = {escaped};\nconsole.log(payload);\nmodule.exports = async () => ({{ status: 200, headers: {{ 'content-type': 'text/html' }}, body: payload }});\n",
+            ["notes.html"] = Payload,
+            ["<img src=x onerror=window.__xss=4>.txt"] = "a file name with markup",
+        });
+
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(user.Username, user.Password, "/functions/evil");
+        Assert.Equal(Payload, await browser.InvokeAsync("anything"));
+
+        await browser.Tab("Logs").ClickAsync();
+        await Expect(browser.Page.Locator("pre.log").First).ToContainTextAsync(Payload);
+
+        await browser.Page.GotoAsync("/functions/evil/code");
+        await Expect(browser.Button("<img src=x onerror=window.__xss=4>.txt")).ToBeVisibleAsync();
+        await browser.Button("notes.html").ClickAsync();
+        await Expect(browser.Page.Locator("#code-editor .view-lines")).ToContainTextAsync("click me");
+        var link = browser.Page.GetByRole(AriaRole.Link, new() { Name = "click me" });
+        Assert.Equal(0, await link.CountAsync());
+        await browser.ScreenshotAsync("safe-rendering");
+
+        Assert.Null(await browser.Page.EvaluateAsync<int?>("() => window.__xss ?? null"));
+    }
+}
