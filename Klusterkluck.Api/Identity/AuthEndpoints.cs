@@ -15,7 +15,7 @@ public static class AuthEndpoints
     {
         if (IdentityExtensions.ConfiguredKind(app.Configuration) == IdentityProviderKind.Embedded)
         {
-            app.MapEmbeddedTokenEndpoint();
+            app.MapEmbeddedProvider();
         }
 
         var group = app.MapGroup("/api/v1/auth").WithTags("Auth");
@@ -29,15 +29,10 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Created<RegisteredUser>, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, IIdentityProvider identity, RegistrationPolicy policy, TenantRuntime tenants, CancellationToken cancellationToken)
+        RegisterRequest request, UserRegistration registration, CancellationToken cancellationToken)
     {
-        var result = await policy.RegisterAsync(request, token => identity.RegisterAsync(request, token), cancellationToken);
-        if (result.Value is not { } user)
-        {
-            return result.Problem!.ToResult();
-        }
-        await tenants.PrepareAsync(user.Tenant, cancellationToken);
-        return TypedResults.Created("/api/v1/auth/whoami", user);
+        var result = await registration.RegisterAsync(request, cancellationToken);
+        return result.Value is { } user ? TypedResults.Created("/api/v1/auth/whoami", user) : result.Problem!.ToResult();
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> LoginAsync(

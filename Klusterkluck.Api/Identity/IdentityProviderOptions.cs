@@ -23,6 +23,13 @@ public sealed class IdentityProviderOptions
     /// <summary>Embedded: the audience of every access token; workers check it.</summary>
     public string Audience { get; set; } = "klusterkluck";
 
+    /// <summary>
+    /// Embedded: origins (<c>https://console.example.com</c>) a web console is served from besides
+    /// the issuer's and the Api's loopback addresses; each gets the console client's
+    /// <c>/signin-oidc</c> and <c>/signout-callback-oidc</c> redirect URIs.
+    /// </summary>
+    public List<string> ConsoleOrigins { get; set; } = [];
+
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);

@@ -1,9 +1,7 @@
-using System.Security.Claims;
 using Klusterkluck.Api.Data;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -12,8 +10,8 @@ namespace Klusterkluck.Api.Identity.Embedded;
 
 /// <summary>
 /// The embedded server's token endpoint. OpenIddict parses and answers the OAuth request; this
-/// handler decides who the user is: by password for the password grant, and for the refresh
-/// grant by the user the refresh token was issued to, who must still exist.
+/// handler decides who the user is: by password for the password grant, and for the code and
+/// refresh grants by the user the code or token was issued to, who must still exist.
 /// </summary>
 internal static class EmbeddedTokenEndpoint
 {
@@ -28,7 +26,8 @@ internal static class EmbeddedTokenEndpoint
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("the OpenID Connect request cannot be retrieved");
 
-        User? user = null;
+        User? user;
+        IEnumerable<string> scopes;
         if (request.IsPasswordGrantType())
         {
             user = await passwords.VerifyAsync(request.Username, request.Password, cancellationToken);
@@ -36,39 +35,28 @@ internal static class EmbeddedTokenEndpoint
             {
                 return Refuse("Invalid username or password.");
             }
+            // An identity token too when the client asks for one (scope=openid), as Keycloak gives.
+            scopes = request.HasScope(Scopes.OpenId) ? [Scopes.OpenId, .. EmbeddedPrincipal.PasswordScopes] : EmbeddedPrincipal.PasswordScopes;
         }
-        else if (request.IsRefreshTokenGrantType())
+        else if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
         {
+            // OpenIddict has checked the code (single use, PKCE, redirect URI, client) or the refresh token.
             var previous = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-            if (Guid.TryParse(previous.Principal?.GetClaim(Claims.Subject), out var id))
-            {
-                user = await store.Users.FindAsync([id], cancellationToken);
-            }
+            user = Guid.TryParse(previous.Principal?.GetClaim(Claims.Subject), out var id) ? await store.Users.FindAsync([id], cancellationToken) : null;
             if (user is null)
             {
                 return Refuse("The user no longer exists.");
             }
+            scopes = previous.Principal!.GetScopes();
         }
         else
         {
             return Refuse("The grant type is not supported.", Errors.UnsupportedGrantType);
         }
 
-        return Results.SignIn(Principal(user, options.Value.Audience), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-    }
-
-    private static ClaimsPrincipal Principal(User user, string audience)
-    {
-        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.PreferredUsername, Claims.Role);
-        identity.SetClaim(Claims.Subject, user.Id.ToString())
-            .SetClaim(Claims.PreferredUsername, user.UserName)
-            .SetClaim(Claims.Name, user.UserName)
-            .SetClaim(Claims.Email, user.Email);
-        // offline_access always: the Api's clients expect a refresh token with every login.
-        identity.SetScopes(Scopes.OfflineAccess, Scopes.Profile, Scopes.Email);
-        identity.SetResources(audience);
-        identity.SetDestinations(_ => [Destinations.AccessToken]);
-        return new ClaimsPrincipal(identity);
+        // Made afresh rather than copied from the code or refresh token: a renamed email shows at the next refresh.
+        return Results.SignIn(EmbeddedPrincipal.For(user, scopes, options.Value.Audience),
+            authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     private static IResult Refuse(string description, string error = Errors.InvalidGrant) =>

@@ -9,6 +9,7 @@ internal static class RegistrationExtensions
     {
         services.AddScoped<InviteStore>();
         services.AddScoped<RegistrationPolicy>();
+        services.AddScoped<UserRegistration>();
         services.AddSingleton<IClaimsTransformation, AdminRole>();
         services.AddAuthorizationBuilder().AddPolicy(AdminRole.Policy, policy => policy.RequireAuthenticatedUser().RequireRole(AdminRole.Role));
         services.AddHostedService<FirstAdminInvite>();
