@@ -23,6 +23,7 @@ var app = builder.Build();
 
 app.UseApiDefaults();
 app.UseGateway();
+app.UseConsole();
 app.UseIdentityProvider();
 app.MapDefaultEndpoints();
 app.MapOpenApi();

@@ -36,11 +36,18 @@ public static class ConsoleExtensions
         return builder;
     }
 
-    /// <summary>Serves the console at / with its security headers; every other path stays the Api's.</summary>
-    public static WebApplication MapWebConsole(this WebApplication app)
+    /// <summary>Before authentication: the console's security headers, and a page instead of a 500 when sign-in cannot start.</summary>
+    public static WebApplication UseWebConsole(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<ConsoleOptions>();
         app.UseMiddleware<SecurityHeaders>(options);
+        app.UseMiddleware<ProviderUnavailable>(options);
+        return app;
+    }
+
+    /// <summary>Serves the console at /; every other path stays the Api's.</summary>
+    public static WebApplication MapWebConsole(this WebApplication app)
+    {
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapConsoleSignOut();

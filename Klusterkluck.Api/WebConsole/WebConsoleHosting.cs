@@ -17,5 +17,8 @@ public static class WebConsoleHosting
             DataFolder.From(builder.Configuration).Combine("keys", "data-protection"),
             services => ServerAddresses.Loopback(services.GetRequiredService<IServer>())));
 
+    /// <summary>Before authentication (its security headers, and what happens when sign-in cannot start).</summary>
+    public static WebApplication UseConsole(this WebApplication app) => app.UseWebConsole();
+
     public static WebApplication MapConsole(this WebApplication app) => app.MapWebConsole();
 }

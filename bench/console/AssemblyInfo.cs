@@ -1,0 +1,2 @@
+// The bench drives the Api as a process with signals, as the tests do: Linux only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Klusterkluck.Testing;
+using Microsoft.Playwright;
+
+// bench/console: the functions page of a user with N functions, opened in Chromium N times cold
+// (a new browser context: empty cache, but signed in) and N times warm (a reload). Measures the
+// time from navigation to the last row on screen, and the bytes each visit moved (HTTP bodies
+// and headers as sent, plus the Blazor circuit's WebSocket frames).
+var (apiAssembly, functions, visits) = (args[0], int.Parse(args[1]), int.Parse(args[2]));
+const string Password = "tr0ub4dor-and-3";
+using var data = new TempFolder();
+await using var api = ServiceProcess.Start(apiAssembly, new Dictionary<string, string>
+{
+    ["DataFolder"] = data.Path,
+    ["RateLimits__Auth__PermitLimit"] = "100000",
+    ["Limits__MaxFunctionsPerUser"] = functions.ToString(),
+});
+await api.WaitReadyAsync("/health", TimeSpan.FromMinutes(2));
+var http = api.Client;
+(await http.PostAsJsonAsync("/api/v1/auth/register", new { username = "bench", password = Password, email = "bench@example.com" })).EnsureSuccessStatusCode();
+var login = await (await http.PostAsJsonAsync("/api/v1/auth/login", new { username = "bench", password = Password })).Content.ReadFromJsonAsync<JsonElement>();
+http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("accessToken").GetString());
+
+var created = Stopwatch.StartNew();
+foreach (var batch in Enumerable.Range(0, functions).Chunk(8))
+{
+    await Task.WhenAll(batch.Select(async i =>
+        (await http.PostAsJsonAsync("/api/v1/functions?wait=true", new { name = $"fn-{i:D3}", kind = "static" })).EnsureSuccessStatusCode()));
+}
+Console.WriteLine($"{functions} static functions created and ready in {created.Elapsed.TotalSeconds:F0} s");
+
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await playwright.Chromium.LaunchAsync(new()
+{
+    ExecutablePath = "/usr/bin/chromium",
+    Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+});
+
+// Sign in once through the provider's page; every visit after reuses the session cookie.
+var signIn = await browser.NewContextAsync(new() { BaseURL = api.BaseUrl });
+var signInPage = await signIn.NewPageAsync();
+var signInBytes = Traffic.Watch(signInPage);
+await signInPage.GotoAsync("/");
+await signInPage.GetByLabel("Username", new() { Exact = true }).FillAsync("bench");
+await signInPage.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+await signInPage.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+await LastRowAsync(signInPage);
+Console.WriteLine($"sign-in, cold cache, to the functions page: {await signInBytes.TotalAsync() / 1024.0:F0} KiB");
+var session = await signIn.StorageStateAsync();
+await signIn.CloseAsync();
+
+var cold = new List<double>();
+var coldBytes = new List<long>();
+for (var i = 0; i < visits; i++)
+{
+    await using var context = await browser.NewContextAsync(new() { BaseURL = api.BaseUrl, StorageState = session });
+    var page = await context.NewPageAsync();
+    var traffic = Traffic.Watch(page);
+    var watch = Stopwatch.StartNew();
+    await page.GotoAsync("/");
+    await LastRowAsync(page);
+    cold.Add(watch.Elapsed.TotalMilliseconds);
+    coldBytes.Add(await traffic.TotalAsync());
+}
+
+var warm = new List<double>();
+var warmBytes = new List<long>();
+await using (var context = await browser.NewContextAsync(new() { BaseURL = api.BaseUrl, StorageState = session }))
+{
+    var page = await context.NewPageAsync();
+    await page.GotoAsync("/");
+    await LastRowAsync(page);
+    for (var i = 0; i < visits; i++)
+    {
+        var traffic = Traffic.Watch(page);
+        var watch = Stopwatch.StartNew();
+        await page.ReloadAsync();
+        await LastRowAsync(page);
+        warm.Add(watch.Elapsed.TotalMilliseconds);
+        warmBytes.Add(await traffic.TotalAsync());
+        traffic.Stop();
+    }
+}
+
+Console.WriteLine($"functions page with {functions} functions, {visits} visits each:");
+Console.WriteLine($"  first visit (cold cache): first render median {Median(cold):F0} ms, max {cold.Max():F0} ms; downloads {coldBytes.Max() / 1024.0:F0} KiB");
+Console.WriteLine($"  later visit (warm cache): first render median {Median(warm):F0} ms, max {warm.Max():F0} ms; downloads {warmBytes.Max() / 1024.0:F0} KiB");
+return 0;
+
+async Task LastRowAsync(IPage page) =>
+    await page.Locator($"table.grid tbody tr:nth-child({functions})").WaitForAsync(new() { Timeout = 60_000 });
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted[sorted.Count / 2];
+}

@@ -1,0 +1,67 @@
+using Microsoft.Playwright;
+
+/// <summary>The bytes a page moved: each HTTP response's headers and body as sent, and the WebSocket frames both ways.</summary>
+internal sealed class Traffic
+{
+    private readonly IPage _page;
+    private readonly List<IRequest> _requests = [];
+    private long _frames;
+    private bool _stopped;
+
+    private Traffic(IPage page)
+    {
+        _page = page;
+        page.RequestFinished += OnRequest;
+        page.WebSocket += OnSocket;
+    }
+
+    public static Traffic Watch(IPage page) => new(page);
+
+    private void OnRequest(object? sender, IRequest request)
+    {
+        if (!_stopped)
+        {
+            lock (_requests)
+            {
+                _requests.Add(request);
+            }
+        }
+    }
+
+    private void OnSocket(object? sender, IWebSocket socket)
+    {
+        socket.FrameReceived += (_, frame) => Add(frame);
+        socket.FrameSent += (_, frame) => Add(frame);
+    }
+
+    private void Add(IWebSocketFrame frame)
+    {
+        if (!_stopped)
+        {
+            Interlocked.Add(ref _frames, frame.Binary?.Length ?? System.Text.Encoding.UTF8.GetByteCount(frame.Text ?? ""));
+        }
+    }
+
+    public async Task<long> TotalAsync()
+    {
+        long total = Interlocked.Read(ref _frames);
+        IRequest[] requests;
+        lock (_requests)
+        {
+            requests = [.. _requests];
+        }
+        foreach (var request in requests)
+        {
+            var sizes = await request.SizesAsync();
+            total += sizes.ResponseBodySize + sizes.ResponseHeadersSize;
+        }
+        return total;
+    }
+
+    public void Stop()
+    {
+        _stopped = true;
+        _page.RequestFinished -= OnRequest;
+        _page.WebSocket -= OnSocket;
+    }
+}
