@@ -97,15 +97,15 @@ public static class ChangedTrees
         /// <param name="path">A folder of the parent; "" for the root.</param>
         public bool Folder(string path)
         {
-            if (_known.TryGetValue(path, out var known))
+            if (!_known.TryGetValue(path, out var empty))
             {
-                return known;
+                var prefix = path.Length == 0 ? "" : path + "/";
+                var tree = path.Length == 0 ? root : (Tree)root[path].Target;
+                // A folder nested too deep to walk (TreeWalk yields it unwalked) is kept.
+                empty = deleted.Count > 0 && !added.Any(a => a.StartsWith(prefix, StringComparison.Ordinal))
+                    && TreeWalk.Files(tree, prefix).All(file => file.Entry.TargetType != TreeEntryTargetType.Tree && deleted.Contains(file.Path));
+                _known[path] = empty;
             }
-            var prefix = path.Length == 0 ? "" : path + "/";
-            var tree = path.Length == 0 ? root : (Tree)root[path].Target;
-            var empty = deleted.Count > 0 && !added.Any(a => a.StartsWith(prefix, StringComparison.Ordinal))
-                && tree.All(entry => entry.TargetType == TreeEntryTargetType.Tree ? Folder(prefix + entry.Name) : deleted.Contains(prefix + entry.Name));
-            _known[path] = empty;
             return empty;
         }
     }

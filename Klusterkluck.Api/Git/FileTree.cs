@@ -2,7 +2,7 @@ using LibGit2Sharp;
 
 namespace Klusterkluck.Api.Git;
 
-/// <summary>The files of a commit, for an editor: every blob and submodule under the root, depth first, sorted by path.</summary>
+/// <summary>The files of a commit, for an editor: every blob and submodule under the root, sorted by path.</summary>
 public static class FileTree
 {
     /// <summary>A listing stops here and says it was truncated: a browser cannot show more, and the Api should not build more.</summary>
@@ -14,34 +14,22 @@ public static class FileTree
     /// </summary>
     public const long MaxProbedBytes = 32 * 1024 * 1024;
 
+    /// <returns>Truncated: more than <see cref="MaxEntries"/> files, or folders nested past <see cref="TreeWalk.MaxDepth"/>.</returns>
     public static (IReadOnlyList<FileContent> Entries, bool Truncated) List(Repository repository, Commit commit)
     {
         var entries = new List<FileContent>();
         var probed = 0L;
-        var truncated = !Walk(repository, commit.Tree, "", entries, ref probed);
-        // git orders a tree's entries as if folders ended in '/', so a depth-first walk already
-        // yields byte order of the full paths; sorting again costs little and does not rely on it.
-        entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return (entries, truncated);
-    }
-
-    /// <summary>false once <see cref="MaxEntries"/> are listed and another entry was found.</summary>
-    private static bool Walk(Repository repository, Tree tree, string prefix, List<FileContent> entries, ref long probed)
-    {
-        foreach (var entry in tree)
+        var truncated = false;
+        foreach (var (path, entry) in TreeWalk.Files(commit.Tree, ""))
         {
-            var path = prefix + entry.Name;
-            if (entry.TargetType == TreeEntryTargetType.Tree)
+            if (entry.TargetType == TreeEntryTargetType.Tree || entries.Count == MaxEntries)
             {
-                if (!Walk(repository, (Tree)entry.Target, path + "/", entries, ref probed))
+                truncated = true;
+                if (entries.Count == MaxEntries)
                 {
-                    return false;
+                    break;
                 }
                 continue;
-            }
-            if (entries.Count == MaxEntries)
-            {
-                return false;
             }
             var file = FileContent.Of(repository, path, entry, read: probed < MaxProbedBytes);
             if (file.Binary is not null)
@@ -51,6 +39,10 @@ public static class FileTree
             // The text itself is not part of a listing.
             entries.Add(file with { Content = null });
         }
-        return true;
+        // git orders a tree's entries as if folders ended in '/', so a depth-first walk already
+        // yields byte order of the full paths, and the first 10 000 are the first by path; sorting
+        // again costs little and does not rely on it.
+        entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return (entries, truncated);
     }
 }

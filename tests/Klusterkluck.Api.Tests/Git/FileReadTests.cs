@@ -155,6 +155,36 @@ public sealed class FileReadTests(ApiFixture fixture) : IClassFixture<ApiFixture
     }
 
     [Fact]
+    public async Task FoldersNestedDeeperThanACheckoutCanGoAreLeftOutOfTheListing()
+    {
+        using var user = await UserSession.StartAsync(fixture.Api, "deep");
+        await user.CreateFunctionAsync("nested", "static");
+        using var clone = Clone.Of(user, "nested");
+        // No work tree can hold it (PATH_MAX), so the trees are written straight into the clone's objects.
+        using (var repository = new LibGit2Sharp.Repository(clone.Path))
+        {
+            var tree = repository.ObjectDatabase.CreateTree(new LibGit2Sharp.TreeDefinition()
+                .Add("bottom.txt", repository.ObjectDatabase.CreateBlob(new MemoryStream("deep\n"u8.ToArray())), LibGit2Sharp.Mode.NonExecutableFile));
+            for (var depth = 0; depth < 2100; depth++)
+            {
+                tree = repository.ObjectDatabase.CreateTree(new LibGit2Sharp.TreeDefinition().Add("d", tree));
+            }
+            var head = repository.Head.Tip;
+            var root = LibGit2Sharp.TreeDefinition.From(head.Tree).Add("deep", tree);
+            var signature = new LibGit2Sharp.Signature("Test", "test@klusterkluck.local", DateTimeOffset.UtcNow);
+            var commit = repository.ObjectDatabase.CreateCommit(signature, signature, "Deep\n", repository.ObjectDatabase.CreateTree(root), [head], true);
+            repository.Refs.UpdateTarget(repository.Refs["refs/heads/main"], commit.Id, "deep");
+        }
+        GitCli.Run(clone.Path, "push", "-q", "origin", "main");
+
+        var listing = await user.Client.GetFromJsonAsync<JsonElement>("/api/v1/functions/nested/tree");
+
+        Assert.True(listing.GetProperty("truncated").GetBoolean());
+        Assert.Equal(["klusterkluck.yaml", "public/index.html", "public/style.css"],
+            listing.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("path").GetString()));
+    }
+
+    [Fact]
     public async Task TheOpenApiDocumentDescribesTheFileEndpoints()
     {
         var document = await fixture.Api.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
