@@ -22,6 +22,7 @@ public static class FunctionEndpoints
         group.MapPut("/{name}/versions/{sha}", DeployAsync);
         group.MapPost("/{name}/invoke", InvokeAsync).WithMetadata(new RequestSizeLimitAttribute(FunctionInvoker.MaxBodyBytes));
         group.MapGet("/{name}/logs", LogsAsync);
+        group.MapFiles();
         return group;
     }
 
@@ -89,8 +90,7 @@ public static class FunctionEndpoints
             case DeployOutcome.UnknownFunction:
                 return NotFound(name);
             case DeployOutcome.UnknownCommit:
-                return TypedResults.Problem($"'{sha}' is not a commit of {name}'s history.", statusCode: StatusCodes.Status404NotFound,
-                    title: "Unknown version");
+                return UnknownVersion(name, sha);
             case DeployOutcome.InvalidConfig:
                 return TypedResults.Problem(deploying!.Function.Error, statusCode: StatusCodes.Status422UnprocessableEntity,
                     title: "The commit cannot be deployed");
@@ -148,6 +148,9 @@ public static class FunctionEndpoints
 
     internal static ProblemHttpResult NotFound(string name) =>
         TypedResults.Problem($"You have no function named '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Unknown function");
+
+    internal static ProblemHttpResult UnknownVersion(string name, string sha) =>
+        TypedResults.Problem($"'{sha}' is not a commit of {name}'s history.", statusCode: StatusCodes.Status404NotFound, title: "Unknown version");
 
     internal static ProblemHttpResult NotServing(Function function) =>
         TypedResults.Problem(
