@@ -38,9 +38,11 @@ public sealed record WhoAmI(string Username, string? Email, string Tenant, IRead
 
 public sealed record TreeInfo(string Commit, IReadOnlyList<TreeEntry> Entries, bool Truncated = false);
 
-public sealed record TreeEntry(string Path, long Size, bool Executable, bool Binary, bool TooLarge);
+/// <param name="Kind">file, symlink or submodule.</param>
+/// <param name="Binary">Null when the API did not read the file (too large).</param>
+public sealed record TreeEntry(string Path, string Kind, long Size, bool Executable, bool? Binary, bool TooLarge);
 
-public sealed record FileInfo(string Path, string Commit, long Size, bool Executable, bool Binary, bool TooLarge, string? Content);
+public sealed record FileInfo(string Path, string Commit, string Kind, long Size, bool Executable, bool? Binary, bool TooLarge, string? Content);
 
 /// <param name="Action">add, change or delete.</param>
 public sealed record FileChange(string Path, string Action, string? Content);

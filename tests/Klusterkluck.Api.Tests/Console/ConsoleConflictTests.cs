@@ -27,7 +27,7 @@ public sealed class ConsoleConflictTests(ConsoleFixture fixture)
         await browser.Field("Commit message").FillAsync("Mine");
         await browser.Button("Commit").ClickAsync();
 
-        await Expect(browser.Page.GetByRole(Microsoft.Playwright.AriaRole.Alert)).ToContainTextAsync("changed");
+        await Expect(browser.Problem).ToContainTextAsync("changed");
         Assert.Contains("my precious change", await browser.EditorTextAsync());
         Assert.Equal("Mine", await browser.Field("Commit message").InputValueAsync());
         await browser.ScreenshotAsync("editor-conflict");

@@ -18,12 +18,12 @@ public sealed class ConsoleIsolationTests(ConsoleFixture fixture)
         await Expect(browser.Page.GetByText("You have no functions yet")).ToBeVisibleAsync();
 
         await browser.Page.GotoAsync("/functions/secret-fn");
-        await Expect(browser.Page.GetByRole(Microsoft.Playwright.AriaRole.Alert)).ToContainTextAsync("Unknown function");
+        await Expect(browser.Problem).ToContainTextAsync("Unknown function");
         await Expect(browser.Tab("Invoke")).ToHaveCountAsync(0);
         await browser.ScreenshotAsync("function-not-found");
 
         await browser.Page.GotoAsync("/functions/secret-fn/code");
-        await Expect(browser.Page.GetByRole(Microsoft.Playwright.AriaRole.Alert)).ToContainTextAsync("Unknown function");
+        await Expect(browser.Problem).ToContainTextAsync("Unknown function");
         await Expect(browser.Page.Locator(".files li")).ToHaveCountAsync(0);
     }
 }

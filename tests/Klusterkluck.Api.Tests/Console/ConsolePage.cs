@@ -21,6 +21,9 @@ public sealed partial class ConsolePage(IPage page, ConsoleFixture fixture) : IA
 
     public ILocator Field(string label) => Page.GetByLabel(label, new() { Exact = true });
 
+    /// <summary>The problem the page shows (Monaco has alert regions of its own).</summary>
+    public ILocator Problem => Page.Locator(".problem[role=alert]");
+
     public ILocator Tab(string name) => Page.GetByRole(AriaRole.Tab, new() { Name = name, Exact = true });
 
     /// <summary>Signs up on the provider's registration page, from the console's front door.</summary>
