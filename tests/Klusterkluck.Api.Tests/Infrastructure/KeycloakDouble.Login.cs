@@ -58,7 +58,7 @@ public sealed partial class KeycloakDouble
             return Back(redirect, state, "unauthorized_client", "Client is not allowed to initiate browser login with given response_type.");
         }
         var (challenge, method) = (Query("code_challenge"), Query("code_challenge_method"));
-        if (client.PkceMethod is { } required && challenge.Length == 0)
+        if (client.PkceMethod is not null && challenge.Length == 0)
         {
             return Back(redirect, state, "invalid_request", "Missing parameter: code_challenge_method");
         }
