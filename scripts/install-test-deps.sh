@@ -5,7 +5,8 @@
 # util-linux (setsid, runuser), perl-base (perl), PostgreSQL's server (the store tests), kubectl
 # (kubernetes-client: renders deploy/ with its built-in kustomize), nats-server (the nats
 # connector's tests start their own), bubblewrap (bwrap: the local runtime's sandbox), and the npm packages of
-# tests/kubernetes-schema (the Kubernetes schema validator). Installs only what is missing, so a
+# tests/kubernetes-schema (the Kubernetes schema validator) and tests/oidc-client (openid-client, a
+# relying party the identity tests sign in with). Installs only what is missing, so a
 # developer's machine is left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +41,9 @@ fi
 # The versions package-lock.json pins; `npm ci` leaves nothing else behind.
 if [ ! -d tests/kubernetes-schema/node_modules/kubernetes-models ]; then
   npm ci --prefix tests/kubernetes-schema --no-audit --no-fund --loglevel=error
+fi
+if [ ! -d tests/oidc-client/node_modules/openid-client ]; then
+  npm ci --prefix tests/oidc-client --no-audit --no-fund --loglevel=error
 fi
 
 command -v dotnet >/dev/null || { echo "the .NET 10 SDK (dotnet) is required: https://dot.net" >&2; exit 1; }

@@ -10,17 +10,18 @@ using Microsoft.IdentityModel.Tokens;
 namespace Klusterkluck.Api.Tests.Infrastructure;
 
 /// <summary>
-/// Keycloak cannot run here, so this is a faithful HTTP double of the endpoints the Api uses,
-/// with Keycloak's paths, status codes and error bodies: the realm's discovery document and JWKS,
-/// its token endpoint (password, refresh-token and client-credentials grants) issuing RS256 JWTs
-/// with Keycloak's claims, and the admin REST API's create-user, reset-password and delete-user.
-/// Configured from deploy/keycloak's realm export.
+/// Keycloak cannot run here, so this is a faithful HTTP double of the endpoints the Api and a web
+/// console use, with Keycloak's paths, status codes and error bodies: the realm's discovery
+/// document and JWKS, its token endpoint (password, refresh-token, client-credentials and
+/// authorization-code grants) issuing RS256 JWTs with Keycloak's claims, its browser login
+/// (KeycloakDouble.Login.cs), userinfo and logout, and the admin REST API's create-user,
+/// reset-password and delete-user. Configured from deploy/keycloak's realm export.
 /// </summary>
-public sealed class KeycloakDouble : IAsyncDisposable
+public sealed partial class KeycloakDouble : IAsyncDisposable
 {
     private readonly RsaSecurityKey _key = new(RSA.Create(2048)) { KeyId = "double-rs256" };
     private readonly ConcurrentDictionary<string, DoubleUser> _users = new();
-    private readonly ConcurrentDictionary<string, string> _refreshTokens = new();
+    private readonly ConcurrentDictionary<string, Grant> _refreshTokens = new();
     private readonly ConcurrentDictionary<string, bool> _adminTokens = new();
     private LoopbackServer? _server;
 
@@ -60,8 +61,11 @@ public sealed class KeycloakDouble : IAsyncDisposable
     public DoubleUser? FindUser(string username) => _users.Values.SingleOrDefault(u => u.Username == username);
 
     /// <summary>A user made in Keycloak's console, not through the Api.</summary>
-    public void AddUser(string username, string password) =>
-        _users[Guid.NewGuid().ToString()] = new DoubleUser(Guid.NewGuid().ToString(), username, $"{username}@example.com") { Password = password };
+    public void AddUser(string username, string password)
+    {
+        var id = Guid.NewGuid().ToString();
+        _users[id] = new DoubleUser(id, username, $"{username}@example.com") { Password = password };
+    }
 
     /// <summary>An access token as Keycloak would issue it to <paramref name="username"/>, each part open to being made wrong.</summary>
     public string AccessToken(string username, string? audience = null, bool foreignKey = false, TimeSpan? validFor = null)
@@ -77,10 +81,21 @@ public sealed class KeycloakDouble : IAsyncDisposable
         app.MapGet($"{realm}/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
         {
             ["issuer"] = Issuer,
+            ["authorization_endpoint"] = $"{Issuer}/protocol/openid-connect/auth",
             ["token_endpoint"] = $"{Issuer}/protocol/openid-connect/token",
+            ["userinfo_endpoint"] = $"{Issuer}/protocol/openid-connect/userinfo",
+            ["end_session_endpoint"] = $"{Issuer}/protocol/openid-connect/logout",
             ["jwks_uri"] = $"{Issuer}/protocol/openid-connect/certs",
             ["grant_types_supported"] = new[] { "authorization_code", "refresh_token", "password", "client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange" },
+            ["response_types_supported"] = new[] { "code", "none", "id_token", "token", "id_token token", "code id_token", "code token", "code id_token token" },
+            ["response_modes_supported"] = new[] { "query", "fragment", "form_post" },
+            ["subject_types_supported"] = new[] { "public", "pairwise" },
+            ["scopes_supported"] = new[] { "openid", "profile", "email", "offline_access", "roles" },
+            ["claims_supported"] = new[] { "aud", "sub", "iss", "auth_time", "name", "given_name", "family_name", "preferred_username", "email", "acr" },
+            ["code_challenge_methods_supported"] = new[] { "plain", "S256" },
+            ["token_endpoint_auth_methods_supported"] = new[] { "private_key_jwt", "client_secret_basic", "client_secret_post", "tls_client_auth", "client_secret_jwt" },
             ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+            ["authorization_response_iss_parameter_supported"] = true,
         }));
         app.MapGet($"{realm}/protocol/openid-connect/certs", () =>
         {
@@ -88,6 +103,7 @@ public sealed class KeycloakDouble : IAsyncDisposable
             return Results.Json(new { keys = new[] { new { kid = jwk.Kid, kty = jwk.Kty, alg = "RS256", use = "sig", n = jwk.N, e = jwk.E } } });
         });
         app.MapPost($"{realm}/protocol/openid-connect/token", TokenAsync);
+        MapBrowserLogin(app, realm);
         app.MapPost($"/admin{realm}/users", CreateUserAsync);
         app.MapPut($"/admin{realm}/users/{{id}}/reset-password", ResetPasswordAsync);
         app.MapDelete($"/admin{realm}/users/{{id}}", (string id, HttpContext http) =>
@@ -101,20 +117,30 @@ public sealed class KeycloakDouble : IAsyncDisposable
         switch (Field("grant_type"))
         {
             case "password":
-                if (Field("client_id") != Realm.LoginClient)
+                if (Realm.Client(Field("client_id")) is not { PublicClient: true } client)
                 {
                     return OAuthError(401, "unauthorized_client", "Invalid client or Invalid client credentials");
+                }
+                if (!client.DirectAccessGrants)
+                {
+                    return OAuthError(400, "unauthorized_client", "Client not allowed for direct access grants");
                 }
                 var user = FindUser(Field("username"));
                 if (user?.Password is null || user.Password != Field("password"))
                 {
                     return OAuthError(401, "invalid_grant", "Invalid user credentials");
                 }
-                return Tokens(user);
+                return Tokens(user, new Grant(client, Scope(Field("scope")), null, NewId()));
             case "refresh_token":
-                return _refreshTokens.TryGetValue(Field("refresh_token"), out var id) && _users.TryGetValue(id, out var owner)
-                    ? Tokens(owner)
-                    : OAuthError(400, "invalid_grant", "Invalid refresh token");
+                if (!_refreshTokens.TryGetValue(Field("refresh_token"), out var grant) || !_users.TryGetValue(grant.UserId, out var owner))
+                {
+                    return OAuthError(400, "invalid_grant", "Invalid refresh token");
+                }
+                return Field("client_id") is { Length: > 0 } refreshing && refreshing != grant.Client.ClientId
+                    ? OAuthError(400, "invalid_grant", "Invalid refresh token. Token client and authorized client don't match")
+                    : Tokens(owner, grant);
+            case "authorization_code":
+                return RedeemCode(Field("client_id"), Field("code"), Field("redirect_uri"), Field("code_verifier"));
             case "client_credentials":
                 if (Field("client_id") != Realm.AdminClient || Field("client_secret") != Realm.AdminSecret)
                 {
@@ -220,30 +246,51 @@ public sealed class KeycloakDouble : IAsyncDisposable
         http.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
         && _adminTokens.TryGetValue(header["Bearer ".Length..], out var canManage) && canManage;
 
-    private IResult Tokens(DoubleUser user)
+    /// <summary>What a refresh token stands for: the user, the client, the scopes and the login's nonce and session.</summary>
+    private sealed record Grant(RealmClient Client, string Scope, string? Nonce, string SessionId)
     {
-        var refresh = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
-        _refreshTokens[refresh] = user.Id;
-        return Results.Json(new
-        {
-            access_token = Sign(UserClaims(user, null), TimeSpan.FromSeconds(Realm.AccessTokenLifespan), _key),
-            expires_in = Realm.AccessTokenLifespan,
-            refresh_expires_in = 1800,
-            refresh_token = refresh,
-            token_type = "Bearer",
-            scope = "profile email",
-        });
+        public string UserId { get; init; } = "";
     }
 
-    private Dictionary<string, object> UserClaims(DoubleUser user, string? audience)
+    /// <summary>Keycloak's default scopes, and openid when asked for.</summary>
+    private static string Scope(string requested) =>
+        requested.Split(' ').Contains("openid") ? "openid profile email" : "profile email";
+
+    private static string NewId() => Guid.NewGuid().ToString();
+
+    private IResult Tokens(DoubleUser user, Grant grant)
+    {
+        grant = grant with { UserId = user.Id };
+        var refresh = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        _refreshTokens[refresh] = grant;
+        var accessToken = Sign(UserClaims(user, null, grant.Client), TimeSpan.FromSeconds(Realm.AccessTokenLifespan), _key);
+        var response = new Dictionary<string, object>
+        {
+            ["access_token"] = accessToken,
+            ["expires_in"] = Realm.AccessTokenLifespan,
+            ["refresh_expires_in"] = 1800,
+            ["refresh_token"] = refresh,
+            ["token_type"] = "Bearer",
+            ["not-before-policy"] = 0,
+            ["session_state"] = grant.SessionId,
+            ["scope"] = grant.Scope,
+        };
+        if (grant.Scope.Split(' ').Contains("openid"))
+        {
+            response["id_token"] = IdToken(user, grant, accessToken);
+        }
+        return Results.Json(response);
+    }
+
+    private Dictionary<string, object> UserClaims(DoubleUser user, string? audience, RealmClient? client = null)
     {
         var resourceAccess = Realm.DefaultClientRoles.ToDictionary(c => c.Key, c => (object)new Dictionary<string, object> { ["roles"] = c.Value });
         return new Dictionary<string, object>
         {
             ["sub"] = user.Id,
             ["typ"] = "Bearer",
-            ["azp"] = Realm.LoginClient,
-            ["aud"] = audience is null ? [.. Realm.LoginAudiences, "account"] : new[] { audience },
+            ["azp"] = client?.ClientId ?? Realm.LoginClient,
+            ["aud"] = audience is null ? [.. client?.Audiences ?? Realm.LoginAudiences, "account"] : new[] { audience },
             ["preferred_username"] = user.Username,
             ["email"] = user.Email,
             ["email_verified"] = false,

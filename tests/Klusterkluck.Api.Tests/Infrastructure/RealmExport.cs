@@ -20,8 +20,12 @@ public sealed partial record RealmExport(
     string AdminSecret,
     IReadOnlyList<string> AdminRealmManagementRoles,
     IReadOnlyList<string> DefaultRealmRoles,
-    IReadOnlyDictionary<string, string[]> DefaultClientRoles)
+    IReadOnlyDictionary<string, string[]> DefaultClientRoles,
+    bool RegistrationAllowed,
+    IReadOnlyList<RealmClient> Clients)
 {
+    public RealmClient? Client(string clientId) => Clients.SingleOrDefault(c => c.ClientId == clientId);
+
     public static RealmExport Load()
     {
         var path = typeof(RealmExport).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RealmExport").Value!;
@@ -30,12 +34,7 @@ public sealed partial record RealmExport(
         var clients = root.GetProperty("clients").EnumerateArray().ToList();
 
         var login = clients.Single(c => c.GetProperty("publicClient").GetBoolean() && c.GetProperty("directAccessGrantsEnabled").GetBoolean());
-        var audiences = login.TryGetProperty("protocolMappers", out var mappers)
-            ? mappers.EnumerateArray()
-                .Where(m => m.GetProperty("protocolMapper").GetString() == "oidc-audience-mapper"
-                    && m.GetProperty("config").GetProperty("access.token.claim").GetString() == "true")
-                .Select(m => m.GetProperty("config").GetProperty("included.client.audience").GetString()!).ToList()
-            : [];
+        var audiences = AudiencesOf(login);
 
         var admin = clients.Single(c => c.GetProperty("serviceAccountsEnabled").GetBoolean());
         var adminId = admin.GetProperty("clientId").GetString()!;
@@ -55,8 +54,18 @@ public sealed partial record RealmExport(
             admin.GetProperty("secret").GetString()!,
             managementRoles,
             [root.GetProperty("defaultRole").GetProperty("name").GetString()!, .. composites.GetProperty("realm").EnumerateArray().Select(r => r.GetString()!)],
-            composites.GetProperty("client").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.EnumerateArray().Select(r => r.GetString()!).ToArray()));
+            composites.GetProperty("client").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.EnumerateArray().Select(r => r.GetString()!).ToArray()),
+            root.GetProperty("registrationAllowed").GetBoolean(),
+            clients.Select(RealmClient.From).ToList());
     }
+
+    /// <summary>The audiences the client's audience mappers put in its access tokens.</summary>
+    internal static List<string> AudiencesOf(JsonElement client) => client.TryGetProperty("protocolMappers", out var mappers)
+        ? mappers.EnumerateArray()
+            .Where(m => m.GetProperty("protocolMapper").GetString() == "oidc-audience-mapper"
+                && m.GetProperty("config").GetProperty("access.token.claim").GetString() == "true")
+            .Select(m => m.GetProperty("config").GetProperty("included.client.audience").GetString()!).ToList()
+        : [];
 
     private static int PolicyNumber(string policy, string name) =>
         Policy().Matches(policy).Where(m => m.Groups[1].Value == name).Select(m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
