@@ -2,7 +2,6 @@ using Klusterkluck.WebConsole.Api;
 using Klusterkluck.WebConsole.Auth;
 using Klusterkluck.WebConsole.Components;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,8 +23,6 @@ public static class ConsoleExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFluentUIComponents();
         builder.Services.AddCascadingAuthenticationState();
-        // Session cookies and antiforgery tokens stay valid across restarts: the keys live with the Api's data.
-        builder.Services.AddDataProtection().SetApplicationName("klusterkluck").PersistKeysToFileSystem(new DirectoryInfo(hosting.KeysFolder));
         builder.Services.AddConsoleAuthentication(options, hosting.ApiScheme);
         builder.Services.AddScoped<ConsoleUser>();
         builder.Services.AddHttpClient<PlatformClient>((services, client) =>

@@ -2,7 +2,7 @@ namespace Klusterkluck.WebConsole;
 
 /// <summary>
 /// What the host (the Api) tells the console: the provider to sign users in with, the scheme its
-/// REST API authenticates with, where to keep the keys that protect session cookies, and the
-/// address the console calls the REST API on.
+/// REST API authenticates with, and the address the console calls the REST API on. The host also
+/// keeps the data-protection keys that protect the session cookie across restarts.
 /// </summary>
-public sealed record ConsoleHosting(string Authority, string ApiScheme, string KeysFolder, Func<IServiceProvider, Uri> ApiAddress);
+public sealed record ConsoleHosting(string Authority, string ApiScheme, Func<IServiceProvider, Uri> ApiAddress);

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.DataProtection;
+
 namespace Klusterkluck.Api.Hosting;
 
 /// <summary>What every Api endpoint shares: one error shape, one validation mechanism, the OpenAPI document.</summary>
@@ -14,7 +16,12 @@ public static class ApiDefaultsExtensions
             builder.WebHost.UseUrls(DefaultUrl);
             builder.Configuration["urls"] = DefaultUrl;
         }
-        builder.Services.AddSingleton(DataFolder.From(builder.Configuration));
+        var data = DataFolder.From(builder.Configuration);
+        builder.Services.AddSingleton(data);
+        // Session cookies (the provider's, the console's) and antiforgery tokens are protected with
+        // these keys: kept with the others, so a restart signs nobody out and breaks no open form.
+        builder.Services.AddDataProtection().SetApplicationName("klusterkluck")
+            .PersistKeysToFileSystem(new DirectoryInfo(data.Combine("keys", "data-protection")));
         builder.Services.AddProblemDetails();
         // Binding failures are thrown rather than answered with an empty 400, so that BindingProblems
         // can name the field, as every other validation problem does.

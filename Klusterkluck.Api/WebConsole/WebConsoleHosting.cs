@@ -14,7 +14,6 @@ public static class WebConsoleHosting
         builder.AddWebConsole(new ConsoleHosting(
             IdentityExtensions.Authority(builder.Configuration),
             JwtBearerDefaults.AuthenticationScheme,
-            DataFolder.From(builder.Configuration).Combine("keys", "data-protection"),
             services => ServerAddresses.Loopback(services.GetRequiredService<IServer>())));
 
     /// <summary>Before authentication (its security headers, and what happens when sign-in cannot start).</summary>

@@ -34,9 +34,6 @@ internal static class EmbeddedIdentityExtensions
         builder.Services.AddSingleton<EmbeddedClients>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EmbeddedClients>());
         builder.Services.AddHealthChecks().AddCheck<EmbeddedClientsCheck>("embedded-clients");
-        // The session cookie and the pages' antiforgery tokens are protected with these keys:
-        // kept with the others, so a restart signs nobody out and breaks no open form.
-        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(dataFolder.Combine("keys", "data-protection")));
         builder.Services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "kk.idp.af";

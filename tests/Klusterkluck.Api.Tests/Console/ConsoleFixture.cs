@@ -44,16 +44,20 @@ public sealed class ConsoleFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (no cookies) on the Api, at a laptop's size unless told otherwise.</summary>
-    public async Task<ConsolePage> OpenAsync(int width = 1280, int height = 800, ColorScheme scheme = ColorScheme.Light)
+    public Task<ConsolePage> OpenAsync(int width = 1280, int height = 800, ColorScheme scheme = ColorScheme.Light) =>
+        OpenAsync(Api, width, height, scheme);
+
+    /// <summary>A fresh browser context on another Api (one with another provider, say).</summary>
+    public async Task<ConsolePage> OpenAsync(ApiProcess api, int width = 1280, int height = 800, ColorScheme scheme = ColorScheme.Light)
     {
         var context = await Browser.NewContextAsync(new()
         {
-            BaseURL = Api.BaseUrl,
+            BaseURL = api.BaseUrl,
             ViewportSize = new() { Width = width, Height = height },
             ColorScheme = scheme,
         });
         context.SetDefaultTimeout(30_000);
-        return new ConsolePage(await context.NewPageAsync(), this);
+        return new ConsolePage(await context.NewPageAsync(), api);
     }
 
     public async Task DisposeAsync()

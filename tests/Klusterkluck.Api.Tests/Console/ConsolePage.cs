@@ -4,14 +4,14 @@ using Microsoft.Playwright;
 namespace Klusterkluck.Api.Tests.Console;
 
 /// <summary>A page of the console as a user drives it: by role and label, as a screen reader would find things.</summary>
-public sealed partial class ConsolePage(IPage page, ConsoleFixture fixture) : IAsyncDisposable
+public sealed partial class ConsolePage(IPage page, ApiProcess api) : IAsyncDisposable
 {
     public IPage Page { get; } = page;
 
     /// <summary>What the browser reported: console errors and refused scripts (CSP), for the tests to check.</summary>
     public List<string> BrowserMessages { get; } = [];
 
-    public ApiProcess Api => fixture.Api;
+    public ApiProcess Api => api;
 
     public ILocator Heading(string name) => Page.GetByRole(AriaRole.Heading, new() { Name = name, Exact = true });
 

@@ -38,9 +38,11 @@ public sealed partial class KeycloakDouble : IAsyncDisposable
         public string? Password { get; set; }
     }
 
-    public static async Task<KeycloakDouble> StartAsync()
+    /// <param name="configure">Changes an operator would make to the realm in Keycloak's console (another redirect URI, say).</param>
+    public static async Task<KeycloakDouble> StartAsync(Func<RealmExport, RealmExport>? configure = null)
     {
-        var keycloak = new KeycloakDouble(RealmExport.Load());
+        var realm = RealmExport.Load();
+        var keycloak = new KeycloakDouble(configure is null ? realm : configure(realm));
         keycloak._server = await LoopbackServer.StartAsync(keycloak.Map);
         return keycloak;
     }

@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Klusterkluck.Api.Tests.Console;
+
+/// <summary>The console's session: a protected cookie that only the console honours, ended at the provider on sign-out.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class ConsoleSessionTests(ConsoleFixture fixture)
+{
+    [Fact]
+    public async Task TheSessionCookieIsHttpOnlyAndSameSite()
+    {
+        using var user = await UserSession.StartAsync(fixture.Api, "cookie");
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(user.Username, user.Password);
+        await Expect(browser.Heading("Functions")).ToBeVisibleAsync();
+
+        var cookies = await browser.Page.Context.CookiesAsync();
+        var session = cookies.Where(c => c.Name.StartsWith("kk.console", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(session);
+        Assert.All(session, c =>
+        {
+            Assert.True(c.HttpOnly, $"{c.Name} is readable by scripts");
+            Assert.Equal(SameSiteAttribute.Lax, c.SameSite);
+        });
+        Assert.All(cookies, c => Assert.True(c.HttpOnly, $"{c.Name} is readable by scripts"));
+    }
+
+    [Fact]
+    public async Task TheRestApiIgnoresTheConsoleCookie()
+    {
+        using var user = await UserSession.StartAsync(fixture.Api, "csrf");
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(user.Username, user.Password);
+        await Expect(browser.Heading("Functions")).ToBeVisibleAsync();
+
+        // The browser sends its cookies along, as a page of another site would make it do.
+        var answer = await browser.Page.APIRequest.PostAsync("/api/v1/functions", new() { DataObject = new { name = "forged", kind = "exec" } });
+        Assert.Equal((int)HttpStatusCode.Unauthorized, answer.Status);
+        var signOut = await browser.Page.APIRequest.PostAsync("/console/sign-out", new() { MaxRedirects = 0 });
+        Assert.Equal((int)HttpStatusCode.BadRequest, signOut.Status);
+        await browser.Page.ReloadAsync();
+        await Expect(browser.Heading("Functions")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task SigningOutEndsTheProvidersSessionToo()
+    {
+        using var user = await UserSession.StartAsync(fixture.Api, "bye");
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(user.Username, user.Password);
+        await Expect(browser.Heading("Functions")).ToBeVisibleAsync();
+
+        await browser.Button("Sign out").ClickAsync();
+        await Expect(browser.Page.GetByText("You are signed out.")).ToBeVisibleAsync();
+        await browser.ScreenshotAsync("signed-out");
+        await browser.Link("Sign in").ClickAsync();
+
+        // Not signed back in silently: the provider asks for the password again.
+        await Expect(browser.Field("Password")).ToBeVisibleAsync();
+        await browser.ScreenshotAsync("sign-in");
+    }
+}
