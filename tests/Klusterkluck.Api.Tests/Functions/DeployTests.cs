@@ -234,4 +234,33 @@ public sealed class DeployTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         problem = await badPath.AssertProblemAsync(400);
         Assert.True(problem.GetProperty("errors").TryGetProperty("path", out _));
     }
+
+    [Fact]
+    public async Task InvokePassesOnTheHeadersAskedForAndOnlyThose()
+    {
+        using var user = await UserSession.StartAsync(Api, "headers");
+        await user.CreateWithCodeAsync("mirror", "nodejs", new Dictionary<string, string>
+        {
+            ["index.js"] = "module.exports = async (request) => request.headers;\n",
+        });
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/functions/mirror/invoke") { Content = new StringContent("x") };
+        request.Headers.Add("Kk-Header-X-Trace", "abc");
+        request.Headers.Add("Kk-Header-Accept-Language", "fr");
+        request.Headers.Add("X-Not-Asked", "no");
+        using var response = await user.Client.SendAsync(request);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var seen = JsonSerializer.Deserialize<JsonElement>(answer.GetProperty("body").GetString()!);
+        Assert.True(seen.TryGetProperty("x-trace", out _), answer.ToString());
+        Assert.Equal("abc", seen.GetProperty("x-trace").GetString());
+        Assert.Equal("fr", seen.GetProperty("accept-language").GetString());
+        Assert.False(seen.TryGetProperty("x-not-asked", out _));
+        Assert.False(seen.TryGetProperty("kk-header-x-trace", out _));
+
+        using var reserved = new HttpRequestMessage(HttpMethod.Post, "/api/v1/functions/mirror/invoke") { Content = new StringContent("x") };
+        reserved.Headers.Add("Kk-Header-Host", "elsewhere");
+        using var refused = await user.Client.SendAsync(reserved);
+        var problem = await refused.AssertProblemAsync(400);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("headers", out _));
+    }
 }
