@@ -42,6 +42,24 @@ public sealed class AppHostTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task TheConsoleAtTheAppsAddressSendsUsersToItsProvidersSignInPage()
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(fixture.Run.BaseUrl) };
+
+        using var console = await browser.GetAsync("/");
+        Assert.Equal(System.Net.HttpStatusCode.Found, console.StatusCode);
+        var authorize = console.Headers.Location!;
+        Assert.StartsWith($"{fixture.Run.BaseUrl}/connect/authorize?", authorize.AbsoluteUri);
+        Assert.Contains("client_id=klusterkluck-console", authorize.Query);
+        Assert.Contains(Uri.EscapeDataString($"{fixture.Run.BaseUrl}/signin-oidc"), authorize.Query);
+
+        // The provider knows the console at the app's address: it asks for the password, it does not refuse the client.
+        using var provider = await browser.GetAsync(authorize);
+        Assert.Equal(System.Net.HttpStatusCode.Found, provider.StatusCode);
+        Assert.StartsWith("/account/login", provider.Headers.Location!.OriginalString.Replace(fixture.Run.BaseUrl, ""));
+    }
+
+    [Fact]
     public async Task TheTimerConnectorDeliversToThePublicFunctionItNames()
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
