@@ -40,7 +40,7 @@ public static class ConsoleAuthentication
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Lax;
                 cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+                cookie.ExpireTimeSpan = ConsoleSessions.IdleLimit;
                 cookie.SlidingExpiration = true;
                 cookie.ForwardChallenge = OidcScheme;
                 cookie.AccessDeniedPath = "/";

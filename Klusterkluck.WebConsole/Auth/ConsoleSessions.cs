@@ -25,7 +25,27 @@ public sealed class ConsoleSessions(IOptionsMonitor<OpenIdConnectOptions> oidc, 
 
     public static string NewSessionId() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
-    public void Remember(string session, SessionTokens tokens) => _tokens[session] = tokens;
+    /// <summary>A session idle for this long has outlived its sliding cookie too: its tokens are dropped from memory.</summary>
+    public static readonly TimeSpan IdleLimit = TimeSpan.FromHours(12);
+
+    private int _writes;
+
+    public void Remember(string session, SessionTokens tokens)
+    {
+        _tokens[session] = tokens;
+        if (Interlocked.Increment(ref _writes) % 256 == 0)
+        {
+            // Users rarely sign out: without this, every sign-in would stay in memory until a restart.
+            var before = time.GetUtcNow() - IdleLimit;
+            foreach (var (id, held) in _tokens)
+            {
+                if (held.ExpiresAt < before)
+                {
+                    Forget(id);
+                }
+            }
+        }
+    }
 
     public void Forget(string session)
     {
@@ -58,7 +78,7 @@ public sealed class ConsoleSessions(IOptionsMonitor<OpenIdConnectOptions> oidc, 
                 Forget(session);
                 return null;
             }
-            _tokens[session] = refreshed;
+            Remember(session, refreshed);
             return refreshed.AccessToken;
         }
         finally
@@ -80,14 +100,14 @@ public sealed class ConsoleSessions(IOptionsMonitor<OpenIdConnectOptions> oidc, 
             return;
         }
         var stored = FromProperties(context.Properties);
-        if (!_tokens.TryGetValue(session, out var current) || (stored is not null && stored.ExpiresAt > current.ExpiresAt))
+        if (!_tokens.TryGetValue(session, out var held) || (stored is not null && stored.ExpiresAt > held.ExpiresAt))
         {
             if (stored is null)
             {
                 context.RejectPrincipal();
                 return;
             }
-            _tokens[session] = current = stored;
+            Remember(session, stored);
         }
         if (await AccessTokenAsync(session, context.HttpContext.RequestAborted) is null)
         {
@@ -95,8 +115,7 @@ public sealed class ConsoleSessions(IOptionsMonitor<OpenIdConnectOptions> oidc, 
             await context.HttpContext.SignOutAsync(ConsoleAuthentication.CookieScheme);
             return;
         }
-        var latest = _tokens[session];
-        if (stored is null || latest.ExpiresAt != stored.ExpiresAt)
+        if (_tokens.TryGetValue(session, out var latest) && (stored is null || latest.ExpiresAt != stored.ExpiresAt))
         {
             StoreIn(context.Properties, latest);
             context.ShouldRenew = true;

@@ -17,6 +17,9 @@ await using var api = ServiceProcess.Start(apiAssembly, new Dictionary<string, s
     ["DataFolder"] = data.Path,
     ["RateLimits__Auth__PermitLimit"] = "100000",
     ["Limits__MaxFunctionsPerUser"] = functions.ToString(),
+    // All of one user's workers share one sandbox user, whose process (thread) count is capped at
+    // 1024 by default: about 50 .NET workers. The bench's user has more.
+    ["Runtime__Local__Sandbox__Processes"] = "16384",
 });
 await api.WaitReadyAsync("/health", TimeSpan.FromMinutes(2));
 var http = api.Client;
@@ -63,6 +66,8 @@ await signIn.CloseAsync();
 
 var cold = new List<double>();
 var coldBytes = new List<long>();
+string lastCold = "";
+string lastWarm = "";
 for (var i = 0; i < visits; i++)
 {
     await using var context = await browser.NewContextAsync(new() { BaseURL = api.BaseUrl, StorageState = session });
@@ -73,6 +78,7 @@ for (var i = 0; i < visits; i++)
     await LastRowAsync(page);
     cold.Add(watch.Elapsed.TotalMilliseconds);
     coldBytes.Add(await traffic.TotalAsync());
+    lastCold = await DescribeAsync("a first visit", traffic);
 }
 
 var warm = new List<double>();
@@ -90,6 +96,7 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = api.B
         await LastRowAsync(page);
         warm.Add(watch.Elapsed.TotalMilliseconds);
         warmBytes.Add(await traffic.TotalAsync());
+        lastWarm = await DescribeAsync("a later visit", traffic);
         traffic.Stop();
     }
 }
@@ -97,7 +104,17 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = api.B
 Console.WriteLine($"functions page with {functions} functions, {visits} visits each:");
 Console.WriteLine($"  first visit (cold cache): first render median {Median(cold):F0} ms, max {cold.Max():F0} ms; downloads {coldBytes.Max() / 1024.0:F0} KiB");
 Console.WriteLine($"  later visit (warm cache): first render median {Median(warm):F0} ms, max {warm.Max():F0} ms; downloads {warmBytes.Max() / 1024.0:F0} KiB");
+Console.WriteLine(lastCold);
+Console.WriteLine(lastWarm);
 return 0;
+
+// Read while the page's context is open: Playwright answers a request's sizes only then.
+static async Task<string> DescribeAsync(string visit, Traffic traffic)
+{
+    var (httpBytes, socket, requests, largest) = await traffic.SplitAsync();
+    return $"  {visit}: {requests} HTTP requests, {httpBytes / 1024.0:F0} KiB; the circuit's WebSocket {socket / 1024.0:F0} KiB; largest: "
+        + string.Join(", ", largest.Select(l => $"{l.Path.Split('/')[^1]} {l.Bytes / 1024.0:F0} KiB"));
+}
 
 async Task LastRowAsync(IPage page) =>
     await page.Locator($"table.grid tbody tr:nth-child({functions})").WaitForAsync(new() { Timeout = 60_000 });

@@ -42,20 +42,23 @@ internal sealed class Traffic
         }
     }
 
-    public async Task<long> TotalAsync()
+    public async Task<long> TotalAsync() => (await SplitAsync()).Http + Interlocked.Read(ref _frames);
+
+    /// <summary>HTTP bytes, WebSocket bytes, and the largest responses (URL path, bytes), largest first.</summary>
+    public async Task<(long Http, long Socket, int Requests, List<(string Path, long Bytes)> Largest)> SplitAsync()
     {
-        long total = Interlocked.Read(ref _frames);
         IRequest[] requests;
         lock (_requests)
         {
             requests = [.. _requests];
         }
+        var sized = new List<(string Path, long Bytes)>();
         foreach (var request in requests)
         {
             var sizes = await request.SizesAsync();
-            total += sizes.ResponseBodySize + sizes.ResponseHeadersSize;
+            sized.Add((new Uri(request.Url).AbsolutePath, sizes.ResponseBodySize + sizes.ResponseHeadersSize));
         }
-        return total;
+        return (sized.Sum(s => s.Bytes), Interlocked.Read(ref _frames), requests.Length, [.. sized.OrderByDescending(s => s.Bytes).Take(5)]);
     }
 
     public void Stop()

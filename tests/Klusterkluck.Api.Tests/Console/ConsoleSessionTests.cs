@@ -61,4 +61,38 @@ public sealed class ConsoleSessionTests(ConsoleFixture fixture)
         await Expect(browser.Field("Password")).ToBeVisibleAsync();
         await browser.ScreenshotAsync("sign-in");
     }
+
+    [Fact]
+    public async Task ShortLivedTokensAreRefreshedAndTheSessionOutlivesARestart()
+    {
+        using var data = new TempFolder();
+        var port = ServiceProcess.FreePort();
+        // Every token is within a minute of expiring, so every page load and every call refreshes it.
+        var environment = new Dictionary<string, string> { ["Identity__AccessTokenLifetime"] = "00:00:30" };
+        var api = await ApiProcess.StartAsync(data.Path, environment, port);
+        try
+        {
+            using var user = await UserSession.StartAsync(api, "refresh");
+            await using var browser = await fixture.OpenAsync(api);
+            await browser.SignInAsync(user.Username, user.Password);
+            for (var i = 0; i < 3; i++)
+            {
+                await browser.Page.ReloadAsync();
+                await Expect(browser.Page.GetByText("You have no functions yet")).ToBeVisibleAsync();
+            }
+            await browser.Link("New function").ClickAsync();
+            await browser.Field("Name").FillAsync("after-refresh");
+            await browser.Button("Create").ClickAsync();
+            await Expect(browser.Heading("after-refresh")).ToBeVisibleAsync();
+
+            await api.DisposeAsync();
+            api = await ApiProcess.StartAsync(data.Path, environment, port);
+            await browser.Page.GotoAsync("/");
+            await Expect(browser.Page.GetByRole(AriaRole.Link, new() { Name = "after-refresh" })).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await api.DisposeAsync();
+        }
+    }
 }

@@ -31,9 +31,14 @@ public sealed class SandboxOptions
     [Range(64, 1024 * 1024)]
     public int MemoryMiB { get; set; } = 2048;
 
-    /// <summary>Processes and threads (RLIMIT_NPROC) a tenant's replicas may have; only where each tenant has a user of its own (the Api runs as root).</summary>
+    /// <summary>
+    /// Processes and threads (RLIMIT_NPROC) a tenant's replicas may have; only where each tenant has
+    /// a user of its own (the Api runs as root). A worker holds about 20 threads and node about 10
+    /// more: 1024 stopped a user's 55th function (bench/console, "unable to create thread"), short
+    /// of Limits:MaxFunctionsPerUser's 100; 8192 leaves room for that many and for what they start.
+    /// </summary>
     [Range(32, 1_000_000)]
-    public int Processes { get; set; } = 1024;
+    public int Processes { get; set; } = 8192;
 
     /// <summary>Open files (RLIMIT_NOFILE) of each process of a replica; the worker itself (.NET, Kestrel, its children's pipes) needs several hundred.</summary>
     [Range(1024, 1_048_576)]
