@@ -20,6 +20,10 @@ public static class ConsoleExtensions
         // The build's static web assets (Fluent UI, Monaco, the console's own) are found through the
         // manifest beside the Api in any environment, not only in Development; a published Api has them in wwwroot.
         builder.WebHost.UseStaticWebAssets();
+        // A build's manifest would switch on the dev-time reloader: every asset answered no-cache, and a
+        // catch-all {**path:file} route that makes a wrong method on an API path a 404 instead of a 405.
+        // Off, the build serves assets as a published Api does (fingerprinted ones cached for good).
+        builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFluentUIComponents();
         builder.Services.AddCascadingAuthenticationState();
