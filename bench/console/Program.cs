@@ -106,13 +106,33 @@ Console.WriteLine($"  first visit (cold cache): first render median {Median(cold
 Console.WriteLine($"  later visit (warm cache): first render median {Median(warm):F0} ms, max {warm.Max():F0} ms; downloads {warmBytes.Max() / 1024.0:F0} KiB");
 Console.WriteLine(lastCold);
 Console.WriteLine(lastWarm);
+Console.WriteLine($"  the circuit's WebSocket extensions: {await SocketExtensionsAsync()}");
 return 0;
+
+// Whether the WebSocket's frames are compressed on the wire (permessage-deflate): the byte counts
+// above are payloads as the page receives them, after any decompression.
+async Task<string> SocketExtensionsAsync()
+{
+    await using var context = await browser.NewContextAsync(new() { BaseURL = api.BaseUrl, StorageState = session });
+    var page = await context.NewPageAsync();
+    var cdp = await context.NewCDPSessionAsync(page);
+    var extensions = new TaskCompletionSource<string>();
+    cdp.Event("Network.webSocketHandshakeResponseReceived").OnEvent += (_, e) =>
+    {
+        var headers = e!.Value.GetProperty("response").GetProperty("headers");
+        extensions.TrySetResult(headers.TryGetProperty("Sec-WebSocket-Extensions", out var value) ? value.GetString()! : "none");
+    };
+    await cdp.SendAsync("Network.enable");
+    await page.GotoAsync("/");
+    await LastRowAsync(page);
+    return await extensions.Task.WaitAsync(TimeSpan.FromSeconds(30));
+}
 
 // Read while the page's context is open: Playwright answers a request's sizes only then.
 static async Task<string> DescribeAsync(string visit, Traffic traffic)
 {
     var (httpBytes, socket, requests, largest) = await traffic.SplitAsync();
-    return $"  {visit}: {requests} HTTP requests, {httpBytes / 1024.0:F0} KiB; the circuit's WebSocket {socket / 1024.0:F0} KiB; largest: "
+    return $"  {visit}: {requests} HTTP requests, {httpBytes / 1024.0:F0} KiB; the circuit's WebSocket {socket / 1024.0:F0} KiB of payload, about {traffic.SocketWireEstimate() / 1024.0:F0} KiB deflated; largest: "
         + string.Join(", ", largest.Select(l => $"{l.Path.Split('/')[^1]} {l.Bytes / 1024.0:F0} KiB"));
 }
 

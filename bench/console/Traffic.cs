@@ -7,10 +7,15 @@ internal sealed class Traffic
     private readonly List<IRequest> _requests = [];
     private long _frames;
     private bool _stopped;
+    // The server compresses each message (permessage-deflate, context kept across messages); Chromium
+    // reports payloads only, so the wire's size is estimated by deflating them the same way.
+    private readonly MemoryStream _wire = new();
+    private readonly System.IO.Compression.DeflateStream _deflate;
 
     private Traffic(IPage page)
     {
         _page = page;
+        _deflate = new(_wire, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true);
         page.RequestFinished += OnRequest;
         page.WebSocket += OnSocket;
     }
@@ -36,9 +41,25 @@ internal sealed class Traffic
 
     private void Add(IWebSocketFrame frame)
     {
-        if (!_stopped)
+        if (_stopped)
         {
-            Interlocked.Add(ref _frames, frame.Binary?.Length ?? System.Text.Encoding.UTF8.GetByteCount(frame.Text ?? ""));
+            return;
+        }
+        var payload = frame.Binary ?? System.Text.Encoding.UTF8.GetBytes(frame.Text ?? "");
+        Interlocked.Add(ref _frames, payload.Length);
+        lock (_wire)
+        {
+            _deflate.Write(payload);
+            _deflate.Flush();
+        }
+    }
+
+    /// <summary>The WebSocket's payloads deflated as permessage-deflate sends them: about what crossed the wire.</summary>
+    public long SocketWireEstimate()
+    {
+        lock (_wire)
+        {
+            return _wire.Length;
         }
     }
 
