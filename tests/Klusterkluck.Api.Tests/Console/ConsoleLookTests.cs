@@ -41,6 +41,8 @@ public sealed class ConsoleLookTests(ConsoleFixture fixture)
         await using var browser = await fixture.OpenAsync(width: 390, height: 844);
         await browser.SignInAsync(user.Username, user.Password);
         await Expect(browser.Page.GetByRole(AriaRole.Link, new() { Name = "on-the-go" })).ToBeVisibleAsync();
+        // Created a moment ago, it deploys; the list follows it to ready without a reload.
+        await Expect(browser.Page.Locator("table.grid tbody tr .badge")).ToHaveTextAsync("ready", new() { Timeout = 60_000 });
         await browser.ScreenshotAsync("functions-phone");
 
         var overflow = await browser.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
