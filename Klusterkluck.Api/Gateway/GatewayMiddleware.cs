@@ -10,7 +10,8 @@ namespace Klusterkluck.Api.Gateway;
 /// <summary>
 /// <c>/fn/{user}/{name}/{**path}</c>: every request goes on to one of the function's ready
 /// replicas with YARP's forwarder, bodies streamed both ways, the Authorization header untouched
-/// (the worker checks it, and keeps it from the function). A middleware after the exception
+/// (the worker checks it, and keeps it from the function), the platform's cookies kept from it and
+/// its answers sandboxed (<see cref="FunctionTransformer"/>). A middleware after the exception
 /// handler but ahead of the Api's own authentication and routing: the gateway is the hot path,
 /// and it validates no token itself.
 /// </summary>
@@ -72,9 +73,8 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
             await NotServing.AnswerAsync(context, id, scopes);
             return;
         }
-        // The function sees its own paths: /fn/{user}/{name}/x arrives as /x. No X-Forwarded-*
-        // headers are added (HttpTransformer.Empty, not Default): every header travels on to the
-        // function's process, and they measurably cost worker and node CPU in bench/gateway.
+        // The function sees its own paths: /fn/{user}/{name}/x arrives as /x, with the request's
+        // headers but the platform's cookies (FunctionTransformer).
         context.Request.Path = functionPath;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -83,7 +83,7 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
             limit.MaxRequestBodySize = maxBody;
         }
         var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
-        var error = await forwarder.SendAsync(context, destination, http.Invoker, s_config, HttpTransformer.Empty);
+        var error = await forwarder.SendAsync(context, destination, http.Invoker, s_config, FunctionTransformer.Instance);
         if (error != ForwarderError.None && !context.Response.HasStarted)
         {
             if (IsBodyTooLarge(context))

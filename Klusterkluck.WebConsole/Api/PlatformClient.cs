@@ -102,6 +102,14 @@ public sealed class PlatformClient(HttpClient http, ConsoleUser user)
         {
             return new(default, ApiProblem.Unreachable(e.Message));
         }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new(default, ApiProblem.Unreachable($"No answer within {http.Timeout.TotalSeconds:F0} seconds."));
+        }
+        catch (JsonException e)
+        {
+            return new(default, ApiProblem.Unreachable($"The answer was not what the console expected: {e.Message}"));
+        }
     }
 
     private static readonly ApiProblem SessionEnded = new(401, "Your session has ended", "Reload the page to sign in again.",

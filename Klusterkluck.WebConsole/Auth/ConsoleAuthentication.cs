@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Klusterkluck.WebConsole.Auth;
@@ -88,11 +89,14 @@ public static class ConsoleAuthentication
                     context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>().Remember(session, tokens);
                     return Task.CompletedTask;
                 };
-                // A user who cancels or whose provider refuses lands on a page that says so, not on a 500.
+                // A user who cancels or whose provider refuses lands on a page that says so, not on a 500;
+                // the reason is logged, and the page shows a fixed sentence (no text from the URL).
                 oidc.Events.OnRemoteFailure = context =>
                 {
                     context.HandleResponse();
-                    context.Response.Redirect($"{ConsolePaths.SignedOut}?failed={Uri.EscapeDataString(context.Failure?.Message ?? "sign-in failed")}");
+                    context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConsoleAuthentication))
+                        .LogWarning(context.Failure, "Sign-in did not complete");
+                    context.Response.Redirect($"{ConsolePaths.SignedOut}?failed={SignInFailure.Refused}");
                     return Task.CompletedTask;
                 };
             });
@@ -112,7 +116,7 @@ public static class ConsoleAuthentication
             }
             if (http.User.FindFirstValue(ConsoleSessions.SessionClaim) is { } session)
             {
-                sessions.Forget(session);
+                sessions.End(session);
             }
             return Results.SignOut(new AuthenticationProperties { RedirectUri = ConsolePaths.SignedOut }, [CookieScheme, OidcScheme]);
         }).RequireAuthorization().DisableAntiforgery().ExcludeFromDescription();

@@ -42,15 +42,34 @@ public sealed class ConsoleSessions(IOptionsMonitor<OpenIdConnectOptions> oidc, 
                 if (held.ExpiresAt < before)
                 {
                     Forget(id);
+                    _refreshing.TryRemove(id, out _);
+                }
+            }
+            foreach (var (id, at) in _ended)
+            {
+                if (at < before)
+                {
+                    _ended.TryRemove(id, out _);
                 }
             }
         }
     }
 
-    public void Forget(string session)
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _ended = new();
+
+    /// <summary>
+    /// Drops the session's tokens. Its gate stays (a refresh may hold it), swept with the tokens.
+    /// </summary>
+    public void Forget(string session) => _tokens.TryRemove(session, out _);
+
+    /// <summary>
+    /// Signed out: a copy of its cookie (another tab, a stolen one) no longer brings the session
+    /// back in this process; the provider's session and the cookie's own expiry end it everywhere.
+    /// </summary>
+    public void End(string session)
     {
-        _tokens.TryRemove(session, out _);
-        _refreshing.TryRemove(session, out _);
+        Forget(session);
+        _ended[session] = time.GetUtcNow();
     }
 
     /// <summary>A usable access token for the session, refreshed when it is about to expire; null when the session has ended.</summary>
@@ -94,7 +113,7 @@ public sealed class ConsoleSessions(IOptionsMonitor<OpenIdConnectOptions> oidc, 
     /// </summary>
     public async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
-        if (context.Principal?.FindFirstValue(SessionClaim) is not { } session)
+        if (context.Principal?.FindFirstValue(SessionClaim) is not { } session || _ended.ContainsKey(session))
         {
             context.RejectPrincipal();
             return;

@@ -18,8 +18,7 @@ internal sealed class ProviderUnavailable(RequestDelegate next, ConsoleOptions o
         catch (Exception e) when (ConsolePaths.Owns(context.Request.Path) && !context.Response.HasStarted && IsProviderFailure(e))
         {
             logger.LogWarning(e, "Sign-in could not start: the identity provider at {Authority} did not answer", options.Authority);
-            context.Response.Redirect($"{ConsolePaths.SignedOut}?failed={Uri.EscapeDataString(
-                $"The identity provider at {options.Authority} cannot be reached right now. Try again in a moment.")}");
+            context.Response.Redirect($"{ConsolePaths.SignedOut}?failed={SignInFailure.Unreachable}");
         }
     }
 

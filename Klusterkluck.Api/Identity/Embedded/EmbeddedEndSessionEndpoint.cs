@@ -18,7 +18,7 @@ internal static class EmbeddedEndSessionEndpoint
 
     private static async Task<IResult> EndSessionAsync(HttpContext http)
     {
-        await http.SignOutAsync(ProviderCookie.Scheme);
+        await ProviderCookie.SignOutAsync(http);
         return Results.SignOut(new AuthenticationProperties { RedirectUri = AccountPaths.Login },
             [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }

@@ -32,6 +32,7 @@ internal static class EmbeddedIdentityExtensions
         builder.Services.AddScoped<UserPasswords>();
         builder.Services.AddScoped<IIdentityProvider, EmbeddedIdentityProvider>();
         builder.Services.AddSingleton<EmbeddedClients>();
+        builder.Services.AddSingleton<ProviderSessions>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EmbeddedClients>());
         builder.Services.AddHealthChecks().AddCheck<EmbeddedClientsCheck>("embedded-clients");
         builder.Services.AddAntiforgery(antiforgery =>

@@ -16,6 +16,8 @@ internal static class ProviderCookie
 {
     public const string Scheme = "kk.idp";
 
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
+
     public static AuthenticationBuilder AddProviderCookie(this AuthenticationBuilder authentication) =>
         authentication.AddCookie(Scheme, cookie =>
         {
@@ -25,9 +27,18 @@ internal static class ProviderCookie
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             // Secure whenever the request is https (X-Forwarded-Proto from a trusted proxy included).
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.ExpireTimeSpan = Lifetime;
             cookie.SlidingExpiration = true;
             cookie.LoginPath = AccountPaths.Login;
+            cookie.Events.OnValidatePrincipal = context =>
+            {
+                if (context.Principal?.FindFirstValue(ProviderSessions.Claim) is not { } id
+                    || context.HttpContext.RequestServices.GetRequiredService<ProviderSessions>().IsEnded(id))
+                {
+                    context.RejectPrincipal();
+                }
+                return Task.CompletedTask;
+            };
         });
 
     public static Task SignInAsync(HttpContext http, User user)
@@ -35,7 +46,19 @@ internal static class ProviderCookie
         var identity = new ClaimsIdentity(Scheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, user.Id.ToString()));
         identity.AddClaim(new Claim(Claims.Name, user.UserName));
+        identity.AddClaim(new Claim(ProviderSessions.Claim, ProviderSessions.NewId()));
         return http.SignInAsync(Scheme, new ClaimsPrincipal(identity));
+    }
+
+    /// <summary>Signs the browser out and ends the session for every copy of its cookie.</summary>
+    public static async Task SignOutAsync(HttpContext http)
+    {
+        var session = await http.AuthenticateAsync(Scheme);
+        if (session.Principal?.FindFirstValue(ProviderSessions.Claim) is { } id)
+        {
+            http.RequestServices.GetRequiredService<ProviderSessions>().End(id);
+        }
+        await http.SignOutAsync(Scheme);
     }
 
     /// <summary>The signed-in user, if the session is valid and the user still exists.</summary>

@@ -38,4 +38,37 @@ public sealed class ConsoleSafeRenderingTests(ConsoleFixture fixture)
 
         Assert.Null(await browser.Page.EvaluateAsync<int?>("() => window.__xss ?? null"));
     }
+
+    [Fact]
+    public async Task AnotherUsersPageOnTheSameOriginCannotReachTheSession()
+    {
+        // Mallory's public site tries, from the console's origin, what a thief would: read the
+        // victim's session cookie, and ask the provider for a code with the victim's cookies.
+        using var mallory = await UserSession.StartAsync(fixture.Api, "mallory");
+        await mallory.CreateWithCodeAsync("trap", "static", new Dictionary<string, string>
+        {
+            ["public/index.html"] = """
+                <!doctype html><title>waiting</title>
+                <script>
+                  let cookies;
+                  try { cookies = 'cookies:' + document.cookie; } catch { cookies = 'no-cookies'; }
+                  fetch('/connect/authorize?client_id=klusterkluck-console&response_type=code&scope=openid&redirect_uri='
+                        + encodeURIComponent(location.origin + '/signin-oidc') + '&code_challenge=' + 'x'.repeat(43) + '&code_challenge_method=S256',
+                        { credentials: 'include' })
+                    .then(r => { document.title = 'READ ' + r.url + ' ' + cookies; })
+                    .catch(() => { document.title = 'BLOCKED ' + cookies; });
+                </script>
+                """,
+        }, isPublic: true);
+        using var victim = await UserSession.StartAsync(fixture.Api, "victim");
+
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(victim.Username, victim.Password);
+        await Expect(browser.Heading("Functions")).ToBeVisibleAsync();
+        await browser.Page.GotoAsync($"/fn/{mallory.Username}/trap/");
+
+        await Expect(browser.Page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("^(BLOCKED|READ)"));
+        // An opaque origin: no cookies to read, and the provider's answer is not the page's to see.
+        Assert.Equal("BLOCKED no-cookies", await browser.Page.TitleAsync());
+    }
 }

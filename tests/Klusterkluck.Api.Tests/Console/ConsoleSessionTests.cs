@@ -51,10 +51,22 @@ public sealed class ConsoleSessionTests(ConsoleFixture fixture)
         await using var browser = await fixture.OpenAsync();
         await browser.SignInAsync(user.Username, user.Password);
         await Expect(browser.Heading("Functions")).ToBeVisibleAsync();
+        var copied = await browser.Page.Context.CookiesAsync();
 
         await browser.Button("Sign out").ClickAsync();
         await Expect(browser.Page.GetByText("You are signed out.")).ToBeVisibleAsync();
         await browser.ScreenshotAsync("signed-out");
+
+        // A copy of the cookies taken before (another tab's, a thief's) does not bring the session back.
+        await using (var copy = await fixture.OpenAsync())
+        {
+            await copy.Page.Context.AddCookiesAsync(copied.Select(c => new Microsoft.Playwright.Cookie
+            {
+                Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, HttpOnly = c.HttpOnly, SameSite = c.SameSite,
+            }));
+            await copy.Page.GotoAsync("/");
+            await Expect(copy.Field("Password")).ToBeVisibleAsync();
+        }
         await browser.Link("Sign in").ClickAsync();
 
         // Not signed back in silently: the provider asks for the password again.
