@@ -80,13 +80,10 @@ public static class ConsoleAuthentication
                 oidc.SignedOutRedirectUri = ConsolePaths.SignedOut;
                 oidc.Events.OnTokenValidated = context =>
                 {
-                    var session = ConsoleSessions.NewSessionId();
-                    ((ClaimsIdentity)context.Principal!.Identity!).AddClaim(new Claim(ConsoleSessions.SessionClaim, session));
                     var response = context.TokenEndpointResponse!;
-                    var expiresIn = int.TryParse(response.ExpiresIn, out var seconds) ? seconds : 300;
-                    var tokens = new SessionTokens(response.AccessToken, response.RefreshToken, response.IdToken,
-                        DateTimeOffset.UtcNow.AddSeconds(expiresIn));
-                    context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>().Remember(session, tokens);
+                    var session = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>()
+                        .Begin(response.AccessToken, response.RefreshToken, response.IdToken, int.TryParse(response.ExpiresIn, out var seconds) ? seconds : null);
+                    ((ClaimsIdentity)context.Principal!.Identity!).AddClaim(new Claim(ConsoleSessions.SessionClaim, session));
                     return Task.CompletedTask;
                 };
                 // A user who cancels or whose provider refuses lands on a page that says so, not on a 500;

@@ -20,15 +20,25 @@ public sealed class ConsoleSessions(IOptionsMonitor<OpenIdConnectOptions> oidc, 
 {
     public const string SessionClaim = "kk_session";
 
-    private readonly ConcurrentDictionary<string, SessionTokens> _tokens = new();
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshing = new();
-
-    public static string NewSessionId() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-
     /// <summary>A session idle for this long has outlived its sliding cookie too: its tokens are dropped from memory.</summary>
     public static readonly TimeSpan IdleLimit = TimeSpan.FromHours(12);
 
+    private readonly ConcurrentDictionary<string, SessionTokens> _tokens = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshing = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _ended = new();
     private int _writes;
+
+    /// <summary>A new session with the tokens of a sign-in; returns its id, which the session cookie carries.</summary>
+    public string Begin(string accessToken, string? refreshToken, string? idToken, int? expiresIn)
+    {
+        var session = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        Remember(session, Tokens(accessToken, refreshToken, idToken, expiresIn));
+        return session;
+    }
+
+    /// <summary>A token response's tokens; a provider that does not say how long they last is taken at five minutes.</summary>
+    private SessionTokens Tokens(string accessToken, string? refreshToken, string? idToken, int? expiresIn) =>
+        new(accessToken, refreshToken, idToken, time.GetUtcNow().AddSeconds(expiresIn ?? 300));
 
     public void Remember(string session, SessionTokens tokens)
     {
@@ -54,8 +64,6 @@ public sealed class ConsoleSessions(IOptionsMonitor<OpenIdConnectOptions> oidc, 
             }
         }
     }
-
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _ended = new();
 
     /// <summary>
     /// Drops the session's tokens. Its gate stays (a refresh may hold it), swept with the tokens.
@@ -186,10 +194,9 @@ public sealed class ConsoleSessions(IOptionsMonitor<OpenIdConnectOptions> oidc, 
             return null;
         }
         var body = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<JsonElement>(response.Content, cancellationToken);
-        var expiresIn = body.TryGetProperty("expires_in", out var seconds) && seconds.TryGetInt32(out var s) ? s : 300;
-        return new SessionTokens(body.GetProperty("access_token").GetString()!,
+        return Tokens(body.GetProperty("access_token").GetString()!,
             body.TryGetProperty("refresh_token", out var rotated) ? rotated.GetString() : refreshToken,
             body.TryGetProperty("id_token", out var id) ? id.GetString() : idToken,
-            time.GetUtcNow().AddSeconds(expiresIn));
+            body.TryGetProperty("expires_in", out var seconds) && seconds.TryGetInt32(out var s) ? s : null);
     }
 }
