@@ -14,9 +14,12 @@ public static class ConsoleExtensions
     /// <summary>The console's services: Blazor with interactive server rendering, Fluent UI, sign-in, the API client.</summary>
     public static WebApplicationBuilder AddWebConsole(this WebApplicationBuilder builder, ConsoleHosting hosting)
     {
-        var options = builder.Configuration.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions();
-        options.Authority = hosting.Authority;
-        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(services =>
+        {
+            var options = builder.Configuration.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions();
+            options.Authority = hosting.Authority(services);
+            return options;
+        });
         // The build's static web assets (Fluent UI, Monaco, the console's own) are found through the
         // manifest beside the Api in any environment, not only in Development; a published Api has them in wwwroot.
         builder.WebHost.UseStaticWebAssets();
@@ -27,7 +30,7 @@ public static class ConsoleExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFluentUIComponents();
         builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddConsoleAuthentication(options, hosting.ApiScheme);
+        builder.Services.AddConsoleAuthentication(hosting.ApiScheme);
         builder.Services.AddScoped<ConsoleUser>();
         builder.Services.AddHttpClient<PlatformClient>((services, client) =>
         {

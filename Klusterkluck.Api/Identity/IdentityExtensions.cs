@@ -27,11 +27,6 @@ public static class IdentityExtensions
         return builder;
     }
 
-    /// <summary>The issuer users sign in with: the embedded server's, or the Keycloak realm's.</summary>
-    public static string Authority(IConfiguration configuration) => ConfiguredKind(configuration) == IdentityProviderKind.Keycloak
-        ? configuration.Peek<KeycloakOptions>(KeycloakOptions.Section).Authority
-        : EmbeddedAddresses.Issuer(configuration, configuration.Peek<IdentityProviderOptions>(IdentityProviderOptions.Section)).Issuer.AbsoluteUri;
-
     public static IdentityProviderKind ConfiguredKind(IConfiguration configuration) =>
         configuration.Peek<IdentityProviderOptions>(IdentityProviderOptions.Section).Provider;
 

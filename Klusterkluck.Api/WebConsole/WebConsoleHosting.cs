@@ -12,7 +12,8 @@ public static class WebConsoleHosting
 {
     public static WebApplicationBuilder AddConsole(this WebApplicationBuilder builder) =>
         builder.AddWebConsole(new ConsoleHosting(
-            IdentityExtensions.Authority(builder.Configuration),
+            // The issuer whose tokens the Api and the workers accept, whichever provider issues them.
+            services => services.GetRequiredService<TokenIssuer>().Authority,
             JwtBearerDefaults.AuthenticationScheme,
             services => ServerAddresses.Loopback(services.GetRequiredService<IServer>())));
 

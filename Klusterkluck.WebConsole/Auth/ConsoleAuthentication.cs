@@ -24,9 +24,17 @@ public static class ConsoleAuthentication
     public const string OidcScheme = "kk.console.oidc";
     private const string SelectorScheme = "kk.select";
 
-    public static void AddConsoleAuthentication(this IServiceCollection services, ConsoleOptions options, string apiScheme)
+    public static void AddConsoleAuthentication(this IServiceCollection services, string apiScheme)
     {
         services.AddSingleton<ConsoleSessions>();
+        // The provider and the client come from ConsoleOptions, whose authority the host resolves from its services.
+        services.AddOptions<OpenIdConnectOptions>(OidcScheme).Configure<ConsoleOptions>((oidc, options) =>
+        {
+            oidc.Authority = options.Authority;
+            oidc.RequireHttpsMetadata = options.Authority.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
+            oidc.ClientId = options.ClientId;
+            oidc.ClientSecret = string.IsNullOrEmpty(options.ClientSecret) ? null : options.ClientSecret;
+        });
         services.AddHttpClient(nameof(ConsoleSessions));
         services.AddAuthentication(o =>
             {
@@ -52,10 +60,6 @@ public static class ConsoleAuthentication
             {
                 oidc.SignInScheme = CookieScheme;
                 oidc.SignOutScheme = CookieScheme;
-                oidc.Authority = options.Authority;
-                oidc.RequireHttpsMetadata = options.Authority.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
-                oidc.ClientId = options.ClientId;
-                oidc.ClientSecret = string.IsNullOrEmpty(options.ClientSecret) ? null : options.ClientSecret;
                 oidc.ResponseType = OpenIdConnectResponseType.Code;
                 oidc.UsePkce = true;
                 // The code comes back on a top-level GET: the correlation and nonce cookies can then
