@@ -20,10 +20,6 @@ internal sealed class EmbeddedClients(IServiceScopeFactory scopes, IServer serve
 
     public const string Console = "klusterkluck-console";
 
-    public const string ConsoleSignIn = "/signin-oidc";
-
-    public const string ConsoleSignOut = "/signout-callback-oidc";
-
     /// <summary>
     /// A CLI receives the code on a loopback listener of its own (RFC 8252 section 7.3); the port is
     /// fixed because the server matches redirect URIs exactly, as Keycloak does without a wildcard.
@@ -80,8 +76,9 @@ internal sealed class EmbeddedClients(IServiceScopeFactory scopes, IServer serve
         var descriptor = Public(Console, "Klusterkluck console", ApplicationTypes.Web);
         foreach (var origin in origins)
         {
-            descriptor.RedirectUris.Add(new Uri(origin + ConsoleSignIn));
-            descriptor.PostLogoutRedirectUris.Add(new Uri(origin + ConsoleSignOut));
+            // The console's own callback paths: what it sends as redirect_uri is what is registered.
+            descriptor.RedirectUris.Add(new Uri(origin + Klusterkluck.WebConsole.Auth.ConsolePaths.SignInCallback));
+            descriptor.PostLogoutRedirectUris.Add(new Uri(origin + Klusterkluck.WebConsole.Auth.ConsolePaths.SignOutCallback));
         }
         return descriptor;
     }
