@@ -9,10 +9,16 @@ public sealed record FunctionConfig(
     TimeSpan Timeout,
     IReadOnlyDictionary<string, string> Env)
 {
+    /// <summary>exec and static: a shell command run once per commit at build time (<c>build: make</c>); null for none.</summary>
+    public string? Build { get; init; }
+
+    /// <summary>nodejs: whether <c>npm ci</c> runs the dependencies' install scripts (off by default: they are anybody's code).</summary>
+    public bool InstallScripts { get; init; }
+
     public const string FileName = "klusterkluck.yaml";
 
     /// <summary>
-    /// A config has six keys; a larger file is refused before it is read whole, so a pushed
+    /// A config has eight keys; a larger file is refused before it is read whole, so a pushed
     /// gigabyte named klusterkluck.yaml costs neither the Api nor a worker its memory.
     /// </summary>
     public const int MaxFileBytes = 64 * 1024;

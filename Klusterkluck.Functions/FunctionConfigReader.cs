@@ -11,7 +11,7 @@ namespace Klusterkluck.Functions;
 /// </summary>
 public static partial class FunctionConfigReader
 {
-    private static readonly string[] s_keys = ["kind", "handler", "command", "root", "timeout", "env"];
+    private static readonly string[] s_keys = ["kind", "handler", "command", "root", "timeout", "env", "build", "installScripts"];
 
     /// <summary>Reads and checks the config of a checked-out repository, including the files it names.</summary>
     public static FunctionConfig Load(string repositoryRoot)
@@ -57,7 +57,7 @@ public static partial class FunctionConfigReader
             values[key] = valueNode;
         }
 
-        var kindNode = values.GetValueOrDefault("kind") ?? throw Error(root, "'kind' is required (nodejs, exec or static)");
+        var kindNode = values.GetValueOrDefault("kind") ?? throw Error(root, "'kind' is required (nodejs, exec, static or dotnet)");
         var kindName = Scalar(kindNode, "kind");
         if (!FunctionKinds.TryParse(kindName, out var kind))
         {
@@ -69,6 +69,8 @@ public static partial class FunctionConfigReader
         var rootFolder = values.TryGetValue("root", out var r) ? RelativePath(r, "root") : ".";
         var timeout = values.TryGetValue("timeout", out var t) ? Timeout(t) : FunctionConfig.DefaultTimeout;
         var env = values.TryGetValue("env", out var e) ? Env(e) : new Dictionary<string, string>();
+        var build = values.TryGetValue("build", out var b) ? BuildCommand(b, kind) : null;
+        var installScripts = values.TryGetValue("installScripts", out var i) && InstallScripts(i, kind);
 
         switch (kind)
         {
@@ -78,7 +80,32 @@ public static partial class FunctionConfigReader
             case FunctionKind.Exec when command is null:
                 throw Error(root, "'command' is required for kind exec");
         }
-        return new FunctionConfig(kind, handler, command, rootFolder, timeout, env);
+        return new FunctionConfig(kind, handler, command, rootFolder, timeout, env) { Build = build, InstallScripts = installScripts };
+    }
+
+    /// <summary>A shell command for exec and static; nodejs and dotnet have builds of their own (npm ci, dotnet publish).</summary>
+    private static string BuildCommand(YamlNode node, FunctionKind kind)
+    {
+        if (kind is not (FunctionKind.Exec or FunctionKind.Static))
+        {
+            throw Error(node, $"'build' is for kinds exec and static; a {kind.ToName()} function is built by {(kind == FunctionKind.Dotnet ? "dotnet publish" : "npm ci")}");
+        }
+        var command = Scalar(node, "build").Trim();
+        return command.Length > 0 ? command : throw Error(node, "'build' must not be empty");
+    }
+
+    private static bool InstallScripts(YamlNode node, FunctionKind kind)
+    {
+        if (kind != FunctionKind.NodeJs)
+        {
+            throw Error(node, "'installScripts' is for kind nodejs (npm ci's install scripts)");
+        }
+        return Scalar(node, "installScripts").ToLowerInvariant() switch
+        {
+            "true" => true,
+            "false" => false,
+            var other => throw Error(node, $"'installScripts' must be true or false, not '{other}'"),
+        };
     }
 
     private static YamlMappingNode ReadRoot(string yaml)
@@ -98,6 +125,10 @@ public static partial class FunctionConfigReader
 
     private static void CheckFiles(FunctionConfig config, string repositoryRoot)
     {
+        if (config.Kind == FunctionKind.Dotnet)
+        {
+            DotnetProject(repositoryRoot);
+        }
         var rootFolder = Path.Combine(repositoryRoot, config.Root);
         if (!Directory.Exists(rootFolder) || !PathGuard.IsInside(repositoryRoot, rootFolder))
         {
@@ -123,6 +154,18 @@ public static partial class FunctionConfigReader
                 throw new FunctionConfigException($"{FunctionConfig.FileName}: command '{program}' is not executable (git update-index --chmod=+x {program})");
             }
         }
+    }
+
+    /// <summary>The one C# project file at the repository's root, which a dotnet function is built from.</summary>
+    public static string DotnetProject(string repositoryRoot)
+    {
+        var projects = Directory.EnumerateFiles(repositoryRoot, "*.csproj").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        return projects switch
+        {
+            [var one] => one!,
+            [] => throw new FunctionConfigException("a dotnet function needs a C# project (a .csproj file) at the repository's root"),
+            _ => throw new FunctionConfigException($"a dotnet function has one C# project at the repository's root, not {projects.Count} ({string.Join(", ", projects)})"),
+        };
     }
 
     private static string RelativePath(YamlNode node, string key)

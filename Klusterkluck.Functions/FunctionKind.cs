@@ -6,11 +6,14 @@ public enum FunctionKind
     NodeJs,
     Exec,
     Static,
+
+    /// <summary>A C# project at the repository's root, published at build time and loaded into the worker.</summary>
+    Dotnet,
 }
 
 public static class FunctionKinds
 {
-    public static IReadOnlyList<string> Names { get; } = ["nodejs", "exec", "static"];
+    public static IReadOnlyList<string> Names { get; } = ["nodejs", "exec", "static", "dotnet"];
 
     public static string ToName(this FunctionKind kind) => Names[(int)kind];
 
@@ -21,6 +24,7 @@ public static class FunctionKinds
             "nodejs" => (true, FunctionKind.NodeJs),
             "exec" => (true, FunctionKind.Exec),
             "static" => (true, FunctionKind.Static),
+            "dotnet" => (true, FunctionKind.Dotnet),
             _ => (false, default),
         };
         return known;

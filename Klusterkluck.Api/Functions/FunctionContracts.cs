@@ -4,13 +4,13 @@ using Klusterkluck.Api.Runtime;
 namespace Klusterkluck.Api.Functions;
 
 /// <param name="Name">A DNS-1123 label of 2 to 40 characters, unique among the caller's functions.</param>
-/// <param name="Kind">nodejs, exec or static: which template the repository starts from.</param>
+/// <param name="Kind">nodejs, exec, static or dotnet: which template the repository starts from.</param>
 /// <param name="Public">Public functions answer without a token.</param>
 /// <param name="Replicas">Worker processes serving it (default 1).</param>
 /// <param name="MaxReplicas">Scale out up to this many replicas on CPU load (Kubernetes runtime: a HorizontalPodAutoscaler); at least <paramref name="Replicas"/>. The local runtime runs <paramref name="Replicas"/>.</param>
 public sealed record CreateFunctionRequest(
     [property: Required, FunctionName] string Name,
-    [property: Required, AllowedValues("nodejs", "exec", "static")] string Kind,
+    [property: Required, AllowedValues("nodejs", "exec", "static", "dotnet")] string Kind,
     bool? Public,
     [property: Range(1, FunctionRules.MaxReplicas)] int? Replicas,
     [property: Range(1, FunctionRules.MaxReplicas)] int? MaxReplicas = null) : IValidatableObject
