@@ -2,6 +2,11 @@
 // environment variables (see WorkerOptions and DESIGN.md "Worker").
 // The content root is the worker's own folder (for appsettings.json), not wherever it was started.
 Klusterkluck.Worker.Hosting.ProcessPrivacy.HideFromOwnUser();
+// `build`: the same program builds a function's commit once, for all its workers (Build/BuildMode.cs).
+if (args is ["build"])
+{
+    return await Klusterkluck.Worker.Build.BuildMode.RunAsync();
+}
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddServiceDefaults();

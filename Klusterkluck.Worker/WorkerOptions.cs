@@ -26,6 +26,14 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("KK_AUTH_AUDIENCE")]
     public string? AuthAudience { get; set; }
 
+    /// <summary>
+    /// The commit's build (a .tar.gz of the built tree), when its kind or its klusterkluck.yaml
+    /// asks for one: a file path, or an http(s) URL fetched with KK_GIT_TOKEN as a bearer token.
+    /// Unset: the worker checks the commit out of KK_GIT_URL.
+    /// </summary>
+    [ConfigurationKeyName("KK_ARTIFACT_URL")]
+    public string? ArtifactUrl { get; set; }
+
     /// <summary>Where the commit is checked out; a fresh private temporary folder when unset.</summary>
     [ConfigurationKeyName("KK_WORK_DIR")]
     public string? WorkDirectory { get; set; }

@@ -7,7 +7,7 @@ using Klusterkluck.Worker.Source;
 
 namespace Klusterkluck.Worker.Hosting;
 
-/// <summary>Checks the commit out, reads its config and starts the runtime for its kind.</summary>
+/// <summary>Checks the commit out (or gets its build), reads its config and starts the runtime for its kind.</summary>
 public sealed class FunctionLoader(
     WorkerOptions options,
     ILoggerFactory loggers,
@@ -38,7 +38,9 @@ public sealed class FunctionLoader(
         }
 
         var directory = CreateWorkDirectory();
-        var sha = GitCheckout.Checkout(url, commit, directory, options.GitToken, options.Owner);
+        var sha = options.ArtifactUrl is { Length: > 0 } artifact
+            ? await ArtifactFetch.FetchAsync(artifact, commit, directory, options.GitToken, cancellationToken)
+            : GitCheckout.Checkout(url, commit, directory, options.GitToken, options.Owner);
         FunctionConfig config;
         try
         {

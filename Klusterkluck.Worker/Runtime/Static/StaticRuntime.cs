@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.StaticFiles;
 namespace Klusterkluck.Worker.Runtime.Static;
 
 /// <summary>
-/// Serves the files of the commit under the configured root. Nothing under .git, not the
+/// Serves the files of the commit under the configured root. Nothing under .git or the build's .klusterkluck, not the
 /// repository's klusterkluck.yaml (its env may hold settings), and nothing that resolves
 /// (through "..", encoded slashes or symlinks) outside the root is ever served.
 /// </summary>
@@ -14,8 +14,10 @@ public sealed class StaticRuntime(LoadedFunction function) : IFunctionRuntime
     private static readonly FileExtensionContentTypeProvider s_contentTypes = new();
     private readonly string _root = function.RootDirectory;
     private readonly string _realRoot = PathGuard.RealPath(function.RootDirectory)!;
-    private readonly string _realGit = PathGuard.RealPath(Path.Combine(function.Directory, ".git"))!;
+    // A built tree has no .git, a checkout no .klusterkluck: a folder that is not there holds nothing to refuse.
+    private readonly string _realGit = RealOrFull(Path.Combine(function.Directory, ".git"));
     private readonly string _realConfig = PathGuard.RealPath(Path.Combine(function.Directory, FunctionConfig.FileName))!;
+    private readonly string _realBuild = RealOrFull(Path.Combine(function.Directory, BuildLayout.Folder));
 
     public bool IsReady => true;
 
@@ -70,7 +72,10 @@ public sealed class StaticRuntime(LoadedFunction function) : IFunctionRuntime
         && PathGuard.RealPath(path) is { } real
         && PathGuard.IsWithin(_realRoot, real)
         && !PathGuard.IsWithin(_realGit, real)
+        && !PathGuard.IsWithin(_realBuild, real)
         && real != _realConfig;
+
+    private static string RealOrFull(string path) => PathGuard.RealPath(path) ?? Path.GetFullPath(path);
 
     private static Task NotFoundAsync(HttpContext context) =>
         FunctionProblems.WriteAsync(context, StatusCodes.Status404NotFound, "Not found");
