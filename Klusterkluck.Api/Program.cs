@@ -13,6 +13,7 @@ builder.AddIdentityProvider();
 builder.AddGit();
 builder.AddRuntime();
 builder.AddLimits();
+builder.AddBuilds();
 builder.AddFunctions();
 builder.AddConnectorCatalog();
 builder.AddFlows();

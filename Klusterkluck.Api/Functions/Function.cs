@@ -3,6 +3,9 @@ namespace Klusterkluck.Api.Functions;
 public enum DeployStatus
 {
     Deploying,
+
+    /// <summary>The commit's build runs before any worker starts (npm ci, dotnet publish, a build command).</summary>
+    Building,
     Ready,
     Failed,
 }

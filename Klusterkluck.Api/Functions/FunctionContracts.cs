@@ -24,7 +24,7 @@ public sealed record CreateFunctionRequest(
     }
 }
 
-/// <param name="State">deploying, ready, failed (the latest deploy; an earlier commit may still serve) or unavailable (deployed, but no replica answers right now).</param>
+/// <param name="State">building, deploying, ready, failed (the latest deploy; an earlier commit may still serve) or unavailable (deployed, but no replica answers right now).</param>
 /// <param name="DeployedCommit">The commit that serves, null before the first deploy got ready.</param>
 public sealed record FunctionResponse(
     string Name,
@@ -41,7 +41,9 @@ public sealed record FunctionResponse(
     DateTime CreatedAt);
 
 /// <summary>The latest deploy: its commit, how it went, and why it failed.</summary>
-public sealed record DeploymentResponse(string Commit, string Status, string? Error, DateTime UpdatedAt);
+/// <param name="Status">building (the commit's build runs first), deploying, ready or failed.</param>
+/// <param name="Build">Where the commit's build and its log are, when it has one.</param>
+public sealed record DeploymentResponse(string Commit, string Status, string? Error, DateTime UpdatedAt, string? Build = null);
 
 public sealed record VersionResponse(string Sha, string Message, string Author, string AuthorEmail, DateTimeOffset Time, bool Deployed);
 

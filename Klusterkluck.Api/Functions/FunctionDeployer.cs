@@ -10,7 +10,7 @@ namespace Klusterkluck.Api.Functions;
 /// runtime's memory, says what runs.
 /// </summary>
 public sealed partial class FunctionDeployer(
-    IRuntime runtime, IServiceScopeFactory scopes, FunctionLocks locks, Git.Repositories repositories, IHostApplicationLifetime lifetime,
+    IRuntime runtime, BuildService builds, IServiceScopeFactory scopes, FunctionLocks locks, Git.Repositories repositories, IHostApplicationLifetime lifetime,
     Microsoft.Extensions.Options.IOptions<Limits.LimitsOptions> limits, ILogger<FunctionDeployer> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<FunctionId, CancellationTokenSource> _cancellations = new();
@@ -70,7 +70,14 @@ public sealed partial class FunctionDeployer(
                 deployment.Commit);
             try
             {
-                await runtime.DeployAsync(deployment, cancellation);
+                // The commit's build first, once per commit: the serving revision stays while it runs and when it fails.
+                var artifact = await builds.EnsureAsync(deployment.Id, deployment.Commit,
+                    () => MarkAsync(deployment, DeployStatus.Deploying, DeployStatus.Building, cancellation), cancellation);
+                if (artifact is not null)
+                {
+                    await MarkAsync(deployment, DeployStatus.Building, DeployStatus.Deploying, cancellation);
+                }
+                await runtime.DeployAsync(deployment with { Artifact = artifact }, cancellation);
             }
             catch (DeployException e)
             {
@@ -101,6 +108,21 @@ public sealed partial class FunctionDeployer(
         }
     }
 
+    /// <summary>The deploy's status moves on (deploying → building → deploying), unless a newer deploy owns it by now.</summary>
+    private async Task MarkAsync(FunctionDeployment deployment, DeployStatus from, DeployStatus to, CancellationToken cancellation)
+    {
+        using var _ = await locks.AcquireAsync(deployment.Id, cancellation);
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<StoreContext>();
+        if (await store.Functions.FindAsync([deployment.Id.User, deployment.Id.Name], cancellation) is { } function
+            && function.TargetCommit == deployment.Commit && function.Status == from)
+        {
+            function.Status = to;
+            function.UpdatedAt = DateTime.UtcNow;
+            await store.SaveChangesAsync(cancellation);
+        }
+    }
+
     private async Task RecordAsync(FunctionDeployment deployment, string? error, CancellationToken cancellation)
     {
         // Under the function's lock: a deploy requested meanwhile must not have its status overwritten.
@@ -113,6 +135,8 @@ public sealed partial class FunctionDeployer(
         }
         if (error is null)
         {
+            // What a rollback most likely wants stays built: the commit that served until now.
+            builds.Prune(deployment.Id, deployment.Commit, function.DeployedCommit, function.TargetCommit);
             function.DeployedCommit = deployment.Commit;
         }
         // A newer deploy waiting behind this one owns the status.
@@ -156,7 +180,7 @@ public sealed partial class FunctionDeployer(
             {
                 _ = Start(new FunctionDeployment(id, deployed, function.Public, function.Replicas, function.MaxReplicas));
             }
-            if (function.Status == DeployStatus.Deploying && function.TargetCommit != function.DeployedCommit)
+            if (function.Status is DeployStatus.Deploying or DeployStatus.Building && function.TargetCommit != function.DeployedCommit)
             {
                 _ = Start(new FunctionDeployment(id, function.TargetCommit, function.Public, function.Replicas, function.MaxReplicas));
             }

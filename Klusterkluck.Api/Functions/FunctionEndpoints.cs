@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Klusterkluck.Api.Builds;
 using Klusterkluck.Api.Git;
 using Klusterkluck.Api.Runtime;
 using Klusterkluck.Api.Tenants;
@@ -23,6 +24,7 @@ public static class FunctionEndpoints
         group.MapPost("/{name}/invoke", InvokeAsync).WithMetadata(new RequestSizeLimitAttribute(FunctionInvoker.MaxBodyBytes));
         group.MapGet("/{name}/logs", LogsAsync);
         group.MapFiles();
+        group.MapBuilds(app);
         return group;
     }
 

@@ -12,7 +12,7 @@ namespace Klusterkluck.Api.Functions;
 /// </summary>
 public sealed class FunctionService(
     StoreContext store, TenantStore tenants, Repositories repositories, FunctionDeployer deployer, IRuntime runtime, FunctionLocks locks,
-    UserLimits limits)
+    UserLimits limits, BuildService builds)
 {
     public Task<List<Function>> ListAsync(string owner, CancellationToken cancellationToken) =>
         store.Functions.AsNoTracking().Where(f => f.Owner == owner).OrderBy(f => f.Name).ToListAsync(cancellationToken);
@@ -137,6 +137,7 @@ public sealed class FunctionService(
         finally
         {
             repositories.Delete(owner, name);
+            builds.Forget(id);
         }
         return true;
     }

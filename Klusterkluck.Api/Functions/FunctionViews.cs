@@ -7,6 +7,7 @@ internal static class FunctionViews
 {
     public static async Task<FunctionResponse> ToResponseAsync(this Function function, IRuntime runtime, HttpRequest request)
     {
+        var artifacts = request.HttpContext.RequestServices.GetRequiredService<Artifacts>();
         var id = new FunctionId(function.Owner, function.Name);
         var instances = await runtime.ReplicasAsync(id, request.HttpContext.RequestAborted);
         var origin = $"{request.Scheme}://{request.Host}{request.PathBase}";
@@ -22,7 +23,10 @@ internal static class FunctionViews
             $"{origin}/git/{function.Owner}/{function.Name}.git",
             state,
             function.DeployedCommit,
-            new DeploymentResponse(function.TargetCommit, status, function.Error, function.UpdatedAt),
+            new DeploymentResponse(function.TargetCommit, status, function.Error, function.UpdatedAt,
+                function.TargetCommit.Length > 0 && artifacts.Record(id, function.TargetCommit) is not null
+                    ? $"{origin}/api/v1/functions/{function.Name}/builds/{function.TargetCommit}"
+                    : null),
             instances,
             function.CreatedAt);
     }

@@ -12,6 +12,12 @@ public sealed record FunctionDeployment(FunctionId Id, string Commit, bool Publi
 {
     /// <summary>What each worker enforces itself; the platform's current <c>Limits</c> at every deploy.</summary>
     public WorkerLimits Limits { get; init; } = WorkerLimits.Default;
+
+    /// <summary>
+    /// The commit's build (a file in the data folder) when it needed one: workers get it instead
+    /// of a checkout. Null for a commit served straight from git.
+    /// </summary>
+    public string? Artifact { get; init; }
 }
 
 /// <summary>The limits a worker enforces: its environment <c>KK_MAX_REQUEST_BYTES</c> and <c>KK_MAX_LOG_LINE_BYTES</c>.</summary>

@@ -40,6 +40,7 @@ public static class RuntimeExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<Local.Sandbox.FunctionSandbox>();
         builder.Services.AddSingleton<WorkerLauncher>();
+        builder.Services.AddSingleton<Builds.IBuilder, LocalBuilder>();
         builder.Services.AddSingleton<LocalRuntime>();
         builder.Services.AddSingleton<IRuntime>(services => services.GetRequiredService<LocalRuntime>());
         // Registered before the deployer, so it stops after it: deploys are cancelled, then workers stopped.

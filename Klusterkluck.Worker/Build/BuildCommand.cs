@@ -44,12 +44,14 @@ public sealed class BuildCommand(string workDirectory, string home, DateTime dea
         {
             info.Environment[name] = value;
         }
-        var shown = $"{Path.GetFileName(program)} {string.Join(' ', arguments)}";
-        Console.WriteLine($"$ {shown}");
+        Console.WriteLine($"$ {Path.GetFileName(program)} {string.Join(' ', arguments)}");
+        // The reason names the program and what it was asked (npm ci, dotnet publish); the log has the whole line.
+        var shown = arguments.Count > 0 && !arguments[0].StartsWith('-') ? $"{Path.GetFileName(program)} {arguments[0]}" : Path.GetFileName(program);
         using var process = new Process { StartInfo = ProcessGroup.InNewSession(info) };
         try
         {
             process.Start();
+            s_running[process] = true;
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -74,11 +76,23 @@ public sealed class BuildCommand(string workDirectory, string home, DateTime dea
         {
             // A child left behind may hold the pipes open: its group goes too, the output stops.
             ProcessGroup.Kill(process);
+            s_running.TryRemove(process, out _);
             await Task.WhenAny(output, Task.Delay(TimeSpan.FromSeconds(5)));
         }
         if (process.ExitCode != 0)
         {
             throw new BuildFailedException($"{shown} exited with code {process.ExitCode}");
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Process, bool> s_running = new();
+
+    /// <summary>Kills every command running now with its children: the builder is going away.</summary>
+    public static void KillRunning()
+    {
+        foreach (var process in s_running.Keys)
+        {
+            ProcessGroup.Kill(process);
         }
     }
 

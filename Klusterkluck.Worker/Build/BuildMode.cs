@@ -20,6 +20,10 @@ public static class BuildMode
         var options = WorkerOptions.From(configuration);
         var settings = BuildSettings.From(configuration);
         var started = Stopwatch.StartNew();
+        if (Environment.GetEnvironmentVariable(ParentWatch.Variable) == "true")
+        {
+            WatchParent();
+        }
         var tree = options.WorkDirectory is { Length: > 0 } work ? Directory.CreateDirectory(work).FullName
             : Directory.CreateTempSubdirectory("kk-build-").FullName;
         try
@@ -39,6 +43,20 @@ public static class BuildMode
             return 1;
         }
     }
+
+    /// <summary>
+    /// The local runtime keeps the builder's stdin open: at its end the Api is gone (or gave up on
+    /// the build), and the build stops with its commands rather than run on unwatched.
+    /// </summary>
+    private static void WatchParent() =>
+        new Thread(() =>
+        {
+            using var stdin = Console.OpenStandardInput();
+            stdin.CopyTo(Stream.Null);
+            Console.Error.WriteLine($"{WorkerLines.Prefix}the build was stopped");
+            BuildCommand.KillRunning();
+            Environment.Exit(1);
+        }) { IsBackground = true, Name = "kk-parent-watch" }.Start();
 
     /// <summary>The artifact to its file (local runtime), or PUT to the Api (a Job, which has no folder the Api reads).</summary>
     private static async Task DeliverAsync(string tree, BuildSettings settings)

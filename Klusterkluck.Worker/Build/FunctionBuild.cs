@@ -43,7 +43,7 @@ public sealed class FunctionBuild(WorkerOptions options, BuildSettings settings)
             switch (config.Kind)
             {
                 case FunctionKind.NodeJs when NpmInstall.Applies(tree):
-                    await NpmInstall.RunAsync(tree, config.InstallScripts, settings, cache, command);
+                    await NpmInstall.RunAsync(tree, config.InstallScripts, settings, cache, home, command);
                     break;
                 case FunctionKind.Dotnet:
                     await DotnetPublish.RunAsync(tree, settings, cache, home, command);

@@ -9,11 +9,13 @@ namespace Klusterkluck.Worker.Build;
 /// </summary>
 public static class NpmInstall
 {
+    private const string SystemCertificates = "/etc/ssl/certs/ca-certificates.crt";
+
     private static readonly string[] s_lockFiles = ["package-lock.json", "npm-shrinkwrap.json"];
 
     public static bool Applies(string tree) => File.Exists(Path.Combine(tree, "package.json"));
 
-    public static async Task RunAsync(string tree, bool installScripts, BuildSettings settings, string cache, BuildCommand command)
+    public static async Task RunAsync(string tree, bool installScripts, BuildSettings settings, string cache, string home, BuildCommand command)
     {
         try
         {
@@ -41,11 +43,21 @@ public static class NpmInstall
         {
             arguments.Add("--ignore-scripts");
         }
-        await command.RunAsync(npm, arguments, new Dictionary<string, string>
+        // No user or global npmrc of the machine's: the registry above is the only one. (npm refuses one file for both.)
+        var userConfig = Path.Combine(home, "user.npmrc");
+        var globalConfig = Path.Combine(home, "global.npmrc");
+        await File.WriteAllTextAsync(userConfig, "");
+        await File.WriteAllTextAsync(globalConfig, "");
+        var environment = new Dictionary<string, string>
         {
-            // No user or global npmrc of the machine's: the registry above is the only one.
-            ["npm_config_userconfig"] = "/dev/null",
-            ["npm_config_globalconfig"] = "/dev/null",
-        });
+            ["npm_config_userconfig"] = userConfig,
+            ["npm_config_globalconfig"] = globalConfig,
+        };
+        if (File.Exists(SystemCertificates))
+        {
+            // Node trusts its own bundled authorities only; the machine's (an operator's proxy or mirror) as well, as every other program does.
+            environment["NODE_EXTRA_CA_CERTS"] = SystemCertificates;
+        }
+        await command.RunAsync(npm, arguments, environment);
     }
 }

@@ -10,10 +10,20 @@ namespace Klusterkluck.Worker.Source;
 /// </summary>
 public static class ArtifactArchive
 {
+    /// <remarks>
+    /// Entry by entry rather than TarFile.CreateFromDirectory, which skips "hidden" files, and on
+    /// Linux that is every dot file: .klusterkluck, node_modules/.bin, a function's own .env.
+    /// Links are stored as links, never followed.
+    /// </remarks>
     public static async Task PackAsync(string tree, Stream destination, CancellationToken cancellationToken)
     {
         await using var gzip = new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true);
-        await TarFile.CreateFromDirectoryAsync(tree, gzip, includeBaseDirectory: false, cancellationToken);
+        await using var writer = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
+        var walk = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
+        foreach (var path in Directory.EnumerateFileSystemEntries(tree, "*", walk).Order(StringComparer.Ordinal))
+        {
+            await writer.WriteEntryAsync(path, Path.GetRelativePath(tree, path).Replace('\\', '/'), cancellationToken);
+        }
     }
 
     public static async Task ExtractAsync(Stream source, string folder, CancellationToken cancellationToken)

@@ -140,7 +140,7 @@ internal sealed class BenchApi : IAsyncDisposable
             var function = await ExpectAsync(await Client.GetAsync($"/api/v1/functions/{name}"), HttpStatusCode.OK, $"get {name}");
             var status = function.GetProperty("deployment").GetProperty("status").GetString();
             var deployed = function.GetProperty("deployedCommit").GetString();
-            if (status != "deploying" && function.GetProperty("state").GetString() == "ready" && (commit is null || deployed == commit))
+            if (status is not ("deploying" or "building") && function.GetProperty("state").GetString() == "ready" && (commit is null || deployed == commit))
             {
                 return;
             }

@@ -52,15 +52,22 @@ internal static class ChildProcess
     /// Starts a process made by <see cref="Create"/> and reads its output line by line into
     /// <paramref name="log"/>, each line cut at <see cref="MaxLineBytes"/>: one endless line must not grow the Api.
     /// </summary>
-    public static void Start(Process process, LogBuffer log, Action<string>? onStdout = null)
+    public static void Start(Process process, LogBuffer log, Action<string>? onStdout = null) =>
+        Start(process, (stream, text) =>
+        {
+            if (stream == "stdout")
+            {
+                onStdout?.Invoke(text);
+            }
+            log.Add(stream, text);
+        });
+
+    /// <summary>As the other, each line (stdout or stderr, then its text) to <paramref name="onLine"/>.</summary>
+    public static void Start(Process process, Action<string, string> onLine)
     {
         Spawner.Start(process);
-        var stdout = BoundedLines.PumpAsync(process.StandardOutput.BaseStream, MaxLineBytes, text =>
-        {
-            onStdout?.Invoke(text);
-            log.Add("stdout", text);
-        });
-        var stderr = BoundedLines.PumpAsync(process.StandardError.BaseStream, MaxLineBytes, text => log.Add("stderr", text));
+        var stdout = BoundedLines.PumpAsync(process.StandardOutput.BaseStream, MaxLineBytes, text => onLine("stdout", text));
+        var stderr = BoundedLines.PumpAsync(process.StandardError.BaseStream, MaxLineBytes, text => onLine("stderr", text));
         s_output.Add(process, Task.WhenAll(stdout, stderr));
     }
 

@@ -18,6 +18,7 @@ internal sealed class WorkerLauncher(
 {
     private const string WorkerInside = "/opt/klusterkluck/worker";
     private const string RepositoryInside = "/srv/function.git";
+    private const string ArtifactInside = "/srv/build";
 
     /// <summary>Starts a worker; <see cref="Launched.Address"/> completes with its address once it listens.</summary>
     public Launched Start(FunctionDeployment deployment, LogBuffer log)
@@ -35,6 +36,13 @@ internal sealed class WorkerLauncher(
         var repository = repositories.PathOf(id.User, id.Name);
         var dotnet = Path.GetDirectoryName(ChildProcess.DotnetHost())!;
         List<(string Host, string Inside)> readOnly = [(dotnet, dotnet), (workerFolder, WorkerInside), (repository, RepositoryInside)];
+        string? artifactInside = null;
+        if (deployment.Artifact is { } artifact)
+        {
+            var artifactFolder = Path.GetDirectoryName(artifact)!;
+            readOnly.Add((artifactFolder, ArtifactInside));
+            artifactInside = Path.Combine(sandbox.PathInside(artifactFolder, ArtifactInside), Path.GetFileName(artifact));
+        }
         if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root && Directory.Exists(root))
         {
             readOnly.Add((Path.GetFullPath(root), Path.GetFullPath(root)));
@@ -43,6 +51,10 @@ internal sealed class WorkerLauncher(
         var info = process.StartInfo;
         info.Environment["KK_GIT_URL"] = sandbox.PathInside(repository, RepositoryInside);
         info.Environment["KK_GIT_COMMIT"] = deployment.Commit;
+        if (artifactInside is not null)
+        {
+            info.Environment["KK_ARTIFACT_URL"] = artifactInside;
+        }
         info.Environment["KK_FUNCTION"] = id.ToString();
         if (!deployment.Public)
         {

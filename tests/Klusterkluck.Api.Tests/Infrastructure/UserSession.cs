@@ -87,7 +87,7 @@ public sealed class UserSession : IDisposable
         while (true)
         {
             var function = await GetFunctionAsync(name);
-            if (function.GetProperty("deployment").GetProperty("status").GetString() != "deploying")
+            if (function.GetProperty("deployment").GetProperty("status").GetString() is not ("deploying" or "building"))
             {
                 return function;
             }

@@ -36,8 +36,11 @@ internal static class Bubblewrap
     /// Only then: a session is also an autogroup of the scheduler, which halves the CPU the
     /// Api's gateway gets against busy workers (bench/gateway: 56% of direct throughput, not 70%).
     /// </remarks>
-    public static List<string> Arguments(string writable, IReadOnlyList<(string Host, string Inside)> readOnly, bool newSession)
+    /// <param name="alsoWritable">Folders bound writable besides <paramref name="writable"/> (a build's cache), and where.</param>
+    public static List<string> Arguments(string writable, IReadOnlyList<(string Host, string Inside)> readOnly, bool newSession,
+        IReadOnlyList<(string Host, string Inside)>? alsoWritable = null)
     {
+        alsoWritable ??= [];
         List<string> args =
         [
             .. newSession ? ["--new-session"] : Array.Empty<string>(),
@@ -67,13 +70,18 @@ internal static class Bubblewrap
         args.AddRange(["--proc", "/proc", "--dev", "/dev", "--bind", Path.Combine(writable, "tmp"), "/tmp"]);
         var binds = readOnly.Where(b => !IsUnder(b.Inside, "/usr")).Distinct().ToList();
         // bwrap makes missing parents of a mount point 0700 when run as root: readable ones first.
-        foreach (var parent in binds.Select(b => b.Inside).Append(Inside).SelectMany(Parents).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        foreach (var parent in binds.Concat(alsoWritable).Select(b => b.Inside).Append(Inside).SelectMany(Parents).Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal))
         {
             args.AddRange(["--perms", "0755", "--dir", parent]);
         }
         foreach (var (host, inside) in binds)
         {
             args.AddRange(["--ro-bind", host, inside]);
+        }
+        foreach (var (host, inside) in alsoWritable)
+        {
+            args.AddRange(["--bind", host, inside]);
         }
         args.AddRange(["--bind", writable, Inside, "--chdir", "/tmp"]);
         return args;

@@ -102,11 +102,18 @@ internal sealed class FunctionSandbox
     /// seeing <paramref name="readOnly"/> (host folder, and where it appears) besides the system.
     /// HOME and TMPDIR point to its <c>tmp</c>.
     /// </summary>
-    public void Confine(ProcessStartInfo info, string user, string folder, IReadOnlyList<(string Host, string Inside)> readOnly) =>
-        Confine(info, user, folder, readOnly, _bwrap);
+    /// <param name="writable">Folders besides its own it may write (a build's cache), and where they appear.</param>
+    /// <param name="memoryMiB">Each process's writable memory, when not <see cref="SandboxOptions.MemoryMiB"/> (a build's compiler).</param>
+    public void Confine(ProcessStartInfo info, string user, string folder, IReadOnlyList<(string Host, string Inside)> readOnly,
+        IReadOnlyList<(string Host, string Inside)>? writable = null, int? memoryMiB = null) =>
+        Confine(info, user, folder, readOnly, _bwrap, writable ?? [], memoryMiB ?? _options.MemoryMiB);
+
+    /// <summary>Gives a folder kept across restarts (a build cache) to the tenant's uid, when tenants have uids.</summary>
+    public void OwnTree(string folder, string user) => _users?.OwnTree(folder, user);
 
     /// <summary>As the public one, with <paramref name="bwrap"/> null for no sandbox: the probe tries one before it is in force.</summary>
-    private void Confine(ProcessStartInfo info, string user, string folder, IReadOnlyList<(string Host, string Inside)> readOnly, string? bwrap)
+    private void Confine(ProcessStartInfo info, string user, string folder, IReadOnlyList<(string Host, string Inside)> readOnly, string? bwrap,
+        IReadOnlyList<(string Host, string Inside)> writable, int memoryMiB)
     {
         var tmp = Directory.CreateDirectory(Path.Combine(folder, "tmp")).FullName;
         _users?.Own(folder, user);
@@ -114,7 +121,7 @@ internal sealed class FunctionSandbox
         List<string> prefix = [];
         if (bwrap is not null)
         {
-            prefix.AddRange([bwrap, .. Bubblewrap.Arguments(folder, readOnly, s_hasTerminal.Value), "--"]);
+            prefix.AddRange([bwrap, .. Bubblewrap.Arguments(folder, readOnly, s_hasTerminal.Value, writable), "--"]);
             info.Environment["HOME"] = "/tmp";
             info.Environment["TMPDIR"] = "/tmp";
         }
@@ -129,7 +136,7 @@ internal sealed class FunctionSandbox
             var uid = _users.UidOf(user).ToString(CultureInfo.InvariantCulture);
             prefix.AddRange([Setpriv, $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]);
         }
-        List<string> command = [.. prefix, .. Limits(), info.FileName, .. info.ArgumentList];
+        List<string> command = [.. prefix, .. Limits(memoryMiB), info.FileName, .. info.ArgumentList];
         info.FileName = command[0];
         info.ArgumentList.Clear();
         foreach (var argument in command.Skip(1))
@@ -143,9 +150,9 @@ internal sealed class FunctionSandbox
     /// RLIMIT_AS: V8 and .NET reserve far more address space than they ever use. RLIMIT_NPROC
     /// counts a uid's processes, so only with a uid per tenant (else it would count the Api's own threads).
     /// </summary>
-    private List<string> Limits()
+    private List<string> Limits(int memoryMiB)
     {
-        var memory = (long)_options.MemoryMiB * 1024 * 1024;
+        var memory = (long)memoryMiB * 1024 * 1024;
         List<string> limits = [Prlimit, $"--data={memory}:{memory}", $"--nofile={_options.OpenFiles}:{_options.OpenFiles}"];
         if (_users is not null)
         {
@@ -162,7 +169,7 @@ internal sealed class FunctionSandbox
         try
         {
             var info = new ProcessStartInfo("/usr/bin/true");
-            Confine(info, "probe", folder, [], bwrap);
+            Confine(info, "probe", folder, [], bwrap, [], _options.MemoryMiB);
             return Bubblewrap.Probe(info.FileName, [.. info.ArgumentList]);
         }
         finally

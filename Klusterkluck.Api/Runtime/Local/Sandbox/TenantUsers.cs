@@ -28,6 +28,31 @@ internal sealed partial class TenantUsers(int firstUid)
         }
     }
 
+    /// <summary>
+    /// Gives a folder that outlives the Api (a build cache) and everything in it to the tenant's
+    /// uid of this run: uids are handed out anew at each start. A marker file says whose it is, so
+    /// the walk happens once per tenant and run. Links are changed themselves, never followed.
+    /// </summary>
+    public void OwnTree(string path, string user)
+    {
+        var uid = UidOf(user);
+        var marker = Path.Combine(path, ".klusterkluck-uid");
+        var text = uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (File.Exists(marker) && File.ReadAllText(marker) == text)
+        {
+            return;
+        }
+        var walk = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        foreach (var entry in Directory.EnumerateFileSystemEntries(path, "*", walk).Append(path))
+        {
+            lchown(entry, uid, uid);
+        }
+        File.WriteAllText(marker, text);
+    }
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int lchown(string path, int owner, int group);
+
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int chown(string path, int owner, int group);
 }
