@@ -16,7 +16,9 @@ public sealed class BuildCommand(string workDirectory, string home, DateTime dea
     private static readonly string[] s_inherited = ["PATH", "LANG", "LC_ALL", "TZ"];
 
     /// <summary>Runs the program; throws <see cref="BuildFailedException"/> when it fails or the deadline passes.</summary>
-    public async Task RunAsync(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="label">What the owner calls it in a failure's reason (default: the program and its first argument, npm ci).</param>
+    public async Task RunAsync(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
+        string? label = null)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -46,7 +48,7 @@ public sealed class BuildCommand(string workDirectory, string home, DateTime dea
         }
         Console.WriteLine($"$ {Path.GetFileName(program)} {string.Join(' ', arguments)}");
         // The reason names the program and what it was asked (npm ci, dotnet publish); the log has the whole line.
-        var shown = arguments.Count > 0 && !arguments[0].StartsWith('-') ? $"{Path.GetFileName(program)} {arguments[0]}" : Path.GetFileName(program);
+        var shown = label ?? (arguments.Count > 0 && !arguments[0].StartsWith('-') ? $"{Path.GetFileName(program)} {arguments[0]}" : Path.GetFileName(program));
         using var process = new Process { StartInfo = ProcessGroup.InNewSession(info) };
         try
         {

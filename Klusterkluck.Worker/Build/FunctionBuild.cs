@@ -49,7 +49,7 @@ public sealed class FunctionBuild(WorkerOptions options, BuildSettings settings)
                     await DotnetPublish.RunAsync(tree, settings, cache, home, command);
                     break;
                 case FunctionKind.Exec or FunctionKind.Static when config.Build is { } build:
-                    await command.RunAsync("/bin/sh", ["-c", build]);
+                    await command.RunAsync("/bin/sh", ["-c", build], label: $"the build command '{build}'");
                     break;
                 default:
                     Console.WriteLine($"Nothing to build for this {config.Kind.ToName()} function");
