@@ -16,7 +16,9 @@ public sealed record FunctionInfo(
     IReadOnlyList<ReplicaInfo> Instances,
     DateTime CreatedAt);
 
-public sealed record DeploymentInfo(string Commit, string Status, string? Error, DateTime UpdatedAt);
+public sealed record DeploymentInfo(string Commit, string Status, string? Error, DateTime UpdatedAt, string? Build = null);
+
+public sealed record BuildInfo(string Commit, string State, string? Reason, DateTime StartedAt, DateTime? FinishedAt, double? Seconds, string Log);
 
 public sealed record ReplicaInfo(int Replica, string Commit, string State, int Restarts);
 

@@ -36,6 +36,9 @@ public sealed class PlatformClient(HttpClient http, ConsoleUser user)
     public Task<ApiResult<FunctionInfo>> DeployAsync(string name, string sha, CancellationToken cancellationToken = default) =>
         SendAsync<FunctionInfo>(HttpMethod.Put, $"api/v1/functions/{Segment(name)}/versions/{Segment(sha)}", null, cancellationToken);
 
+    public Task<ApiResult<BuildInfo>> BuildAsync(string name, string sha, CancellationToken cancellationToken = default) =>
+        SendAsync<BuildInfo>(HttpMethod.Get, $"api/v1/functions/{Segment(name)}/builds/{Segment(sha)}", null, cancellationToken);
+
     public Task<ApiResult<LogsInfo>> LogsAsync(string name, int lines, CancellationToken cancellationToken = default) =>
         SendAsync<LogsInfo>(HttpMethod.Get, $"api/v1/functions/{Segment(name)}/logs?lines={lines}", null, cancellationToken);
 
