@@ -28,7 +28,7 @@ public static class DotnetPublish
         var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
         await command.RunAsync(dotnet,
         [
-            "publish", project, "-c", "Release", "-o", Path.Combine(tree, BuildLayout.Dotnet), "-nologo", "-nodeReuse:false", "-tl:off",
+            "publish", project, "-c", "Release", "-o", Path.Combine(tree, BuildLayout.Dotnet) + "/", "-nologo", "-nodeReuse:false", "-tl:off",
             // Global properties win over the project's own: these sources and no other.
             $"-p:RestoreConfigFile={config}", $"-p:RestoreSources={string.Join("%3B", sources)}",
             // No compiler server left behind by a build; each compile runs and ends with it.
