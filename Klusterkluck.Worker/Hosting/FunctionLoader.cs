@@ -56,6 +56,7 @@ public sealed class FunctionLoader(
         {
             FunctionKind.NodeJs => new NodeJsRuntime(function, options, loggers),
             FunctionKind.Exec => new ExecRuntime(function, options, loggers),
+            FunctionKind.Dotnet => new Klusterkluck.Worker.Runtime.Dotnet.DotnetRuntime(function, loggers),
             _ => new StaticRuntime(function),
         };
         try
