@@ -14,7 +14,7 @@ public sealed class DotnetBuildTests(ApiFixture fixture) : IClassFixture<ApiFixt
         public sealed class Function
         {
             public IResult Handle(HttpRequest request) =>
-                Results.Text($"{Environment.GetEnvironmentVariable("GREETING")}: {request.Query["name"].ToString().Humanize()}\n");
+                Results.Text($"{Environment.GetEnvironmentVariable("GREETING")}: {request.Query["name"].ToString().Humanize(LetterCasing.Sentence)}\n");
         }
         """;
 
@@ -41,7 +41,7 @@ public sealed class DotnetBuildTests(ApiFixture fixture) : IClassFixture<ApiFixt
         });
         Assert.True(function.Status() == "ready", function.ToString());
         Assert.Equal("Hello: Some function name\n", await user.CallTextAsync("sharp", "?name=some_function_name"));
-        Assert.Contains("Humanizer", (await user.BuildOfAsync("sharp", packaged)).GetProperty("log").GetString());
+        Assert.Contains("Restored", (await user.BuildOfAsync("sharp", packaged)).GetProperty("log").GetString());
 
         var (broken, failed) = await user.PushAndDeployAsync("sharp", new Dictionary<string, string>
         {
