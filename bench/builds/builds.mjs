@@ -67,5 +67,5 @@ const first200 = await firstReply('sharp', 'Hello, world!', created);
 const sharp = await get('/api/v1/functions/sharp');
 const firstBuild = await get(`/api/v1/functions/sharp/builds/${sharp.deployment.commit}`);
 report('dotnet template, first build', { build: firstBuild.seconds, first200 });
-const source = readFileSync(new URL('../../Klusterkluck.Functions/Templates/dotnet/Function.cs', import.meta.url), 'utf8');
-report('dotnet template, second build', await deploy('sharp', { 'Function.cs': source.replace('Hello', 'Bonjour') }, 'bonjour', 'Bonjour'));
+const config = readFileSync(new URL('../../Klusterkluck.Functions/Templates/dotnet/klusterkluck.yaml', import.meta.url), 'utf8');
+report('dotnet template, second build', await deploy('sharp', { 'klusterkluck.yaml': config.replace('Hello', 'Bonjour') }, 'bonjour', 'Bonjour'));
