@@ -22,16 +22,26 @@ public sealed class BuildLog(string path) : IDisposable
     private readonly Queue<string> _tail = new();
     private long _written;
     private bool _cut;
+    private bool _command;
 
     public void Add(string line)
     {
         lock (_tail)
         {
-            if (_tail.Count == TailLines)
+            // The builder echoes each command it runs ("$ npm ci …"): the tail is what the last one printed.
+            if (line.StartsWith("$ ", StringComparison.Ordinal))
             {
-                _tail.Dequeue();
+                _tail.Clear();
+                _command = true;
             }
-            _tail.Enqueue(line.Length > MaxTailLineLength ? line[..MaxTailLineLength] + "…" : line);
+            else if (_command)
+            {
+                if (_tail.Count == TailLines)
+                {
+                    _tail.Dequeue();
+                }
+                _tail.Enqueue(line.Length > MaxTailLineLength ? line[..MaxTailLineLength] + "…" : line);
+            }
             if (_cut)
             {
                 return;
@@ -48,7 +58,7 @@ public sealed class BuildLog(string path) : IDisposable
         }
     }
 
-    /// <summary>The last lines, oldest first, for a failed deploy's error.</summary>
+    /// <summary>The last lines the last command printed, oldest first, for a failed deploy's error.</summary>
     public IReadOnlyList<string> Tail()
     {
         lock (_tail)

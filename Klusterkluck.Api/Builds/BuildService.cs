@@ -57,8 +57,8 @@ public sealed partial class BuildService(
                     File.Delete(artifact);
                 }
             }
-            log.Add(failure is null ? $"Build succeeded in {(DateTime.UtcNow - started).TotalSeconds:0.0} s" : $"Build failed: {failure}");
             tail = log.Tail();
+            log.Add(failure is null ? $"Build succeeded in {(DateTime.UtcNow - started).TotalSeconds:0.0} s" : $"Build failed: {failure}");
         }
         artifacts.Write(id, new BuildRecord(commit, failure is null ? BuildStates.Succeeded : BuildStates.Failed, failure, started, DateTime.UtcNow));
         LogBuilt(logger, id.ToString(), commit[..Math.Min(12, commit.Length)], failure ?? "succeeded");
@@ -66,7 +66,7 @@ public sealed partial class BuildService(
         {
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, failure);
             // The reason, then what the build printed last (the compiler's error, npm's complaint): what the owner needs first.
-            throw new DeployException($"the build failed: {failure}\n{string.Join('\n', tail.SkipLast(1))}".TrimEnd());
+            throw new DeployException($"the build failed: {failure}\n{string.Join('\n', tail)}".TrimEnd());
         }
         return artifacts.Find(id, commit);
     }
