@@ -9,8 +9,10 @@ public sealed class CommandBuildTests : IAsyncLifetime
     private readonly TempFolder _data = new();
     private ApiProcess _api = null!;
 
-    public async Task InitializeAsync() =>
-        _api = await ApiProcess.StartAsync(_data.Path, new Dictionary<string, string> { ["Builds__Timeout"] = "00:00:06" });
+    /// <summary>A short build time limit, and no builds kept beyond the deployed one and the one before it.</summary>
+    private static readonly Dictionary<string, string> s_settings = new() { ["Builds__Timeout"] = "00:00:06", ["Builds__KeepArtifacts"] = "0" };
+
+    public async Task InitializeAsync() => _api = await ApiProcess.StartAsync(_data.Path, s_settings);
 
     public async Task DisposeAsync()
     {
@@ -64,5 +66,47 @@ public sealed class CommandBuildTests : IAsyncLifetime
         Assert.InRange(build.GetProperty("seconds").GetDouble(), 5, 30);
         using var call = await user.CallAsync("stuck", "", new StringContent("still"));
         Assert.Equal("Hello, still!\n", await call.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TheDeployedAndThePreviousBuildsAreKeptOthersPrunedAndARestartBuildsNothing()
+    {
+        using var user = await UserSession.StartAsync(_api, "prune");
+        await user.CreateFunctionAsync("made", "exec");
+        await user.WaitReadyAsync("made");
+        var shas = new List<string>();
+        foreach (var n in new[] { "one", "two", "three" })
+        {
+            var (sha, function) = await user.PushAndDeployAsync("made", new Dictionary<string, string>
+            {
+                ["klusterkluck.yaml"] = $"kind: exec\ncommand: ./handler.sh\nbuild: echo {n} > made.txt\n",
+                ["handler.sh"] = "#!/bin/sh\ncat made.txt\n",
+            });
+            Assert.True(function.Status() == "ready", function.ToString());
+            shas.Add(sha);
+        }
+
+        using (var pruned = await user.Client.GetAsync($"/api/v1/functions/made/builds/{shas[0]}"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, pruned.StatusCode);
+        }
+        Assert.Equal("succeeded", (await user.BuildOfAsync("made", shas[1])).GetProperty("state").GetString());
+        var built = (await user.BuildOfAsync("made", shas[2])).GetProperty("startedAt").GetString();
+
+        // The Api comes back on the same port and data folder: the deployed commit serves from its artifact, built once.
+        var port = _api.Port;
+        await _api.DisposeAsync();
+        _api = await ApiProcess.StartAsync(_data.Path, s_settings, port);
+        using var again = await UserSession.LoginAsync(_api, user.Username, user.Password);
+        for (var i = 0; i < 600 && (await again.GetFunctionAsync("made")).GetProperty("state").GetString() != "ready"; i++)
+        {
+            await Task.Delay(100);
+        }
+        await again.WaitReadyAsync("made", shas[2]);
+        Assert.Equal("three\n", await again.CallTextAsync("made"));
+        Assert.Equal(built, (await again.BuildOfAsync("made", shas[2])).GetProperty("startedAt").GetString());
+
+        await again.DeleteAsync("made");
+        Assert.False(Directory.Exists(Path.Combine(_data.Path, "builds", user.Username, "made")));
     }
 }
