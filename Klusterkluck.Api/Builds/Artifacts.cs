@@ -26,6 +26,9 @@ public sealed class Artifacts(DataFolder data)
 
     public string LogPath(FunctionId id, string commit) => Path.Combine(FolderOf(id, commit), LogFile);
 
+    /// <summary>Where a build leaves the commit's artifact (written locally, or uploaded by a Job) before it is checked and kept.</summary>
+    public string PartialPath(FunctionId id, string commit) => Path.Combine(FolderOf(id, commit), ArtifactFile + ".partial");
+
     public BuildRecord? Record(FunctionId id, string commit)
     {
         try

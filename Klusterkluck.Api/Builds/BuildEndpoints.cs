@@ -9,7 +9,8 @@ namespace Klusterkluck.Api.Builds;
 /// <summary>
 /// <c>GET /api/v1/functions/{name}/builds/{sha}</c>: a build's state and log, for the function's
 /// owner. <c>GET /builds/{user}/{name}/{sha}</c>: the artifact itself, for the function's pods,
-/// with its read-only token (the one that fetches its git repository).
+/// with its read-only token (the one that fetches its git repository). <c>PUT /builds/{user}/{name}/{sha}</c>:
+/// the artifact from a Kubernetes build Job (<see cref="ArtifactUpload"/>).
 /// </summary>
 public static class BuildEndpoints
 {
@@ -17,6 +18,9 @@ public static class BuildEndpoints
     {
         functions.MapGet("/{name}/builds/{sha}", GetAsync);
         app.MapGet("/builds/{user}/{name}/{sha}", Download).AllowAnonymous().ExcludeFromDescription();
+        // Artifacts can be large: the upload enforces Builds:MaxArtifactMiB itself, while it streams.
+        app.MapPut("/builds/{user}/{name}/{sha}", ArtifactUpload.PutAsync).AllowAnonymous().ExcludeFromDescription()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
     }
 
     private static async Task<Results<Ok<BuildResponse>, ProblemHttpResult>> GetAsync(string name, string sha, ClaimsPrincipal user,

@@ -41,7 +41,7 @@ public sealed partial class BuildService(
         IReadOnlyList<string> tail;
         using (var log = new BuildLog(artifacts.LogPath(id, commit)))
         {
-            var artifact = Path.Combine(folder, Artifacts.ArtifactFile + ".partial");
+            var artifact = artifacts.PartialPath(id, commit);
             failure = await builder.BuildAsync(new BuildJob(id, commit, artifact, log), cancellationToken);
             if (failure is null)
             {

@@ -7,6 +7,7 @@ public static class BuildsExtensions
     {
         builder.Services.AddOptions<BuildOptions>().BindConfiguration(BuildOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<Artifacts>();
+        builder.Services.AddSingleton<BuildTokens>();
         builder.Services.AddSingleton<BuildService>();
         return builder;
     }

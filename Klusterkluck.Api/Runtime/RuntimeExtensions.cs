@@ -55,7 +55,9 @@ public static class RuntimeExtensions
         // KUBECONFIG, ~/.kube/config, or the pod's service account when the Api runs in the cluster.
         builder.Services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()));
         builder.Services.AddSingleton<KubernetesApi>();
-        builder.Services.AddSingleton<IRuntime, KubernetesRuntime>();
+        builder.Services.AddSingleton<KubernetesRuntime>();
+        builder.Services.AddSingleton<IRuntime>(services => services.GetRequiredService<KubernetesRuntime>());
+        builder.Services.AddSingleton<Builds.IBuilder, KubernetesBuilder>();
         return builder;
     }
 }

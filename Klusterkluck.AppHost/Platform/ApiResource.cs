@@ -33,7 +33,7 @@ internal static class ApiResource
     /// runtime), keeps its data folder on a volume, runs as an unprivileged user under a read-only
     /// root, may do what its runtime does and no more (<see cref="ApiRole"/>), and is reached
     /// through an Ingress. Images: `docker build -f Klusterkluck.Api/Dockerfile -t klusterkluck/api .`
-    /// and likewise for the worker and the connector host.
+    /// and likewise for the worker, the builder (`-f Klusterkluck.Worker/Dockerfile.builder`) and the connector host.
     /// </summary>
     public static IResourceBuilder<ProjectResource> InCluster(this IResourceBuilder<ProjectResource> api, string @namespace)
     {
@@ -50,6 +50,7 @@ internal static class ApiResource
             .WithEnvironment("Runtime__Kubernetes__ApiUrl", self)
             .WithEnvironment("Flows__EventBaseUrl", self)
             .WithEnvironment("Runtime__Kubernetes__WorkerImage", "klusterkluck/worker:latest")
+            .WithEnvironment("Runtime__Kubernetes__BuilderImage", "klusterkluck/builder:latest")
             .WithEnvironment("Runtime__Kubernetes__ConnectorImage", "klusterkluck/connectors:latest")
             .WithEnvironment("Runtime__Kubernetes__Domain", "functions.klusterkluck.local")
             .WithEnvironment("Runtime__Kubernetes__IngressClass", "nginx")

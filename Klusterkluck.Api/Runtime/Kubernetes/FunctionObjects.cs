@@ -4,7 +4,7 @@ namespace Klusterkluck.Api.Runtime.Kubernetes;
 
 /// <summary>
 /// A function's objects in its user's namespace, all named after the function: a Secret with its
-/// read-only git token, a Deployment of workers, a Service, an Ingress for
+/// read-only git token and its build upload token, a Deployment of workers, a Service, an Ingress for
 /// <c>{user}.{domain}/{function}/</c>, and a HorizontalPodAutoscaler when it asked to scale.
 /// Pure functions of the deployment and the options, so a redeploy changes only what changed.
 /// </summary>
@@ -14,19 +14,25 @@ public static class FunctionObjects
     public const string TokenKey = "token";
     public const int WorkerPort = 8080;
 
+    /// <summary>The Secret's key for the build Jobs' upload token (<see cref="BuildObjects"/>); worker pods never refer to it.</summary>
+    public const string BuildTokenKey = "build-token";
+
     public static string SecretName(FunctionId id) => $"{id.Name}-git";
 
     /// <summary>The path prefix the Ingress routes on and the worker strips (KK_PATH_BASE).</summary>
     public static string PathBase(FunctionId id) => $"/{id.Name}";
 
-    public static V1Secret Secret(KubernetesRuntimeOptions options, FunctionId id, string token) => new()
+    public static V1Secret Secret(KubernetesRuntimeOptions options, FunctionId id, string token, string buildToken) => new()
     {
         ApiVersion = "v1",
         Kind = "Secret",
         Metadata = Metadata(options, id, SecretName(id)),
         Type = "Opaque",
-        StringData = new Dictionary<string, string> { [TokenKey] = token },
+        StringData = new Dictionary<string, string> { [TokenKey] = token, [BuildTokenKey] = buildToken },
     };
+
+    /// <summary>The function's repository as pods fetch it, with the read token (KK_GIT_URL).</summary>
+    public static string GitUrl(KubernetesRuntimeOptions options, FunctionId id) => $"{options.ApiUrl.TrimEnd('/')}/git/{id.User}/{id.Name}.git";
 
     /// <param name="issuer">Whose tokens a private function accepts; null for a public function.</param>
     public static V1Deployment Deployment(KubernetesRuntimeOptions options, FunctionDeployment deployment, TokenIssuer? issuer, int replicas)
@@ -178,13 +184,18 @@ public static class FunctionObjects
     private static IEnumerable<V1EnvVar> Environment(KubernetesRuntimeOptions options, FunctionDeployment deployment, TokenIssuer? issuer)
     {
         var id = deployment.Id;
-        yield return Env("KK_GIT_URL", $"{options.ApiUrl.TrimEnd('/')}/git/{id.User}/{id.Name}.git");
+        yield return Env("KK_GIT_URL", GitUrl(options, id));
         yield return Env("KK_GIT_COMMIT", deployment.Commit);
         yield return new V1EnvVar
         {
             Name = "KK_GIT_TOKEN",
             ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = SecretName(id), Key = TokenKey } },
         };
+        if (deployment.Artifact is not null)
+        {
+            // The commit's build, fetched from the Api with the read token instead of a checkout.
+            yield return Env("KK_ARTIFACT_URL", BuildObjects.ArtifactUrl(options, id, deployment.Commit));
+        }
         yield return Env("KK_FUNCTION", id.ToString());
         if (issuer is not null)
         {

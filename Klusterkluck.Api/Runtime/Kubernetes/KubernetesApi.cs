@@ -55,6 +55,13 @@ public sealed class KubernetesApi(IKubernetes client)
         (o, n, ns, c) => client.CoreV1.ReplaceNamespacedResourceQuotaAsync(o, n, ns, cancellationToken: c),
         (n, ns, c) => client.CoreV1.DeleteNamespacedResourceQuotaAsync(n, ns, cancellationToken: c));
 
+    /// <summary>Build Jobs; one deleted takes its pods with it (for Jobs the API's default is to orphan them).</summary>
+    public ResourceClient<V1Job> Jobs { get; } = new(
+        (n, ns, c) => client.BatchV1.ReadNamespacedJobAsync(n, ns, cancellationToken: c),
+        (o, ns, c) => client.BatchV1.CreateNamespacedJobAsync(o, ns, cancellationToken: c),
+        (o, n, ns, c) => client.BatchV1.ReplaceNamespacedJobAsync(o, n, ns, cancellationToken: c),
+        (n, ns, c) => client.BatchV1.DeleteNamespacedJobAsync(n, ns, propagationPolicy: "Background", cancellationToken: c));
+
     /// <summary>
     /// Namespaces are cluster-scoped: created when missing, their labels put back when changed.
     /// One being deleted (Terminating) cannot take new objects, which the caller's next call reports.
@@ -106,6 +113,9 @@ public sealed class KubernetesApi(IKubernetes client)
 
     public async Task<IList<V1Pod>> PodsAsync(string ns, string selector, CancellationToken cancellationToken) =>
         (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector, cancellationToken: cancellationToken)).Items;
+
+    public async Task<IList<V1Job>> JobsAsync(string ns, string selector, CancellationToken cancellationToken) =>
+        (await client.BatchV1.ListNamespacedJobAsync(ns, labelSelector: selector, cancellationToken: cancellationToken)).Items;
 
     public async Task<IList<V1Deployment>> DeploymentsAsync(string ns, string selector, CancellationToken cancellationToken) =>
         (await client.AppsV1.ListNamespacedDeploymentAsync(ns, labelSelector: selector, cancellationToken: cancellationToken)).Items;

@@ -14,9 +14,11 @@ namespace Klusterkluck.Api.Runtime.Kubernetes;
 /// Kubernetes rolls it out; the deploy waits for the rollout, and one that fails is undone by
 /// putting the previous commit back, so the previous pods keep serving as they do locally.
 /// Connectors (KubernetesConnectors.cs): per connector node a Secret and a Deployment (<see cref="ConnectorObjects"/>).
+/// Builds, before a deploy: a Job per (function, commit) (<see cref="KubernetesBuilder"/>).
 /// </summary>
 public sealed partial class KubernetesRuntime(
-    KubernetesApi api, IOptions<KubernetesRuntimeOptions> options, GitTokens tokens, TokenIssuer issuer, ILogger<KubernetesRuntime> logger)
+    KubernetesApi api, IOptions<KubernetesRuntimeOptions> options, GitTokens tokens, Builds.BuildTokens buildTokens, TokenIssuer issuer,
+    ILogger<KubernetesRuntime> logger)
     : IRuntime
 {
     /// <summary>What the gateway needs per request, without asking the API server: is it known, has it ever been ready.</summary>
@@ -38,9 +40,10 @@ public sealed partial class KubernetesRuntime(
         try
         {
             await PrepareTenantAsync(id.User, cancellationToken);
-            await api.Secrets.ApplyAsync(FunctionObjects.Secret(Options, id, tokens.ReadToken(id.User, id.Name)), cancellationToken);
+            await api.Secrets.ApplyAsync(SecretOf(id), cancellationToken);
             var ns = TenantObjects.Namespace(Options, id.User);
-            var previous = CommitOf(await api.Deployments.TryReadAsync(id.Name, ns, cancellationToken));
+            var existing = await api.Deployments.TryReadAsync(id.Name, ns, cancellationToken);
+            var previous = CommitOf(existing);
             var applied = await ApplyDeploymentAsync(deployment, cancellationToken);
             await api.Services.ApplyAsync(FunctionObjects.Service(Options, id), cancellationToken, KeepClusterIp);
             await api.Ingresses.ApplyAsync(FunctionObjects.Ingress(Options, id), cancellationToken);
@@ -57,7 +60,8 @@ public sealed partial class KubernetesRuntime(
             {
                 if (previous is not null && previous != deployment.Commit)
                 {
-                    await ApplyDeploymentAsync(deployment with { Commit = previous }, cancellationToken);
+                    // Served from its build if it was: the artifact of a deployed commit is kept (BuildService.Prune).
+                    await ApplyDeploymentAsync(deployment with { Commit = previous, Artifact = ArtifactOf(existing) }, cancellationToken);
                     LogRolledBack(logger, id.ToString(), previous[..Math.Min(12, previous.Length)]);
                 }
                 throw new DeployException(failure);
@@ -81,6 +85,11 @@ public sealed partial class KubernetesRuntime(
             await api.Services.DeleteAsync(id.Name, ns, cancellationToken);
             await api.Deployments.DeleteAsync(id.Name, ns, cancellationToken);
             await api.Secrets.DeleteAsync(FunctionObjects.SecretName(id), ns, cancellationToken);
+            // Finished builds would go by their TTL; one still running stops now.
+            foreach (var job in await api.JobsAsync(ns, Labels.BuildSelectorText(id), cancellationToken))
+            {
+                await api.Jobs.DeleteAsync(job.Metadata.Name, ns, cancellationToken);
+            }
         }
         catch (Exception e) when (KubernetesApi.IsApiFailure(e) || e is System.Text.Json.JsonException)
         {
@@ -107,6 +116,10 @@ public sealed partial class KubernetesRuntime(
         }
         return logs;
     }
+
+    /// <summary>The function's Secret: the read token its pods fetch code with, and the upload token its build Jobs deliver with.</summary>
+    internal V1Secret SecretOf(FunctionId id) =>
+        FunctionObjects.Secret(Options, id, tokens.ReadToken(id.User, id.Name), buildTokens.UploadToken(id.User, id.Name));
 
     private async Task<V1Deployment> ApplyDeploymentAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
@@ -192,7 +205,7 @@ public sealed partial class KubernetesRuntime(
     }
 
     /// <summary>kubelet's <c>timestamps=true</c> format: an RFC 3339 time with nanoseconds, a space, the line.</summary>
-    private static LogLine ParseLogLine(string line)
+    internal static LogLine ParseLogLine(string line)
     {
         var space = line.IndexOf(' ');
         if (space > 0)
@@ -217,6 +230,11 @@ public sealed partial class KubernetesRuntime(
     private static string? CommitOf(V1Deployment? deployment) =>
         deployment?.Spec.Template.Spec.Containers.FirstOrDefault(c => c.Name == FunctionObjects.Container)?.Env?
             .FirstOrDefault(e => e.Name == "KK_GIT_COMMIT")?.Value;
+
+    /// <summary>Whether the Deployment serves its commit from a build: its KK_ARTIFACT_URL (this runtime only needs to know that there is one).</summary>
+    private static string? ArtifactOf(V1Deployment? deployment) =>
+        deployment?.Spec.Template.Spec.Containers.FirstOrDefault(c => c.Name == FunctionObjects.Container)?.Env?
+            .FirstOrDefault(e => e.Name == "KK_ARTIFACT_URL")?.Value;
 
     private static string CommitOf(V1Pod pod) => pod.Metadata.Labels?.TryGetValue(Labels.Commit, out var commit) == true ? commit : "";
 

@@ -15,6 +15,13 @@ public sealed class KubernetesRuntimeOptions
     [Required]
     public string WorkerImage { get; set; } = "klusterkluck/worker:latest";
 
+    /// <summary>
+    /// The builder's container image (Klusterkluck.Worker/Dockerfile.builder builds it): the worker's
+    /// build mode with the .NET SDK and npm, run as a Job per (function, commit) that needs a build.
+    /// </summary>
+    [Required]
+    public string BuilderImage { get; set; } = "klusterkluck/builder:latest";
+
     /// <summary>The connector host's container image (Klusterkluck.Connectors/Dockerfile builds it), one pod per connector node.</summary>
     [Required]
     public string ConnectorImage { get; set; } = "klusterkluck/connectors:latest";
@@ -75,6 +82,15 @@ public sealed class KubernetesRuntimeOptions
 
     /// <summary>Each worker container's resource limits.</summary>
     public Dictionary<string, string> Limits { get; set; } = new() { ["cpu"] = "1", ["memory"] = "512Mi" };
+
+    /// <summary>
+    /// Each build container's resource requests: npm and a compiler need more than a worker, and the
+    /// user's ResourceQuota counts them while the build runs.
+    /// </summary>
+    public Dictionary<string, string> BuildRequests { get; set; } = new() { ["cpu"] = "500m", ["memory"] = "1Gi" };
+
+    /// <summary>Each build container's resource limits (dotnet publish of a small project peaks near 1.5 GiB).</summary>
+    public Dictionary<string, string> BuildLimits { get; set; } = new() { ["cpu"] = "2", ["memory"] = "2Gi" };
 
     /// <summary>
     /// Each connector container's resource requests. The user's ResourceQuota covers requests and

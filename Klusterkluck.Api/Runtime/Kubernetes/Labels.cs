@@ -14,11 +14,15 @@ public static class Labels
     public const string Node = "klusterkluck.io/node";
     public const string Connector = "klusterkluck.io/connector";
 
+    /// <summary>On a build Job and its pod: the function it builds (not <see cref="Function"/>, which selects the function's serving pods).</summary>
+    public const string Build = "klusterkluck.io/build";
+
     /// <summary>An annotation, not a label: a revision is whatever string the flow engine makes it, not a label value.</summary>
     public const string Revision = "klusterkluck.io/revision";
 
     public const string Klusterkluck = "klusterkluck";
     public const string ConnectorComponent = "connector";
+    public const string BuildComponent = "build";
 
     public static Dictionary<string, string> ForTenant(string user) => new()
     {
@@ -32,6 +36,20 @@ public static class Labels
         [Name] = id.Name,
         [Function] = id.Name,
     };
+
+    /// <summary>
+    /// A build Job and its pod. Without <see cref="Function"/>: the function's Service, its
+    /// Deployment's rollout and its replicas select on that, and a build pod is none of them.
+    /// </summary>
+    public static Dictionary<string, string> ForBuild(FunctionId id, string commit) => new(ForTenant(id.User))
+    {
+        [Name] = id.Name,
+        [Component] = BuildComponent,
+        [Build] = id.Name,
+        [Commit] = commit,
+    };
+
+    public static string BuildSelectorText(FunctionId id) => $"{Build}={id.Name}";
 
     /// <summary>The Deployment's selector: immutable once created, so only what never changes.</summary>
     public static Dictionary<string, string> Selector(FunctionId id) => new() { [Function] = id.Name };

@@ -39,7 +39,7 @@ public sealed class KubernetesConnectorTests : IAsyncLifetime
     }
 
     private KubernetesRuntime Runtime(KubernetesRuntimeOptions options) =>
-        new(new KubernetesApi(_client), Options.Create(options), new GitTokens(new DataFolder(_data.Path)),
+        new(new KubernetesApi(_client), Options.Create(options), new GitTokens(new DataFolder(_data.Path)), new Api.Builds.BuildTokens(new DataFolder(_data.Path)),
             new TokenIssuer("http://issuer.example.test/", null), NullLogger<KubernetesRuntime>.Instance);
 
     [Fact]

@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using Klusterkluck.Api.Builds;
 using Klusterkluck.Api.Identity;
 using Klusterkluck.Api.Runtime;
 using Klusterkluck.Api.Runtime.Kubernetes;
@@ -18,7 +19,8 @@ public sealed class ManifestTests
 
     private static readonly string s_snapshots = Path.Combine(KubernetesSchema.RepositoryRoot, "tests", "Klusterkluck.Api.Tests", "Kubernetes", "Snapshots");
 
-    public static TheoryData<string> Snapshots => ["tenant", "nodejs-private", "exec-autoscaled", "static-public", "connector-timer", "connector-http"];
+    public static TheoryData<string> Snapshots =>
+        ["tenant", "nodejs-private", "exec-autoscaled", "static-public", "nodejs-build", "connector-timer", "connector-http"];
 
     [Fact]
     public async Task ThePlatformManifestsRenderOfflineAndAreValid()
@@ -63,6 +65,7 @@ public sealed class ManifestTests
             "networking.k8s.io/networkpolicies:get", "networking.k8s.io/networkpolicies:create", "networking.k8s.io/networkpolicies:update",
             "autoscaling/horizontalpodautoscalers:get", "autoscaling/horizontalpodautoscalers:create",
             "autoscaling/horizontalpodautoscalers:update", "autoscaling/horizontalpodautoscalers:delete",
+            "batch/jobs:get", "batch/jobs:list", "batch/jobs:create", "batch/jobs:delete",
         ];
         Assert.Superset(used.ToHashSet(), granted);
         Assert.DoesNotContain(granted, g => g.EndsWith(":*", StringComparison.Ordinal) || g.StartsWith("*", StringComparison.Ordinal));
@@ -135,6 +138,13 @@ public sealed class ManifestTests
             return [ConnectorObjects.Secret(ingress, connector), ConnectorObjects.Deployment(ingress, connector), ConnectorObjects.Service(ingress, connector),
                 ConnectorObjects.Ingress(ingress, connector)];
         }
+        if (snapshot == "nodejs-build")
+        {
+            // A commit with dependencies: its build Job, then workers that fetch the artifact instead of the commit.
+            var built = new FunctionDeployment(new FunctionId("alice", "padded"), Commit, false, 1) { Artifact = "/data/builds/alice/padded/artifact.tar.gz" };
+            return [FunctionObjects.Secret(options, built.Id, "kkread-snapshot", "kkbuild-snapshot"), BuildObjects.Job(options, new BuildOptions(), built.Id, Commit),
+                FunctionObjects.Deployment(options, built, issuer, built.Replicas)];
+        }
         var deployment = snapshot switch
         {
             "nodejs-private" => new FunctionDeployment(new FunctionId("alice", "hello"), Commit, false, 1),
@@ -144,7 +154,7 @@ public sealed class ManifestTests
         var id = deployment.Id;
         List<object> objects =
         [
-            FunctionObjects.Secret(options, id, "kkread-snapshot"),
+            FunctionObjects.Secret(options, id, "kkread-snapshot", "kkbuild-snapshot"),
             FunctionObjects.Deployment(options, deployment, deployment.Public ? null : issuer, deployment.Replicas),
             FunctionObjects.Service(options, id),
             FunctionObjects.Ingress(options, id),

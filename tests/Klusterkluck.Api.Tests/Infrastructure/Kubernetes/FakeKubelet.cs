@@ -37,6 +37,17 @@ public sealed class FakeKubelet(FakeKubernetes cluster) : IDisposable
 
     public string LogOf(string pod) => _logs.TryGetValue(pod, out var log) ? log : "";
 
+    /// <summary>Lines a container printed now, kept with their time as the kubelet keeps them.</summary>
+    internal void AppendLog(string pod, IEnumerable<string> lines) =>
+        _logs.AddOrUpdate(pod, _ => Stamped(lines), (_, log) => log + Stamped(lines));
+
+    /// <summary>A kept line's time: RFC 3339 with nine fraction digits, of which .NET reads seven.</summary>
+    internal static DateTimeOffset TimeOf(string line) =>
+        DateTimeOffset.Parse(line[..line.IndexOf(' ')].Remove(27, 2), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Stamped(IEnumerable<string> lines) =>
+        string.Concat(lines.Select(l => $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffffff}00Z {l}\n"));
+
     internal void Schedule(string ns, string name) =>
         _ = Task.Delay(Delay, _stopping.Token).ContinueWith(_ => Reconcile(ns, name), _stopping.Token, TaskContinuationOptions.OnlyOnRanToCompletion,
             TaskScheduler.Default);

@@ -14,7 +14,10 @@ namespace Klusterkluck.Api.Tests.Infrastructure.Kubernetes;
 /// AlreadyExists and Conflict (stale resourceVersion), 422 for immutable fields, label selectors,
 /// Secret stringData, Service cluster IPs, namespaces that take their objects with them, pod logs,
 /// and a simulated deployment controller and kubelet (<see cref="FakeKubelet"/>) that fill in the
-/// rollout status fields and pods the runtime reads. Faults can be injected per request.
+/// rollout status fields and pods the runtime reads; batch/v1 Jobs as the API server defaults and
+/// validates them, deleted with or without their pods as the propagation policy says, run by a
+/// simulated job controller (<see cref="FakeJobController"/>) whose pods' ends the tests decide.
+/// Faults can be injected per request.
 /// </summary>
 public sealed class FakeKubernetes : IAsyncDisposable
 {
@@ -28,11 +31,17 @@ public sealed class FakeKubernetes : IAsyncDisposable
     private int _nextIp = 10;
     private LoopbackServer? _server;
 
-    private FakeKubernetes() => Kubelet = new FakeKubelet(this);
+    private FakeKubernetes()
+    {
+        Kubelet = new FakeKubelet(this);
+        Jobs = new FakeJobController(this);
+    }
 
     public string BaseUrl => _server!.BaseUrl;
 
     public FakeKubelet Kubelet { get; }
+
+    public FakeJobController Jobs { get; }
 
     /// <summary>Every request as "METHOD /path?query", in order.</summary>
     public IReadOnlyList<string> Requests => [.. _requests];
@@ -125,6 +134,22 @@ public sealed class FakeKubernetes : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes an object as a controller would, if it still exists as the same object (same uid): a deleted one stays deleted.</summary>
+    internal bool Update(string kind, string ns, JsonObject value)
+    {
+        lock (_lock)
+        {
+            var key = (Resource.OfKind(kind), ns, (string)value["metadata"]!["name"]!);
+            if (!_objects.TryGetValue(key, out var current) || (string?)current["metadata"]!["uid"] != (string?)value["metadata"]!["uid"])
+            {
+                return false;
+            }
+            value["metadata"]!["resourceVersion"] = NextVersion();
+            _objects[key] = value;
+            return true;
+        }
+    }
+
     internal void Remove(string kind, string ns, string name)
     {
         lock (_lock)
@@ -150,7 +175,8 @@ public sealed class FakeKubernetes : IAsyncDisposable
             return KubernetesStatus.Failure(404, "NotFound", "the server could not find the requested resource");
         }
         JsonObject? body = null;
-        if (request.Method is "POST" or "PUT")
+        // A DELETE may carry DeleteOptions (propagationPolicy, say).
+        if (request.Method is "POST" or "PUT" || (request.Method == "DELETE" && request.ContentLength > 0))
         {
             try
             {
@@ -174,7 +200,8 @@ public sealed class FakeKubernetes : IAsyncDisposable
                 ("GET", { } name, null) => _objects.TryGetValue((route.Resource, route.Namespace, name), out var found)
                     ? Json(found) : KubernetesStatus.NotFound(route.Resource, name),
                 ("PUT", { } name, null) => ReplaceLocked(route, name, body!),
-                ("DELETE", { } name, null) => DeleteLocked(route, name),
+                ("DELETE", { } name, null) => DeleteLocked(route, name, request.Query["propagationPolicy"].ToString() is { Length: > 0 } policy
+                    ? policy : (string?)body?["propagationPolicy"]),
                 _ => KubernetesStatus.Failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"),
             };
         }
@@ -253,6 +280,13 @@ public sealed class FakeKubernetes : IAsyncDisposable
             case "Secret":
                 MoveStringData(body);
                 break;
+            case "Job":
+                if (FakeJobController.Invalid(body) is { } cause)
+                {
+                    return KubernetesStatus.Invalid(resource, name, cause);
+                }
+                FakeJobController.Default(body, (string)metadata["uid"]!);
+                break;
             case "Service" when string.IsNullOrEmpty(ClusterIp(body)):
                 var ip = $"10.96.0.{_nextIp++}";
                 body["spec"]!["clusterIP"] = ip;
@@ -263,6 +297,10 @@ public sealed class FakeKubernetes : IAsyncDisposable
         if (resource.Kind == "Deployment")
         {
             Kubelet.Schedule(route.Namespace, name);
+        }
+        if (resource.Kind == "Job")
+        {
+            Jobs.Schedule(route.Namespace, name);
         }
         return Json(body, 201);
     }
@@ -322,7 +360,8 @@ public sealed class FakeKubernetes : IAsyncDisposable
         return Json(body);
     }
 
-    private IResult DeleteLocked(Route route, string name)
+    /// <param name="propagation">DeleteOptions' propagationPolicy, from the query or the body; null: the kind's default.</param>
+    private IResult DeleteLocked(Route route, string name, string? propagation)
     {
         var resource = route.Resource;
         if (!_objects.TryGetValue((resource, route.Namespace, name), out var existing))
@@ -344,10 +383,39 @@ public sealed class FakeKubernetes : IAsyncDisposable
                     _objects.Remove(pod);
                 }
                 break;
+            case "Job":
+                var uid = (string)existing["metadata"]!["uid"]!;
+                var owned = _objects.Where(o => o.Key.Resource.Kind == "Pod" && o.Key.Namespace == route.Namespace
+                    && o.Value["metadata"]!["ownerReferences"]?.AsArray().Any(r => (string?)r?["uid"] == uid) == true).Select(o => o.Key).ToList();
+                if (propagation is "Background" or "Foreground")
+                {
+                    // The garbage collector takes the pods a moment later.
+                    _ = Task.Delay(100).ContinueWith(_ => RemoveAll(owned), TaskScheduler.Default);
+                }
+                else
+                {
+                    // batch/v1 Jobs default to orphaning: the pods stay, without their owner.
+                    foreach (var pod in owned)
+                    {
+                        _objects[pod]["metadata"]!.AsObject().Remove("ownerReferences");
+                    }
+                }
+                break;
         }
         _objects.Remove((resource, route.Namespace, name));
         // As the real server: Services and Pods answer with the deleted object, the rest with a Status.
         return resource.Kind is "Service" or "Pod" ? Json(existing) : KubernetesStatus.Success();
+    }
+
+    private void RemoveAll(IEnumerable<(Resource, string, string)> keys)
+    {
+        lock (_lock)
+        {
+            foreach (var key in keys)
+            {
+                _objects.Remove(key);
+            }
+        }
     }
 
     private void FinishNamespaceDeletion(string name)
@@ -378,8 +446,9 @@ public sealed class FakeKubernetes : IAsyncDisposable
         {
             return KubernetesStatus.Failure(400, "BadRequest", $"previous terminated container \"{container}\" in pod \"{name}\" not found");
         }
-        // The kubelet keeps each line with its time; without timestamps=true the lines go out as printed.
-        var lines = Kubelet.LogOf(name).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        // The kubelet keeps each line with its time: sinceSeconds counts back from its now; without timestamps=true the lines go out as printed.
+        var from = int.TryParse(query["sinceSeconds"], out var since) ? DateTimeOffset.UtcNow.AddSeconds(-since) : DateTimeOffset.MinValue;
+        var lines = Kubelet.LogOf(name).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => FakeKubelet.TimeOf(l) >= from)
             .Select(l => query["timestamps"] == "true" ? l : l[(l.IndexOf(' ') + 1)..]).ToArray();
         if (int.TryParse(query["tailLines"], out var tail))
         {
@@ -394,6 +463,8 @@ public sealed class FakeKubernetes : IAsyncDisposable
             "spec.selector: Invalid value: field is immutable",
         "Service" when ClusterIp(body) != ClusterIp(existing) =>
             $"spec.clusterIP: Invalid value: \"{ClusterIp(body)}\": field is immutable",
+        "Job" when !JsonNode.DeepEquals(existing["spec"]?["template"], body["spec"]?["template"]) =>
+            "spec.template: Invalid value: field is immutable",
         _ => null,
     };
 
@@ -436,6 +507,7 @@ public sealed class FakeKubernetes : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Kubelet.Dispose();
+        Jobs.Dispose();
         if (_server is not null)
         {
             await _server.DisposeAsync();

@@ -14,6 +14,7 @@ public sealed record Resource(string GroupVersion, string Plural, string Kind, b
         new("networking.k8s.io/v1", "ingresses", "Ingress", true),
         new("networking.k8s.io/v1", "networkpolicies", "NetworkPolicy", true),
         new("autoscaling/v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true),
+        new("batch/v1", "jobs", "Job", true),
     ];
 
     public static Resource OfKind(string kind) => All.Single(r => r.Kind == kind);
@@ -25,5 +26,5 @@ public sealed record Resource(string GroupVersion, string Plural, string Kind, b
     public string QualifiedName => GroupVersion.Contains('/') ? $"{Plural}.{GroupVersion[..GroupVersion.IndexOf('/')]}" : Plural;
 
     /// <summary>Kinds whose spec changes bump metadata.generation (all with a spec, as in the real server).</summary>
-    public bool HasGeneration => Kind is "Deployment" or "Ingress" or "NetworkPolicy" or "HorizontalPodAutoscaler";
+    public bool HasGeneration => Kind is "Deployment" or "Ingress" or "NetworkPolicy" or "HorizontalPodAutoscaler" or "Job";
 }
