@@ -69,3 +69,21 @@ ASPNETCORE_URLS="http://127.0.0.1:$dotnet_port" KK_GIT_URL="$dotnet_repo" KK_GIT
 wait_200 "http://127.0.0.1:$node_port/healthz"
 wait_200 "http://127.0.0.1:$dotnet_port/healthz" || { cat "$work/dotnet-worker.log" >&2; exit 1; }
 compare_rounds "$rounds" nodejs "http://127.0.0.1:$node_port/?name=bench" dotnet "http://127.0.0.1:$dotnet_port/?name=bench"
+
+# The other kinds once each, for the ranking: static serves the template's index.html from disk,
+# exec runs the template's handler.sh once per request.
+echo >&2
+echo "the other kinds, one run each: wrk -t1 -c$connections -d${duration}s" >&2
+static_repo=$(repo static "$root"/Klusterkluck.Functions/Templates/static/.)
+exec_repo=$(repo exec "$root"/Klusterkluck.Functions/Templates/exec/.)
+static_port=$(free_port)
+ASPNETCORE_URLS="http://127.0.0.1:$static_port" KK_GIT_URL="$static_repo" KK_GIT_COMMIT=HEAD KK_FUNCTION=bench/static \
+  dotnet "$worker" >"$work/static-worker.log" 2>&1 & pids+=($!)
+exec_port=$(free_port)
+ASPNETCORE_URLS="http://127.0.0.1:$exec_port" KK_GIT_URL="$exec_repo" KK_GIT_COMMIT=HEAD KK_FUNCTION=bench/exec \
+  dotnet "$worker" >"$work/exec-worker.log" 2>&1 & pids+=($!)
+wait_200 "http://127.0.0.1:$static_port/healthz"
+wait_200 "http://127.0.0.1:$exec_port/healthz"
+measure "  static" "http://127.0.0.1:$static_port/" >/dev/null
+measure "  exec" "http://127.0.0.1:$exec_port/?name=bench" >/dev/null
+
