@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Klusterkluck.Api.Hosting;
 
 namespace Klusterkluck.Api.Builds;
@@ -14,16 +12,11 @@ namespace Klusterkluck.Api.Builds;
 /// </summary>
 public sealed class BuildTokens(DataFolder folder)
 {
-    private const string Prefix = "kkbuild-";
-
-    private readonly Lazy<byte[]> _key = new(() => KeyFile.RandomKey(folder, "build-tokens.key"));
+    private readonly FunctionTokens _tokens = new(folder, "build-tokens.key", "kkbuild-", "build");
 
     /// <summary>The token that lets its holder upload artifacts of <c>{user}/{name}</c>, nothing else.</summary>
-    public string UploadToken(string user, string name) =>
-        Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(_key.Value, Encoding.UTF8.GetBytes($"build:{user}/{name}")));
+    public string UploadToken(string user, string name) => _tokens.For(user, name);
 
     /// <summary>Whether <paramref name="secret"/> is the upload token of <c>{user}/{name}</c>; compared in constant time.</summary>
-    public bool IsUploadToken(string secret, string user, string name) =>
-        secret.StartsWith(Prefix, StringComparison.Ordinal)
-        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(UploadToken(user, name)));
+    public bool IsUploadToken(string secret, string user, string name) => _tokens.Is(secret, user, name);
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Klusterkluck.Api.Hosting;
 
 namespace Klusterkluck.Api.Git;
@@ -13,16 +11,11 @@ namespace Klusterkluck.Api.Git;
 /// </summary>
 public sealed class GitTokens(DataFolder folder)
 {
-    private const string Prefix = "kkread-";
-
-    private readonly Lazy<byte[]> _key = new(() => KeyFile.RandomKey(folder, "git-tokens.key"));
+    private readonly FunctionTokens _tokens = new(folder, "git-tokens.key", "kkread-", "read");
 
     /// <summary>The token that lets its holder clone and fetch <c>{user}/{name}.git</c>, nothing else.</summary>
-    public string ReadToken(string user, string name) =>
-        Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(_key.Value, Encoding.UTF8.GetBytes($"read:{user}/{name}")));
+    public string ReadToken(string user, string name) => _tokens.For(user, name);
 
     /// <summary>Whether <paramref name="secret"/> is the read token of <c>{user}/{name}.git</c>; compared in constant time.</summary>
-    public bool IsReadToken(string secret, string user, string name) =>
-        secret.StartsWith(Prefix, StringComparison.Ordinal)
-        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(secret), Encoding.ASCII.GetBytes(ReadToken(user, name)));
+    public bool IsReadToken(string secret, string user, string name) => _tokens.Is(secret, user, name);
 }

@@ -224,11 +224,8 @@ public sealed class KubernetesBuildTests : IAsyncLifetime
     public async Task ABuilderImageThatCannotBePulledFailsTheBuildAtOnceAndItsJobGoes()
     {
         using var user = await UserSession.StartAsync(_api, "kpull");
-        await user.CreateFunctionAsync("hello", "nodejs");
-        await user.WaitReadyAsync("hello");
+        var (sha, _) = await WithDependenciesAsync(user, "hello", "Deps");
         var ns = $"kk-{user.Username}";
-        using var clone = Clone.Of(user, "hello");
-        var sha = clone.Write("package.json", NodeBuildTests.PackageJson).Write("package-lock.json", NodeBuildTests.PackageLock).CommitAndPush("Deps");
         await user.DeployAsync("hello", sha);
         var name = Name(await _cluster.Jobs.WaitRunningAsync(ns, "hello-build-"));
 
@@ -248,11 +245,8 @@ public sealed class KubernetesBuildTests : IAsyncLifetime
         using var data = new TempFolder();
         await using var api = await KubernetesFixture.StartApiAsync(_cluster, data.Path, new Dictionary<string, string> { ["Builds__Timeout"] = "00:00:02" });
         using var user = await UserSession.StartAsync(api, "kslow");
-        await user.CreateFunctionAsync("slow", "nodejs");
-        var good = (await user.WaitReadyAsync("slow")).GetProperty("deployedCommit").GetString()!;
+        var (sha, good) = await WithDependenciesAsync(user, "slow", "Slow");
         var ns = $"kk-{user.Username}";
-        using var clone = Clone.Of(user, "slow");
-        var sha = clone.Write("package.json", NodeBuildTests.PackageJson).Write("package-lock.json", NodeBuildTests.PackageLock).CommitAndPush("Slow");
 
         // Nobody runs the pod: the job controller stops it at activeDeadlineSeconds.
         await user.DeployAsync("slow", sha);
@@ -268,11 +262,8 @@ public sealed class KubernetesBuildTests : IAsyncLifetime
     public async Task DeletingAFunctionWhileItBuildsDeletesItsJobAndPod()
     {
         using var user = await UserSession.StartAsync(_api, "kgone");
-        await user.CreateFunctionAsync("gone", "nodejs");
-        await user.WaitReadyAsync("gone");
+        var (sha, _) = await WithDependenciesAsync(user, "gone", "Deps");
         var ns = $"kk-{user.Username}";
-        using var clone = Clone.Of(user, "gone");
-        var sha = clone.Write("package.json", NodeBuildTests.PackageJson).Write("package-lock.json", NodeBuildTests.PackageLock).CommitAndPush("Deps");
         await user.DeployAsync("gone", sha);
         var name = Name(await _cluster.Jobs.WaitRunningAsync(ns, "gone-build-"));
         var pod = Name(_cluster.Jobs.PodOf(ns, name)!);
@@ -284,6 +275,15 @@ public sealed class KubernetesBuildTests : IAsyncLifetime
     }
 
     /// <summary>The kubelet's part: the builder run with the container's environment; its exit code and output (stdout, then stderr with its verdict).</summary>
+    /// <summary>A nodejs function from its template, ready; then a pushed commit with package.json and its lock file (not deployed).</summary>
+    private static async Task<(string Sha, string Serving)> WithDependenciesAsync(UserSession user, string function, string message)
+    {
+        await user.CreateFunctionAsync(function, "nodejs");
+        var serving = (await user.WaitReadyAsync(function)).GetProperty("deployedCommit").GetString()!;
+        using var clone = Clone.Of(user, function);
+        return (clone.Write("package.json", NodeBuildTests.PackageJson).Write("package-lock.json", NodeBuildTests.PackageLock).CommitAndPush(message), serving);
+    }
+
     private async Task<(int ExitCode, string Output)> RunBuilderAsync(V1Job job, string ns)
     {
         var environment = ContainerEnvironment(job.Spec.Template.Spec.Containers.Single(), ns);
