@@ -47,7 +47,8 @@ public sealed partial class ConsolePage(IPage page, ApiProcess api) : IAsyncDisp
         await Field("Username").FillAsync(username);
         await Field("Password").FillAsync(password);
         await Button("Sign in").ClickAsync();
-        await Page.WaitForURLAsync(new Regex($"^{Regex.Escape(Api.BaseUrl)}{Regex.Escape(path ?? "/")}"));
+        // Three redirects (the provider, /signin-oidc, the page) and a page load: on a busy two-core machine that took over 30 s once.
+        await Page.WaitForURLAsync(new Regex($"^{Regex.Escape(Api.BaseUrl)}{Regex.Escape(path ?? "/")}"), new() { Timeout = 90_000 });
     }
 
     /// <summary>The function page's deploy line reads "Ready" (the page follows the deploy live).</summary>
