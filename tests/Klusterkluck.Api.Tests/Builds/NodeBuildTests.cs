@@ -87,4 +87,33 @@ public sealed class NodeBuildTests(ApiFixture fixture) : IClassFixture<ApiFixtur
         using var unknown = await user.Client.GetAsync("/api/v1/functions/hello/builds/0123456789abcdef0123456789abcdef01234567");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
+
+    [Fact]
+    public async Task InstallScriptsRunOnlyWhenKlusterkluckYamlAllowsThem()
+    {
+        using var user = await UserSession.StartAsync(fixture.Api, "scripts");
+        await user.CreateFunctionAsync("scripted", "nodejs");
+        await user.WaitReadyAsync("scripted");
+        var files = new Dictionary<string, string>
+        {
+            ["package.json"] = PackageJson.Replace("\"private\":true,",
+                "\"private\":true,\"scripts\":{\"postinstall\":\"node -e \\\"require('fs').writeFileSync('made.txt', 'ran')\\\"\"},"),
+            ["package-lock.json"] = PackageLock,
+            ["index.js"] = "const fs = require('fs'), path = require('path');\n"
+                + "module.exports = async () => (fs.existsSync(path.join(__dirname, 'made.txt')) ? 'scripts ran' : 'no scripts') + '\\n';\n",
+        };
+
+        var (_, ignored) = await user.PushAndDeployAsync("scripted", files);
+        Assert.True(ignored.Status() == "ready", ignored.ToString());
+        Assert.Equal("no scripts\n", await user.CallTextAsync("scripted"));
+
+        var (allowed, function) = await user.PushAndDeployAsync("scripted", new Dictionary<string, string>
+        {
+            ["klusterkluck.yaml"] = "kind: nodejs\nhandler: index.js\ninstallScripts: true\n",
+        });
+        Assert.True(function.Status() == "ready", function.ToString());
+        Assert.Equal("scripts ran\n", await user.CallTextAsync("scripted"));
+        Assert.DoesNotContain("--ignore-scripts", (await user.BuildOfAsync("scripted", allowed)).GetProperty("log").GetString());
+    }
 }
+
