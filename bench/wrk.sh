@@ -17,6 +17,19 @@ median() {
 
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 
+# measure <name> <url>: one warm wrk run of $duration seconds with $connections connections
+# (after a short warm-up of the pools and the JIT); prints the figures, echoes req/s. A script
+# that needs more (a token, CPU per request) defines its own after sourcing this file.
+measure() {
+  curl -s -o /dev/null "$2"
+  wrk -t1 -c4 -d3s "$2" >/dev/null
+  local out; out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "$2")
+  local rps p50 p99
+  rps=$(wrk_field "$out" rps) p50=$(wrk_field "$out" p50) p99=$(wrk_field "$out" p99)
+  printf '%-12s %10s req/s   p50 %8s   p99 %8s\n' "$1" "$rps" "$p50" "$p99" >&2
+  echo "$rps"
+}
+
 # compare_rounds <rounds> <name a> <url a> <name b> <url b>
 # Per round, `measure` (each script defines it: prints figures, echoes req/s) on a, then on b;
 # prints b's throughput as a share of a's, per round and for the median round.

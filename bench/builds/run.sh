@@ -48,15 +48,6 @@ dotnet_repo=$(repo dotnet "$root/Klusterkluck.Functions/Templates/dotnet/Functio
 KK_GIT_URL="$dotnet_repo" KK_GIT_COMMIT=HEAD KK_WORK_DIR="$work/dotnet-tree" KK_BUILD_OUTPUT="$work/dotnet.tar.gz" \
   dotnet "$worker" build >"$work/dotnet-build.log" 2>&1 || { cat "$work/dotnet-build.log" >&2; exit 1; }
 
-measure() { # name, url
-  curl -s -o /dev/null "$2"
-  wrk -t1 -c4 -d3s "$2" >/dev/null
-  local out; out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "$2")
-  local rps p50 p99
-  rps=$(wrk_field "$out" rps) p50=$(wrk_field "$out" p50) p99=$(wrk_field "$out" p99)
-  printf '%-12s %10s req/s   p50 %8s   p99 %8s\n' "$1" "$rps" "$p50" "$p99" >&2
-  echo "$rps"
-}
 
 echo >&2
 echo "warm invocation: wrk -t1 -c$connections -d${duration}s, GET /?name=bench on 127.0.0.1, $rounds rounds" >&2

@@ -37,15 +37,6 @@ static_repo=$(repo static "$root"/Klusterkluck.Functions/Templates/static/.)
 
 wait_200() { for _ in $(seq 1 600); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = 200 ] && return 0; sleep 0.05; done; return 1; }
 
-measure() { # name, url
-  curl -s -o /dev/null "$2"   # warm up the connection pool and the JIT a little
-  wrk -t1 -c4 -d3s "$2" >/dev/null
-  local out; out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "$2")
-  local rps p50 p99
-  rps=$(wrk_field "$out" rps) p50=$(wrk_field "$out" p50) p99=$(wrk_field "$out" p99)
-  printf '%-12s %10s req/s   p50 %8s   p99 %8s\n' "$1" "$rps" "$p50" "$p99" >&2
-  echo "$rps"
-}
 
 echo "warm invocation: wrk -t1 -c$connections -d${duration}s, GET /?name=bench on 127.0.0.1, $rounds rounds" >&2
 bare_port=$(free_port)
