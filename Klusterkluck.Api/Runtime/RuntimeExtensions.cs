@@ -39,6 +39,7 @@ public static class RuntimeExtensions
         builder.Services.AddOptions<Local.Sandbox.SandboxOptions>().BindConfiguration(Local.Sandbox.SandboxOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<Local.Sandbox.FunctionSandbox>();
+        builder.Services.AddSingleton<WorkerProgram>();
         builder.Services.AddSingleton<WorkerLauncher>();
         builder.Services.AddSingleton<Builds.IBuilder, LocalBuilder>();
         builder.Services.AddSingleton<LocalRuntime>();

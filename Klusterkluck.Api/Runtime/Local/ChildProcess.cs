@@ -18,8 +18,9 @@ internal static class ChildProcess
     /// <see cref="Start"/> reads its output. Its telemetry, when the Api
     /// exports any, goes where the Api's goes, as a service of its own named <paramref name="serviceName"/>
     /// (a function's or a flow node's id), so a dashboard tells one user's function from another's.
+    /// With <paramref name="serviceName"/> null the child gets no telemetry settings at all (a build).
     /// </summary>
-    public static Process Create(string assembly, string serviceName)
+    public static Process Create(string assembly, string? serviceName)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -33,15 +34,18 @@ internal static class ChildProcess
         foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .Select(e => ((string)e.Key, (string?)e.Value)))
         {
-            if (s_inherited.Contains(name) || name.StartsWith("OTEL_", StringComparison.Ordinal))
+            if (s_inherited.Contains(name) || (serviceName is not null && name.StartsWith("OTEL_", StringComparison.Ordinal)))
             {
                 info.Environment[name] = value;
             }
         }
-        // The Api's own service name and instance id (OTEL_RESOURCE_ATTRIBUTES, set by Aspire for
-        // instance) would merge the child's telemetry into the Api's.
-        info.Environment["OTEL_SERVICE_NAME"] = serviceName;
-        info.Environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={Guid.NewGuid():N}";
+        if (serviceName is not null)
+        {
+            // The Api's own service name and instance id (OTEL_RESOURCE_ATTRIBUTES, set by Aspire for
+            // instance) would merge the child's telemetry into the Api's.
+            info.Environment["OTEL_SERVICE_NAME"] = serviceName;
+            info.Environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={Guid.NewGuid():N}";
+        }
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment[ParentWatch.Variable] = "true";
 

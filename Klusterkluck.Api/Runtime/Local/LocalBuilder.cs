@@ -1,5 +1,4 @@
 using Klusterkluck.Api.Builds;
-using Klusterkluck.Api.Git;
 using Klusterkluck.Api.Hosting;
 using Klusterkluck.Api.Runtime.Local.Sandbox;
 using Klusterkluck.Functions;
@@ -13,12 +12,8 @@ namespace Klusterkluck.Api.Runtime.Local;
 /// tenant's build cache (npm's and NuGet's, kept between builds), with only the builder's
 /// environment. At the time limit it is killed with everything it started.
 /// </summary>
-internal sealed class LocalBuilder(
-    IOptions<LocalRuntimeOptions> runtime, IOptions<BuildOptions> options, Repositories repositories, DataFolder data, FunctionSandbox sandbox)
-    : IBuilder
+internal sealed class LocalBuilder(WorkerProgram program, IOptions<BuildOptions> options, DataFolder data, FunctionSandbox sandbox) : IBuilder
 {
-    private const string WorkerInside = "/opt/klusterkluck/worker";
-    private const string RepositoryInside = "/srv/function.git";
     private const string CacheInside = "/var/cache/klusterkluck";
 
     /// <summary>The builder stops its own commands at the limit and says which; this is only for a builder that does not.</summary>
@@ -32,21 +27,11 @@ internal sealed class LocalBuilder(
         {
             var cache = Directory.CreateDirectory(data.Combine("build-cache", id.User)).FullName;
             sandbox.OwnTree(cache, id.User);
-            var worker = runtime.Value.ResolvedWorkerAssembly;
-            var workerFolder = Path.GetDirectoryName(worker)!;
-            var repository = repositories.PathOf(id.User, id.Name);
-            var dotnet = Path.GetDirectoryName(ChildProcess.DotnetHost())!;
-            var process = ChildProcess.Create(Path.Combine(sandbox.PathInside(workerFolder, WorkerInside), Path.GetFileName(worker)), $"build {id}");
+            // No telemetry: a build is not a service, and its commands get none of the Api's settings.
+            var (process, readOnly) = program.Create(id, job.Commit, serviceName: null);
             var info = process.StartInfo;
             info.ArgumentList.Add("build");
-            foreach (var name in info.Environment.Keys.Where(n => n.StartsWith("OTEL_", StringComparison.Ordinal)).ToList())
-            {
-                info.Environment.Remove(name);
-            }
             var inside = sandbox.PathInside(folder);
-            info.Environment["KK_GIT_URL"] = sandbox.PathInside(repository, RepositoryInside);
-            info.Environment["KK_GIT_COMMIT"] = job.Commit;
-            info.Environment["KK_FUNCTION"] = id.ToString();
             info.Environment["KK_WORK_DIR"] = Path.Combine(inside, "tree");
             info.Environment["KK_BUILD_OUTPUT"] = Path.Combine(inside, Artifacts.ArtifactFile);
             info.Environment["KK_BUILD_CACHE"] = sandbox.PathInside(cache, CacheInside);
@@ -54,8 +39,7 @@ internal sealed class LocalBuilder(
             {
                 info.Environment[name] = value;
             }
-            sandbox.Confine(info, id.User, folder, [(dotnet, dotnet), (workerFolder, WorkerInside), (repository, RepositoryInside)],
-                writable: [(cache, CacheInside)], memoryMiB: options.Value.MemoryMiB);
+            sandbox.Confine(info, id.User, folder, readOnly, writable: [(cache, CacheInside)], memoryMiB: options.Value.MemoryMiB);
             string? reason = null;
             try
             {

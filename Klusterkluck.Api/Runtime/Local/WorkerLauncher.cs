@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using Klusterkluck.Api.Git;
 using Klusterkluck.Api.Runtime.Local.Sandbox;
 using Klusterkluck.Functions;
-using Microsoft.Extensions.Options;
 
 namespace Klusterkluck.Api.Runtime.Local;
 
@@ -13,11 +11,8 @@ namespace Klusterkluck.Api.Runtime.Local;
 internal sealed record Launched(Process Process, Task<string> Address, int Depth);
 
 /// <summary>Starts one worker process, sandboxed, with the worker's environment contract (DESIGN.md, "Worker").</summary>
-internal sealed class WorkerLauncher(
-    IOptions<LocalRuntimeOptions> options, Repositories repositories, TokenIssuer issuer, WorkerSockets sockets, FunctionSandbox sandbox)
+internal sealed class WorkerLauncher(WorkerProgram program, TokenIssuer issuer, WorkerSockets sockets, FunctionSandbox sandbox)
 {
-    private const string WorkerInside = "/opt/klusterkluck/worker";
-    private const string RepositoryInside = "/srv/function.git";
     private const string ArtifactInside = "/srv/build";
 
     /// <summary>Starts a worker; <see cref="Launched.Address"/> completes with its address once it listens.</summary>
@@ -28,34 +23,16 @@ internal sealed class WorkerLauncher(
         // itself uses the worker's Unix socket (WorkerSockets).
         var (folder, address) = sockets.Next();
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        // Inside a sandbox the worker's own files and the repository appear at fixed paths: the
-        // function learns nothing of the host's folders (the data folder's path above all).
-        var worker = options.Value.ResolvedWorkerAssembly;
-        var workerFolder = Path.GetDirectoryName(worker)!;
         var id = deployment.Id;
-        var repository = repositories.PathOf(id.User, id.Name);
-        var dotnet = Path.GetDirectoryName(ChildProcess.DotnetHost())!;
-        List<(string Host, string Inside)> readOnly = [(dotnet, dotnet), (workerFolder, WorkerInside), (repository, RepositoryInside)];
-        string? artifactInside = null;
+        var (process, readOnly) = program.Create(id, deployment.Commit, id.ToString());
+        var info = process.StartInfo;
         if (deployment.Artifact is { } artifact)
         {
+            // The commit's build instead of a checkout, beside it and as read-only as the repository.
             var artifactFolder = Path.GetDirectoryName(artifact)!;
             readOnly.Add((artifactFolder, ArtifactInside));
-            artifactInside = Path.Combine(sandbox.PathInside(artifactFolder, ArtifactInside), Path.GetFileName(artifact));
+            info.Environment["KK_ARTIFACT_URL"] = Path.Combine(sandbox.PathInside(artifactFolder, ArtifactInside), Path.GetFileName(artifact));
         }
-        if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root && Directory.Exists(root))
-        {
-            readOnly.Add((Path.GetFullPath(root), Path.GetFullPath(root)));
-        }
-        var process = ChildProcess.Create(Path.Combine(sandbox.PathInside(workerFolder, WorkerInside), Path.GetFileName(worker)), id.ToString());
-        var info = process.StartInfo;
-        info.Environment["KK_GIT_URL"] = sandbox.PathInside(repository, RepositoryInside);
-        info.Environment["KK_GIT_COMMIT"] = deployment.Commit;
-        if (artifactInside is not null)
-        {
-            info.Environment["KK_ARTIFACT_URL"] = artifactInside;
-        }
-        info.Environment["KK_FUNCTION"] = id.ToString();
         if (!deployment.Public)
         {
             info.Environment["KK_AUTH_AUTHORITY"] = issuer.Authority;
