@@ -19,8 +19,7 @@ internal static class ArtifactUpload
     public static async Task<IResult> PutAsync(string user, string name, string sha, HttpRequest request, BuildTokens tokens, Artifacts artifacts,
         IOptions<BuildOptions> options, CancellationToken cancellationToken)
     {
-        var header = request.Headers.Authorization.ToString();
-        var secret = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        var secret = BuildEndpoints.SecretOf(request, basic: false);
         if (!UserNames.IsValid(user) || !FunctionNameAttribute.IsValidName(name) || sha.Length != 40 || !sha.All(char.IsAsciiHexDigit)
             || secret is null || !tokens.IsUploadToken(secret, user, name))
         {

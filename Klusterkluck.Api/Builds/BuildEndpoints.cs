@@ -28,8 +28,7 @@ public static class BuildEndpoints
     {
         if (!Shas.IsValid(sha))
         {
-            return TypedResults.Problem("A version is a commit sha: 4 to 40 hexadecimal digits.", statusCode: StatusCodes.Status400BadRequest,
-                title: "Bad version");
+            return FunctionEndpoints.BadVersion();
         }
         if (await functions.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } function)
         {
@@ -77,7 +76,7 @@ public static class BuildEndpoints
     /// <summary>The read token in <c>Authorization: Bearer</c>, or as HTTP Basic's password (as git sends it).</summary>
     private static IResult Download(string user, string name, string sha, HttpRequest request, GitTokens tokens, Artifacts artifacts)
     {
-        var secret = BearerOrBasicPassword(request.Headers.Authorization.ToString());
+        var secret = SecretOf(request, basic: true);
         if (!FunctionNameAttribute.IsValidName(name) || !Shas.IsValid(sha) || sha.Length != 40 || secret is null
             || !tokens.IsReadToken(secret, user, name))
         {
@@ -91,24 +90,22 @@ public static class BuildEndpoints
         return TypedResults.PhysicalFile(artifact, "application/gzip");
     }
 
-    private static string? BearerOrBasicPassword(string authorization)
+    /// <summary>
+    /// The secret a build's client sends: <c>Authorization: Bearer</c>'s token, or with
+    /// <paramref name="basic"/> also HTTP Basic's password (as git sends a token); null for none.
+    /// </summary>
+    internal static string? SecretOf(HttpRequest request, bool basic)
     {
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (!System.Net.Http.Headers.AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header))
         {
-            return authorization["Bearer ".Length..].Trim();
+            return null;
         }
-        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        if (header.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
-            try
-            {
-                var pair = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..].Trim()));
-                return pair.IndexOf(':') is var colon and >= 0 ? pair[(colon + 1)..] : null;
-            }
-            catch (FormatException)
-            {
-                return null;
-            }
+            return header.Parameter?.Trim();
         }
-        return null;
+        return basic && header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) && GitCredentials.TryDecode(header.Parameter, out _, out var secret)
+            ? secret
+            : null;
     }
 }

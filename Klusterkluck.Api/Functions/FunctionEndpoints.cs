@@ -83,8 +83,7 @@ public static class FunctionEndpoints
     {
         if (!Shas.IsValid(sha))
         {
-            return TypedResults.Problem("A version is a commit sha: 4 to 40 hexadecimal digits.", statusCode: StatusCodes.Status400BadRequest,
-                title: "Bad version");
+            return BadVersion();
         }
         var (outcome, deploying) = await functions.DeployAsync(user.Identity!.Name!, name, sha.ToLowerInvariant(), cancellationToken);
         switch (outcome)
@@ -150,6 +149,10 @@ public static class FunctionEndpoints
 
     internal static ProblemHttpResult NotFound(string name) =>
         TypedResults.Problem($"You have no function named '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Unknown function");
+
+    /// <summary>A version in the path that is no commit sha at all.</summary>
+    internal static ProblemHttpResult BadVersion() =>
+        TypedResults.Problem("A version is a commit sha: 4 to 40 hexadecimal digits.", statusCode: StatusCodes.Status400BadRequest, title: "Bad version");
 
     internal static ProblemHttpResult UnknownVersion(string name, string sha) =>
         TypedResults.Problem($"'{sha}' is not a commit of {name}'s history.", statusCode: StatusCodes.Status404NotFound, title: "Unknown version");

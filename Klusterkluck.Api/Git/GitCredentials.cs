@@ -94,7 +94,8 @@ public sealed class GitCredentials(
         return null;
     }
 
-    private static bool TryDecode(string? parameter, out string user, out string secret)
+    /// <summary>HTTP Basic's parameter → its user and non-empty password.</summary>
+    internal static bool TryDecode(string? parameter, out string user, out string secret)
     {
         (user, secret) = ("", "");
         try
