@@ -21,8 +21,10 @@ public sealed class Artifacts(DataFolder data)
     public string FolderOf(FunctionId id, string commit) => data.Combine("builds", id.User, id.Name, commit);
 
     /// <summary>The commit's artifact, or null when it has none (never built, failed, or pruned).</summary>
-    public string? Find(FunctionId id, string commit) =>
-        File.Exists(Path.Combine(FolderOf(id, commit), ArtifactFile)) ? Path.Combine(FolderOf(id, commit), ArtifactFile) : null;
+    public string? Find(FunctionId id, string commit) => Path.Combine(FolderOf(id, commit), ArtifactFile) is var path && File.Exists(path) ? path : null;
+
+    /// <summary>Whether the commit has a build, however it went: its record exists (not read, for a view that asks per function).</summary>
+    public bool HasBuild(FunctionId id, string commit) => File.Exists(Path.Combine(FolderOf(id, commit), RecordFile));
 
     public string LogPath(FunctionId id, string commit) => Path.Combine(FolderOf(id, commit), LogFile);
 

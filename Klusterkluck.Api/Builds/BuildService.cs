@@ -39,6 +39,7 @@ public sealed partial class BuildService(
         using var span = ApiTelemetry.Start(ApiTelemetry.Runtime, $"build {id}", id.User, id.Name, commit);
         string? failure;
         IReadOnlyList<string> tail;
+        DateTime finished;
         using (var log = new BuildLog(artifacts.LogPath(id, commit)))
         {
             var artifact = artifacts.PartialPath(id, commit);
@@ -58,9 +59,10 @@ public sealed partial class BuildService(
                 }
             }
             tail = log.Tail();
-            log.Add(failure is null ? $"Build succeeded in {(DateTime.UtcNow - started).TotalSeconds:0.0} s" : $"Build failed: {failure}");
+            finished = DateTime.UtcNow;
+            log.Add(failure is null ? $"Build succeeded in {(finished - started).TotalSeconds:0.0} s" : $"Build failed: {failure}");
         }
-        artifacts.Write(id, new BuildRecord(commit, failure is null ? BuildStates.Succeeded : BuildStates.Failed, failure, started, DateTime.UtcNow));
+        artifacts.Write(id, new BuildRecord(commit, failure is null ? BuildStates.Succeeded : BuildStates.Failed, failure, started, finished));
         LogBuilt(logger, id.ToString(), commit[..Math.Min(12, commit.Length)], failure ?? "succeeded");
         if (failure is not null)
         {

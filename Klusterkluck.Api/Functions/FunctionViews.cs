@@ -24,7 +24,7 @@ internal static class FunctionViews
             state,
             function.DeployedCommit,
             new DeploymentResponse(function.TargetCommit, status, function.Error, function.UpdatedAt,
-                function.TargetCommit.Length > 0 && artifacts.Record(id, function.TargetCommit) is not null
+                function.TargetCommit.Length > 0 && artifacts.HasBuild(id, function.TargetCommit)
                     ? $"{origin}/api/v1/functions/{function.Name}/builds/{function.TargetCommit}"
                     : null),
             instances,
