@@ -57,65 +57,52 @@ public static class BuildObjects
 
     public static int DeadlineSeconds(BuildOptions builds) => (int)Math.Ceiling(builds.Timeout.TotalSeconds);
 
-    private static V1PodSpec PodSpec(KubernetesRuntimeOptions options, BuildOptions builds, FunctionId id, string commit) => new()
+    private static V1PodSpec PodSpec(KubernetesRuntimeOptions options, BuildOptions builds, FunctionId id, string commit)
     {
-        // A build runs the commit's code (npm's, MSBuild's, a build command): no Kubernetes credentials, no other services' addresses.
-        AutomountServiceAccountToken = false,
-        EnableServiceLinks = false,
-        RestartPolicy = "Never",
-        SecurityContext = UserPods.PodSecurity(),
-        Containers =
-        [
-            new V1Container
-            {
-                Name = Container,
-                Image = options.BuilderImage,
-                ImagePullPolicy = options.ImagePullPolicy,
-                Command = ["dotnet", "/app/Klusterkluck.Worker.dll", "build"],
-                Env = [.. Environment(options, builds, id, commit)],
-                Resources = UserPods.Resources(options.BuildRequests, options.BuildLimits),
-                // The builder's last line says why it failed: the container's termination message too.
-                TerminationMessagePolicy = "FallbackToLogsOnError",
-                SecurityContext = UserPods.ContainerSecurity(),
-                VolumeMounts =
-                [
-                    new V1VolumeMount { Name = "work", MountPath = "/work" },
-                    new V1VolumeMount { Name = "tmp", MountPath = "/tmp" },
-                    new V1VolumeMount { Name = "cache", MountPath = "/cache" },
-                ],
-            },
-        ],
-        // The root is read-only: the checkout, HOME and the packed artifact (/tmp), npm's and NuGet's caches.
-        Volumes =
-        [
-            new V1Volume { Name = "work", EmptyDir = new V1EmptyDirVolumeSource() },
-            new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() },
-            new V1Volume { Name = "cache", EmptyDir = new V1EmptyDirVolumeSource() },
-        ],
-    };
+        // The checkout, HOME and the packed artifact (/tmp), npm's and NuGet's caches.
+        var (mounts, volumes) = UserPods.Writable(("work", "/work"), ("tmp", "/tmp"), ("cache", "/cache"));
+        return new V1PodSpec
+        {
+            // A build runs the commit's code (npm's, MSBuild's, a build command): no Kubernetes credentials, no other services' addresses.
+            AutomountServiceAccountToken = false,
+            EnableServiceLinks = false,
+            RestartPolicy = "Never",
+            SecurityContext = UserPods.PodSecurity(),
+            Containers =
+            [
+                new V1Container
+                {
+                    Name = Container,
+                    Image = options.BuilderImage,
+                    ImagePullPolicy = options.ImagePullPolicy,
+                    Command = ["dotnet", "/app/Klusterkluck.Worker.dll", "build"],
+                    Env = [.. Environment(options, builds, id, commit)],
+                    Resources = UserPods.Resources(options.BuildRequests, options.BuildLimits),
+                    // The builder's last line says why it failed: the container's termination message too.
+                    TerminationMessagePolicy = "FallbackToLogsOnError",
+                    SecurityContext = UserPods.ContainerSecurity(),
+                    VolumeMounts = mounts,
+                },
+            ],
+            Volumes = volumes,
+        };
+    }
 
     /// <summary>The builder's environment contract (Klusterkluck.Worker/Build/BuildSettings.cs); both tokens by reference to the function's Secret, never as literals.</summary>
     private static IEnumerable<V1EnvVar> Environment(KubernetesRuntimeOptions options, BuildOptions builds, FunctionId id, string commit)
     {
-        yield return Env("KK_GIT_URL", FunctionObjects.GitUrl(options, id));
-        yield return Env("KK_GIT_COMMIT", commit);
-        yield return FromSecret("KK_GIT_TOKEN", id, FunctionObjects.TokenKey);
-        yield return Env("KK_FUNCTION", id.ToString());
-        yield return Env("KK_WORK_DIR", "/work");
-        yield return Env("KK_BUILD_CACHE", "/cache");
-        yield return Env("KK_BUILD_UPLOAD_URL", ArtifactUrl(options, id, commit));
-        yield return FromSecret("KK_BUILD_UPLOAD_TOKEN", id, FunctionObjects.BuildTokenKey);
+        yield return UserPods.Env("KK_GIT_URL", FunctionObjects.GitUrl(options, id));
+        yield return UserPods.Env("KK_GIT_COMMIT", commit);
+        yield return UserPods.FromSecret("KK_GIT_TOKEN", FunctionObjects.SecretName(id), FunctionObjects.TokenKey);
+        yield return UserPods.Env("KK_FUNCTION", id.ToString());
+        yield return UserPods.Env("KK_WORK_DIR", "/work");
+        yield return UserPods.Env("KK_BUILD_CACHE", "/cache");
+        yield return UserPods.Env("KK_BUILD_UPLOAD_URL", ArtifactUrl(options, id, commit));
+        yield return UserPods.FromSecret("KK_BUILD_UPLOAD_TOKEN", FunctionObjects.SecretName(id), FunctionObjects.BuildTokenKey);
         foreach (var (name, value) in builds.BuilderEnvironment())
         {
-            yield return Env(name, value);
+            yield return UserPods.Env(name, value);
         }
     }
 
-    private static V1EnvVar Env(string name, string value) => new() { Name = name, Value = value };
-
-    private static V1EnvVar FromSecret(string name, FunctionId id, string key) => new()
-    {
-        Name = name,
-        ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = FunctionObjects.SecretName(id), Key = key } },
-    };
 }

@@ -157,40 +157,44 @@ public static class ConnectorObjects
         };
     }
 
-    private static V1PodSpec PodSpec(KubernetesRuntimeOptions options, ConnectorDeployment deployment) => new()
+    private static V1PodSpec PodSpec(KubernetesRuntimeOptions options, ConnectorDeployment deployment)
     {
-        // Connectors are configured by users: no Kubernetes credentials, no other services' addresses.
-        AutomountServiceAccountToken = false,
-        EnableServiceLinks = false,
-        SecurityContext = UserPods.PodSecurity(),
-        // SIGTERM makes the host drain its buffer (KK_DRAIN_TIMEOUT, 20 s by default, plus 5 s to stop).
-        TerminationGracePeriodSeconds = 30,
-        Containers =
-        [
-            new V1Container
-            {
-                Name = Container,
-                Image = options.ConnectorImage,
-                ImagePullPolicy = options.ImagePullPolicy,
-                Ports = deployment.Listen is null
-                    ? [HttpPort]
-                    : [HttpPort, new V1ContainerPort { Name = "events", ContainerPort = EventsPort, Protocol = "TCP" }],
-                Env = [.. Environment(deployment)],
-                // The host checks its variables before it listens, so its probes answer only once it runs.
-                StartupProbe = Probe("/alive", periodSeconds: 2, failureThreshold: 30),
-                ReadinessProbe = Probe("/health", periodSeconds: 10, failureThreshold: 3),
-                LivenessProbe = Probe("/alive", periodSeconds: 10, failureThreshold: 3),
-                Resources = UserPods.Resources(options.ConnectorRequests, options.ConnectorLimits),
-                // The host's one line when its settings keep it from starting becomes the
-                // container's termination message, and the connector's error.
-                TerminationMessagePolicy = "FallbackToLogsOnError",
-                SecurityContext = UserPods.ContainerSecurity(),
-                // The host writes nothing itself, but the .NET runtime puts its diagnostics socket in /tmp.
-                VolumeMounts = [new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }],
-            },
-        ],
-        Volumes = [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }],
-    };
+        // The host writes nothing itself, but the .NET runtime puts its diagnostics socket in /tmp.
+        var (mounts, volumes) = UserPods.Writable(("tmp", "/tmp"));
+        return new V1PodSpec
+        {
+            // Connectors are configured by users: no Kubernetes credentials, no other services' addresses.
+            AutomountServiceAccountToken = false,
+            EnableServiceLinks = false,
+            SecurityContext = UserPods.PodSecurity(),
+            // SIGTERM makes the host drain its buffer (KK_DRAIN_TIMEOUT, 20 s by default, plus 5 s to stop).
+            TerminationGracePeriodSeconds = 30,
+            Containers =
+            [
+                new V1Container
+                {
+                    Name = Container,
+                    Image = options.ConnectorImage,
+                    ImagePullPolicy = options.ImagePullPolicy,
+                    Ports = deployment.Listen is null
+                        ? [HttpPort]
+                        : [HttpPort, new V1ContainerPort { Name = "events", ContainerPort = EventsPort, Protocol = "TCP" }],
+                    Env = [.. Environment(deployment)],
+                    // The host checks its variables before it listens, so its probes answer only once it runs.
+                    StartupProbe = Probe("/alive", periodSeconds: 2, failureThreshold: 30),
+                    ReadinessProbe = Probe("/health", periodSeconds: 10, failureThreshold: 3),
+                    LivenessProbe = Probe("/alive", periodSeconds: 10, failureThreshold: 3),
+                    Resources = UserPods.Resources(options.ConnectorRequests, options.ConnectorLimits),
+                    // The host's one line when its settings keep it from starting becomes the
+                    // container's termination message, and the connector's error.
+                    TerminationMessagePolicy = "FallbackToLogsOnError",
+                    SecurityContext = UserPods.ContainerSecurity(),
+                    VolumeMounts = mounts,
+                },
+            ],
+            Volumes = volumes,
+        };
+    }
 
     private static V1ContainerPort HttpPort => new() { Name = "http", ContainerPort = HealthPort, Protocol = "TCP" };
 
@@ -204,7 +208,7 @@ public static class ConnectorObjects
     /// </summary>
     private static IEnumerable<V1EnvVar> Environment(ConnectorDeployment deployment)
     {
-        yield return new V1EnvVar { Name = "KK_CONNECTOR", Value = deployment.Plugin };
+        yield return UserPods.Env("KK_CONNECTOR", deployment.Plugin);
         var environment = deployment.Environment.Where(e => !s_runtimeVariables.Contains(e.Key) && e.Key != deployment.Listen);
         if (deployment.Listen is { } listen)
         {
@@ -212,15 +216,9 @@ public static class ConnectorObjects
         }
         foreach (var (name, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            yield return IsSecret(deployment, name)
-                ? new V1EnvVar
-                {
-                    Name = name,
-                    ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = Name(deployment.Id), Key = name } },
-                }
-                : new V1EnvVar { Name = name, Value = value };
+            yield return IsSecret(deployment, name) ? UserPods.FromSecret(name, Name(deployment.Id), name) : UserPods.Env(name, value);
         }
-        yield return new V1EnvVar { Name = "ASPNETCORE_URLS", Value = $"http://+:{HealthPort}" };
+        yield return UserPods.Env("ASPNETCORE_URLS", $"http://+:{HealthPort}");
     }
 
     private static V1Probe Probe(string path, int periodSeconds, int failureThreshold) => new()

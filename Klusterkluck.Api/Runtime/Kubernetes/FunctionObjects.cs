@@ -145,6 +145,7 @@ public static class FunctionObjects
     {
         var id = deployment.Id;
         var probe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/healthz", Port = "http" }, PeriodSeconds = 10, TimeoutSeconds = 2, FailureThreshold = 3 };
+        var (mounts, volumes) = UserPods.Writable(("work", "/work"), ("tmp", "/tmp"));
         return new V1PodSpec
         {
             // Functions are user code: no Kubernetes credentials, no other services' addresses.
@@ -169,14 +170,10 @@ public static class FunctionObjects
                     // it becomes the container's termination message, and the deploy's error.
                     TerminationMessagePolicy = "FallbackToLogsOnError",
                     SecurityContext = UserPods.ContainerSecurity(),
-                    VolumeMounts = [new V1VolumeMount { Name = "work", MountPath = "/work" }, new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }],
+                    VolumeMounts = mounts,
                 },
             ],
-            Volumes =
-            [
-                new V1Volume { Name = "work", EmptyDir = new V1EmptyDirVolumeSource() },
-                new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() },
-            ],
+            Volumes = volumes,
         };
     }
 
@@ -184,37 +181,31 @@ public static class FunctionObjects
     private static IEnumerable<V1EnvVar> Environment(KubernetesRuntimeOptions options, FunctionDeployment deployment, TokenIssuer? issuer)
     {
         var id = deployment.Id;
-        yield return Env("KK_GIT_URL", GitUrl(options, id));
-        yield return Env("KK_GIT_COMMIT", deployment.Commit);
-        yield return new V1EnvVar
-        {
-            Name = "KK_GIT_TOKEN",
-            ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = SecretName(id), Key = TokenKey } },
-        };
+        yield return UserPods.Env("KK_GIT_URL", GitUrl(options, id));
+        yield return UserPods.Env("KK_GIT_COMMIT", deployment.Commit);
+        yield return UserPods.FromSecret("KK_GIT_TOKEN", SecretName(id), TokenKey);
         if (deployment.Artifact is not null)
         {
             // The commit's build, fetched from the Api with the read token instead of a checkout.
-            yield return Env("KK_ARTIFACT_URL", BuildObjects.ArtifactUrl(options, id, deployment.Commit));
+            yield return UserPods.Env("KK_ARTIFACT_URL", BuildObjects.ArtifactUrl(options, id, deployment.Commit));
         }
-        yield return Env("KK_FUNCTION", id.ToString());
+        yield return UserPods.Env("KK_FUNCTION", id.ToString());
         if (issuer is not null)
         {
-            yield return Env("KK_AUTH_AUTHORITY", issuer.Authority);
+            yield return UserPods.Env("KK_AUTH_AUTHORITY", issuer.Authority);
             if (issuer.Audience is { } audience)
             {
-                yield return Env("KK_AUTH_AUDIENCE", audience);
+                yield return UserPods.Env("KK_AUTH_AUDIENCE", audience);
             }
         }
-        yield return Env("KK_PATH_BASE", PathBase(id));
-        yield return Env("KK_WORK_DIR", "/work");
-        yield return Env("ASPNETCORE_URLS", $"http://+:{WorkerPort}");
+        yield return UserPods.Env("KK_PATH_BASE", PathBase(id));
+        yield return UserPods.Env("KK_WORK_DIR", "/work");
+        yield return UserPods.Env("ASPNETCORE_URLS", $"http://+:{WorkerPort}");
         foreach (var (name, value) in deployment.Limits.Environment())
         {
-            yield return Env(name, value);
+            yield return UserPods.Env(name, value);
         }
     }
-
-    private static V1EnvVar Env(string name, string value) => new() { Name = name, Value = value };
 
     private static V1ObjectMeta Metadata(KubernetesRuntimeOptions options, FunctionId id, string name) => new()
     {

@@ -3,7 +3,7 @@ using k8s.Models;
 namespace Klusterkluck.Api.Runtime.Kubernetes;
 
 /// <summary>
-/// What every pod running a user's code or settings shares (function workers, connectors): a
+/// What every pod running a user's code or settings shares (function workers, builds, connectors): a
 /// non-root user, no privilege, a read-only root, the runtime's seccomp profile, and resources
 /// stated so that the tenant's quota admits the pod.
 /// </summary>
@@ -32,4 +32,18 @@ internal static class UserPods
         Requests = requests.ToDictionary(r => r.Key, r => new ResourceQuantity(r.Value)),
         Limits = limits.ToDictionary(r => r.Key, r => new ResourceQuantity(r.Value)),
     };
+
+    public static V1EnvVar Env(string name, string value) => new() { Name = name, Value = value };
+
+    /// <summary>A variable whose value the kubelet reads from a Secret: a credential never stands in a pod spec as a literal.</summary>
+    public static V1EnvVar FromSecret(string name, string secret, string key) => new()
+    {
+        Name = name,
+        ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = key } },
+    };
+
+    /// <summary>The root is read-only: each folder the program writes is an emptyDir of its own, mounted there.</summary>
+    public static (List<V1VolumeMount> Mounts, List<V1Volume> Volumes) Writable(params (string Name, string Path)[] folders) =>
+        ([.. folders.Select(f => new V1VolumeMount { Name = f.Name, MountPath = f.Path })],
+         [.. folders.Select(f => new V1Volume { Name = f.Name, EmptyDir = new V1EmptyDirVolumeSource() })]);
 }
