@@ -88,7 +88,7 @@ public sealed class KubernetesBuildTests : IAsyncLifetime
         var build = await user.BuildOfAsync("padded", sha);
         Assert.Equal("succeeded", build.GetProperty("state").GetString());
         Assert.Single(build.GetProperty("log").GetString()!.Split('\n'), l => l.StartsWith("$ npm ci", StringComparison.Ordinal));
-        var environment = ContainerEnvironment(_cluster.Get<V1Deployment>("Deployment", ns, "padded")!.Spec.Template.Spec.Containers.Single(), ns);
+        var environment = _cluster.EnvironmentOf(_cluster.Get<V1Deployment>("Deployment", ns, "padded")!.Spec.Template.Spec.Containers.Single(), ns);
         Assert.Equal($"{_api.BaseUrl}/builds/{user.Username}/padded/{sha}", environment["KK_ARTIFACT_URL"]);
         environment["KK_WORK_DIR"] = Directory.CreateDirectory(Path.Combine(_work.Path, "pod")).FullName;
         environment.Remove("ASPNETCORE_URLS");
@@ -286,7 +286,7 @@ public sealed class KubernetesBuildTests : IAsyncLifetime
 
     private async Task<(int ExitCode, string Output)> RunBuilderAsync(V1Job job, string ns)
     {
-        var environment = ContainerEnvironment(job.Spec.Template.Spec.Containers.Single(), ns);
+        var environment = _cluster.EnvironmentOf(job.Spec.Template.Spec.Containers.Single(), ns);
         var emptyDirs = Directory.CreateDirectory(Path.Combine(_work.Path, $"job-{Guid.NewGuid():N}")).FullName;
         environment["KK_WORK_DIR"] = Directory.CreateDirectory(Path.Combine(emptyDirs, "work")).FullName;
         environment["KK_BUILD_CACHE"] = Directory.CreateDirectory(Path.Combine(emptyDirs, "cache")).FullName;
@@ -295,11 +295,6 @@ public sealed class KubernetesBuildTests : IAsyncLifetime
         return (exitCode, output + error);
     }
 
-    /// <summary>The container's environment as the kubelet would set it: values as they are, secretKeyRefs read from their Secret.</summary>
-    private Dictionary<string, string> ContainerEnvironment(V1Container container, string ns) =>
-        container.Env.ToDictionary(v => v.Name, v => v.ValueFrom?.SecretKeyRef is { } reference
-            ? Encoding.UTF8.GetString(_cluster.Get<V1Secret>("Secret", ns, reference.Name)!.Data[reference.Key])
-            : v.Value);
 
     /// <summary>A build Job created as the Api creates it, through the real client, running its pod.</summary>
     private async Task<JsonObject> PlantJobAsync(FunctionId id, string commit)

@@ -407,17 +407,10 @@ public sealed class KubernetesConnectorTests : IAsyncLifetime
         Assert.Equal($"Bearer {Token}", authorizations.First());
     }
 
-    /// <summary>The container's environment as the kubelet would set it: values as they are, secretKeyRefs read from their Secret.</summary>
+    /// <summary>The container's environment as the kubelet sets it, but the pod's port: ServiceProcess sets it here.</summary>
     private Dictionary<string, string> PodEnvironment(V1Container container, string ns)
     {
-        var environment = new Dictionary<string, string>();
-        foreach (var variable in container.Env)
-        {
-            environment[variable.Name] = variable.ValueFrom?.SecretKeyRef is { } reference
-                ? Encoding.UTF8.GetString(_cluster.Get<V1Secret>("Secret", ns, reference.Name)!.Data[reference.Key])
-                : variable.Value;
-        }
-        // The pod's port, here; ServiceProcess sets it.
+        var environment = _cluster.EnvironmentOf(container, ns);
         environment.Remove("ASPNETCORE_URLS");
         return environment;
     }

@@ -75,17 +75,10 @@ public sealed class KubernetesPodTests : IAsyncLifetime
         Assert.NotEqual(0, other.ExitCode);
     }
 
-    /// <summary>The container's environment as the kubelet would set it: values as they are, secretKeyRefs read from their Secret.</summary>
+    /// <summary>The worker container's environment as the kubelet sets it, but the pod's port: ServiceProcess sets it here.</summary>
     private Dictionary<string, string> PodEnvironment(V1Deployment deployment, string ns)
     {
-        var environment = new Dictionary<string, string>();
-        foreach (var variable in deployment.Spec.Template.Spec.Containers.Single().Env)
-        {
-            environment[variable.Name] = variable.ValueFrom?.SecretKeyRef is { } reference
-                ? Encoding.UTF8.GetString(_cluster.Get<V1Secret>("Secret", ns, reference.Name)!.Data[reference.Key])
-                : variable.Value;
-        }
-        // The pod's port, here; ServiceProcess sets it.
+        var environment = _cluster.EnvironmentOf(deployment.Spec.Template.Spec.Containers.Single(), ns);
         environment.Remove("ASPNETCORE_URLS");
         return environment;
     }

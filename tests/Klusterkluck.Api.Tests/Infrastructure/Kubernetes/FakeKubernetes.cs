@@ -107,6 +107,15 @@ public sealed class FakeKubernetes : IAsyncDisposable
     public T? Get<T>(string kind, string ns, string name) where T : class =>
         Get(kind, ns, name) is { } json ? KubernetesJson.Deserialize<T>(json.ToJsonString()) : null;
 
+    /// <summary>
+    /// A container's environment as the kubelet sets it, for a test that starts the pod's program by
+    /// hand: values as they are, secretKeyRefs read from their Secret in <paramref name="ns"/>.
+    /// </summary>
+    public Dictionary<string, string> EnvironmentOf(k8s.Models.V1Container container, string ns) =>
+        container.Env.ToDictionary(v => v.Name, v => v.ValueFrom?.SecretKeyRef is { } reference
+            ? Encoding.UTF8.GetString(Get<k8s.Models.V1Secret>("Secret", ns, reference.Name)!.Data[reference.Key])
+            : v.Value);
+
     /// <summary>Every object in a namespace (or cluster-scoped, for ""), as "Kind/name".</summary>
     public IReadOnlyList<string> Names(string ns)
     {
