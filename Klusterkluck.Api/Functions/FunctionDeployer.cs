@@ -109,45 +109,58 @@ public sealed partial class FunctionDeployer(
     }
 
     /// <summary>The deploy's status moves on (deploying → building → deploying), unless a newer deploy owns it by now.</summary>
-    private async Task MarkAsync(FunctionDeployment deployment, DeployStatus from, DeployStatus to, CancellationToken cancellation)
-    {
-        using var _ = await locks.AcquireAsync(deployment.Id, cancellation);
-        await using var scope = scopes.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<StoreContext>();
-        if (await store.Functions.FindAsync([deployment.Id.User, deployment.Id.Name], cancellation) is { } function
-            && function.TargetCommit == deployment.Commit && function.Status == from)
+    private Task MarkAsync(FunctionDeployment deployment, DeployStatus from, DeployStatus to, CancellationToken cancellation) =>
+        ChangeAsync(deployment.Id, function =>
         {
+            if (function.TargetCommit != deployment.Commit || function.Status != from)
+            {
+                return false;
+            }
             function.Status = to;
-            function.UpdatedAt = DateTime.UtcNow;
-            await store.SaveChangesAsync(cancellation);
-        }
-    }
+            return true;
+        }, cancellation);
 
     private async Task RecordAsync(FunctionDeployment deployment, string? error, CancellationToken cancellation)
     {
-        // Under the function's lock: a deploy requested meanwhile must not have its status overwritten.
-        using var _ = await locks.AcquireAsync(deployment.Id, cancellation);
+        var recorded = await ChangeAsync(deployment.Id, function =>
+        {
+            if (error is null)
+            {
+                // What a rollback most likely wants stays built: the commit that served until now.
+                builds.Prune(deployment.Id, deployment.Commit, function.DeployedCommit, function.TargetCommit);
+                function.DeployedCommit = deployment.Commit;
+            }
+            // A newer deploy waiting behind this one owns the status.
+            if (function.TargetCommit == deployment.Commit)
+            {
+                function.Status = error is null ? DeployStatus.Ready : DeployStatus.Failed;
+                function.Error = Function.Clip(error);
+            }
+            return true;
+        }, cancellation);
+        if (recorded)
+        {
+            LogDeployed(logger, deployment.Id.ToString(), deployment.Commit[..Math.Min(12, deployment.Commit.Length)], error ?? "ready");
+        }
+    }
+
+    /// <summary>
+    /// Changes the function's row as it is now, under the function's lock: a deploy requested
+    /// meanwhile must not have its status overwritten. False when the function is gone or
+    /// <paramref name="change"/> changed nothing.
+    /// </summary>
+    private async Task<bool> ChangeAsync(FunctionId id, Func<Function, bool> change, CancellationToken cancellation)
+    {
+        using var _ = await locks.AcquireAsync(id, cancellation);
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<StoreContext>();
-        if (await store.Functions.FindAsync([deployment.Id.User, deployment.Id.Name]) is not { } function)
+        if (await store.Functions.FindAsync([id.User, id.Name]) is not { } function || !change(function))
         {
-            return;
-        }
-        if (error is null)
-        {
-            // What a rollback most likely wants stays built: the commit that served until now.
-            builds.Prune(deployment.Id, deployment.Commit, function.DeployedCommit, function.TargetCommit);
-            function.DeployedCommit = deployment.Commit;
-        }
-        // A newer deploy waiting behind this one owns the status.
-        if (function.TargetCommit == deployment.Commit)
-        {
-            function.Status = error is null ? DeployStatus.Ready : DeployStatus.Failed;
-            function.Error = Function.Clip(error);
+            return false;
         }
         function.UpdatedAt = DateTime.UtcNow;
         await store.SaveChangesAsync();
-        LogDeployed(logger, deployment.Id.ToString(), deployment.Commit[..Math.Min(12, deployment.Commit.Length)], error ?? "ready");
+        return true;
     }
 
     /// <summary>
