@@ -8,7 +8,7 @@ internal static class Languages
         [".js"] = "javascript", [".mjs"] = "javascript", [".cjs"] = "javascript", [".ts"] = "typescript",
         [".json"] = "json", [".html"] = "html", [".htm"] = "html", [".css"] = "css", [".md"] = "markdown",
         [".sh"] = "shell", [".bash"] = "shell", [".yaml"] = "yaml", [".yml"] = "yaml", [".py"] = "python",
-        [".cs"] = "csharp", [".xml"] = "xml", [".svg"] = "xml", [".go"] = "go", [".rb"] = "ruby", [".pl"] = "perl",
+        [".cs"] = "csharp", [".csproj"] = "xml", [".xml"] = "xml", [".svg"] = "xml", [".go"] = "go", [".rb"] = "ruby", [".pl"] = "perl",
     };
 
     public static string For(string path, string? content)
