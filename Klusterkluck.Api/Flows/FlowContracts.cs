@@ -7,14 +7,16 @@ namespace Klusterkluck.Api.Flows;
 public sealed record CreateFlowRequest(
     [property: Required, FlowName] string Name,
     IReadOnlyList<FlowNode>? Nodes,
-    IReadOnlyList<FlowEdge>? Edges)
+    IReadOnlyList<FlowEdge>? Edges,
+    IReadOnlyDictionary<string, NodePosition>? Layout = null)
 {
-    public FlowDefinition Definition => new(Nodes, Edges);
+    public FlowDefinition Definition => new(Nodes, Edges, Layout);
 }
 
 /// <param name="Deployment">The live deployment; null before the first deploy.</param>
 /// <param name="Connectors">The connector instances the runtime runs for the live deployment.</param>
 /// <param name="EventUrls">Where each connector node accepts events from its connector (with the flow's event token).</param>
+/// <param name="Layout">Where the editor draws each node; null when the flow was written without one.</param>
 public sealed record FlowResponse(
     string Name,
     IReadOnlyList<FlowNode> Nodes,
@@ -23,12 +25,17 @@ public sealed record FlowResponse(
     IReadOnlyList<ConnectorStatus> Connectors,
     IReadOnlyDictionary<string, string> EventUrls,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    IReadOnlyDictionary<string, NodePosition>? Layout = null);
 
-/// <param name="UpToDate">Whether the saved definition is the deployed one (false after a PUT, until the next deploy).</param>
+/// <param name="UpToDate">Whether the saved definition runs as the deployed one (false after a PUT that changed more than the layout, until the next deploy).</param>
 public sealed record FlowDeploymentResponse(Guid Id, DateTime DeployedAt, bool UpToDate);
 
-public sealed record FlowSummaryResponse(string Name, bool Deployed, DateTime UpdatedAt);
+/// <param name="UpToDate">As in <see cref="FlowDeploymentResponse"/>; false when not deployed.</param>
+/// <param name="Connectors">The connectors running for the live deployment, with their states.</param>
+/// <param name="LastRun">The newest run; null before the first event.</param>
+public sealed record FlowSummaryResponse(string Name, bool Deployed, DateTime UpdatedAt, bool UpToDate = false,
+    IReadOnlyList<ConnectorStatus>? Connectors = null, RunSummaryResponse? LastRun = null);
 
 public sealed record ValidFlowResponse(bool Valid, int Nodes, int Edges);
 

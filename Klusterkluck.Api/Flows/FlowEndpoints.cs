@@ -42,9 +42,16 @@ public static class FlowEndpoints
         return group;
     }
 
-    private static async Task<Ok<List<FlowSummaryResponse>>> ListAsync(ClaimsPrincipal user, FlowService flows, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await flows.ListAsync(user.Identity!.Name!, cancellationToken))
-            .Select(f => new FlowSummaryResponse(f.Name, f.DeploymentId is not null, f.UpdatedAt)).ToList());
+    private static async Task<Ok<List<FlowSummaryResponse>>> ListAsync(ClaimsPrincipal user, FlowService flows, IRuntime runtime, StoreContext store,
+        CancellationToken cancellationToken)
+    {
+        var list = new List<FlowSummaryResponse>();
+        foreach (var flow in await flows.ListAsync(user.Identity!.Name!, cancellationToken))
+        {
+            list.Add(await flow.ToSummaryAsync(flows, runtime, store, cancellationToken));
+        }
+        return TypedResults.Ok(list);
+    }
 
     private static async Task<Results<Created<FlowResponse>, ProblemHttpResult, ValidationProblem>> CreateAsync(CreateFlowRequest body,
         ClaimsPrincipal user, FlowService flows, FlowConnectors connectors, IRuntime runtime, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Text.Unicode;
 using Klusterkluck.Api.Runtime;
+using Microsoft.EntityFrameworkCore;
 
 namespace Klusterkluck.Api.Flows;
 
@@ -15,11 +16,23 @@ internal static class FlowViews
         var definition = FlowDefinition.FromJson(flow.Definition);
         var live = await flows.DeploymentAsync(flow, cancellationToken);
         var deployed = live is null ? null : FlowDefinition.FromJson(live.Definition);
-        var deployment = live is null ? null : new FlowDeploymentResponse(live.Id, live.CreatedAt, live.Definition == flow.Definition);
+        var deployment = live is null ? null : new FlowDeploymentResponse(live.Id, live.CreatedAt, FlowDefinition.SameGraph(live.Definition, flow.Definition));
         var eventUrls = (deployed?.Nodes ?? []).Where(n => n.Kind == NodeKinds.Connector)
             .ToDictionary(n => n.Id!, n => connectors.EventUrl(flow.Owner, flow.Name, n.Id!).AbsoluteUri);
         return new FlowResponse(flow.Name, definition.Nodes ?? [], definition.Edges ?? [], deployment,
-            await runtime.ConnectorsAsync(flow.Owner, flow.Name, cancellationToken), eventUrls, flow.CreatedAt, flow.UpdatedAt);
+            await runtime.ConnectorsAsync(flow.Owner, flow.Name, cancellationToken), eventUrls, flow.CreatedAt, flow.UpdatedAt, definition.Layout);
+    }
+
+    /// <summary>A flow as the list shows it: whether what runs is what was saved, its connectors, and its newest run.</summary>
+    public static async Task<FlowSummaryResponse> ToSummaryAsync(this Flow flow, FlowService flows, IRuntime runtime, StoreContext store,
+        CancellationToken cancellationToken)
+    {
+        var live = await flows.DeploymentAsync(flow, cancellationToken);
+        var lastRun = await store.FlowRuns.AsNoTracking().Where(r => r.Owner == flow.Owner && r.FlowName == flow.Name)
+            .OrderByDescending(r => r.AcceptedAt).FirstOrDefaultAsync(cancellationToken);
+        return new FlowSummaryResponse(flow.Name, live is not null, flow.UpdatedAt,
+            live is not null && FlowDefinition.SameGraph(live.Definition, flow.Definition),
+            await runtime.ConnectorsAsync(flow.Owner, flow.Name, cancellationToken), lastRun?.ToSummary());
     }
 
     public static RunSummaryResponse ToSummary(this FlowRun run) =>

@@ -7,7 +7,9 @@ namespace Klusterkluck.Api.Flows;
 /// A flow as its owner writes it: nodes and the edges between them. Stored as this JSON, and
 /// checked by <see cref="FlowValidator"/> before it is stored or deployed.
 /// </summary>
-public sealed record FlowDefinition(IReadOnlyList<FlowNode>? Nodes, IReadOnlyList<FlowEdge>? Edges)
+/// <param name="Layout">Where each node is drawn (by node id), kept for the console's editor; the engine never reads it.</param>
+public sealed record FlowDefinition(IReadOnlyList<FlowNode>? Nodes, IReadOnlyList<FlowEdge>? Edges,
+    IReadOnlyDictionary<string, NodePosition>? Layout = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -17,7 +19,14 @@ public sealed record FlowDefinition(IReadOnlyList<FlowNode>? Nodes, IReadOnlyLis
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public static FlowDefinition FromJson(string json) => JsonSerializer.Deserialize<FlowDefinition>(json, Json)!;
+
+    /// <summary>Whether two stored definitions run the same: equal but for where their nodes are drawn.</summary>
+    public static bool SameGraph(string a, string b) =>
+        a == b || FromJson(a) with { Layout = null } is var left && left.ToJson() == (FromJson(b) with { Layout = null }).ToJson();
 }
+
+/// <summary>A node's place on the editor's canvas, in canvas pixels.</summary>
+public sealed record NodePosition(double X, double Y);
 
 /// <param name="Id">A DNS-1123 label, unique in the flow: it names the node in URLs, runs and (for a connector) Kubernetes objects.</param>
 /// <param name="Kind">connector (a source: a connector plugin), function (one of the owner's functions), join or if.</param>

@@ -60,6 +60,7 @@ public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog, 
         }
 
         var ids = CheckNodes(nodes, problems);
+        CheckLayout(definition.Layout, ids, problems);
         var owned = await OwnedFunctionsAsync(owner, nodes, cancellationToken);
         for (var i = 0; i < nodes.Count; i++)
         {
@@ -91,6 +92,28 @@ public sealed class FlowValidator(StoreContext store, ConnectorCatalog catalog, 
         }
         return ids;
     }
+
+    /// <summary>
+    /// The layout only draws: each entry names a node of the flow and holds finite coordinates
+    /// within a canvas a person could scroll (so a stored flow cannot grow by layout alone).
+    /// </summary>
+    private static void CheckLayout(IReadOnlyDictionary<string, NodePosition>? layout, Dictionary<string, FlowNode> ids, Problems problems)
+    {
+        foreach (var (id, position) in layout ?? new Dictionary<string, NodePosition>())
+        {
+            if (!ids.ContainsKey(id))
+            {
+                problems.Add($"layout.{id}", $"The layout places '{id}', which is not a node of the flow.");
+            }
+            else if (position is null || !double.IsFinite(position.X) || !double.IsFinite(position.Y)
+                || Math.Abs(position.X) > MaxCoordinate || Math.Abs(position.Y) > MaxCoordinate)
+            {
+                problems.Add($"layout.{id}", $"A node's place is {{x, y}}, each between -{MaxCoordinate} and {MaxCoordinate}.");
+            }
+        }
+    }
+
+    public const double MaxCoordinate = 1_000_000;
 
     private async Task<HashSet<string>> OwnedFunctionsAsync(string owner, IReadOnlyList<FlowNode> nodes, CancellationToken cancellationToken)
     {

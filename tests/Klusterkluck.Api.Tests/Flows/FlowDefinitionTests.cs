@@ -155,6 +155,51 @@ public sealed class FlowDefinitionTests(FlowFixture fixture)
     }
 
     [Fact]
+    public async Task ALayoutIsKeptWithTheFlowAndMovingANodeChangesNothingThatRuns()
+    {
+        var nodes = new object[] { Http("in"), Function("a", "upper") };
+        var edges = new object[] { Edge("in", "a") };
+        using (var bad = await User.Client.PostAsJsonAsync("/api/v1/flows/validate",
+            new { nodes, edges, layout = new Dictionary<string, object> { ["ghost"] = new { x = 1, y = 2 }, ["a"] = new { x = 2e9, y = 0 } } }))
+        {
+            var errors = Errors(await bad.AssertProblemAsync(400));
+            Assert.Contains("layout.ghost: The layout places 'ghost', which is not a node of the flow", errors);
+            Assert.Contains("layout.a: A node's place is {x, y}, each between -1000000 and 1000000", errors);
+        }
+        using (var created = await User.Client.PostAsJsonAsync("/api/v1/flows",
+            new { name = "placed", nodes, edges, layout = new { @in = new { x = 40, y = 60.5 }, a = new { x = 300, y = 60.5 } } }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        await User.DeployFlowAsync("placed");
+
+        using (var moved = await User.Client.PutAsJsonAsync("/api/v1/flows/placed",
+            new { nodes, edges, layout = new { @in = new { x = 40, y = 60.5 }, a = new { x = 420, y = 200 } } }))
+        {
+            var flow = await moved.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(420, flow.GetProperty("layout").GetProperty("a").GetProperty("x").GetDouble());
+            Assert.Equal(60.5, flow.GetProperty("layout").GetProperty("in").GetProperty("y").GetDouble());
+            // Only the picture changed: what runs is still what was deployed.
+            Assert.True(flow.GetProperty("deployment").GetProperty("upToDate").GetBoolean());
+        }
+        using (var changed = await User.Client.PutAsJsonAsync("/api/v1/flows/placed",
+            new { nodes = nodes.Append(Function("b", "exclaim")), edges = edges.Append(Edge("a", "b")) }))
+        {
+            var flow = await changed.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.False(flow.GetProperty("deployment").GetProperty("upToDate").GetBoolean());
+            Assert.Equal(JsonValueKind.Null, flow.GetProperty("layout").ValueKind);
+        }
+
+        var run = await User.WaitRunAsync("placed", await User.SendEventAsync("placed", "in", "x"));
+        var listed = (await User.Client.GetFromJsonAsyncOk("/api/v1/flows")).EnumerateArray().Single(f => f.GetProperty("name").GetString() == "placed");
+        Assert.False(listed.GetProperty("upToDate").GetBoolean());
+        Assert.Equal(run.GetProperty("id").GetGuid(), listed.GetProperty("lastRun").GetProperty("id").GetGuid());
+        Assert.Equal("succeeded", listed.GetProperty("lastRun").GetProperty("status").GetString());
+        Assert.Equal("in", listed.GetProperty("connectors").EnumerateArray().Single().GetProperty("node").GetString());
+        await User.Client.DeleteAsync("/api/v1/flows/placed");
+    }
+
+    [Fact]
     public async Task AnotherUsersFunctionCannotBeReferencedNorTheirFlowsSeen()
     {
         using var other = await UserSession.StartAsync(fixture.Api, "intruder");
