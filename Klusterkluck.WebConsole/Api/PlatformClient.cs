@@ -52,6 +52,51 @@ public sealed class PlatformClient(HttpClient http, ConsoleUser user)
     public Task<ApiResult<VersionInfo>> CommitAsync(string name, NewCommit commit, CancellationToken cancellationToken = default) =>
         SendAsync<VersionInfo>(HttpMethod.Post, $"api/v1/functions/{Segment(name)}/commits", JsonContent.Create(commit, options: s_json), cancellationToken);
 
+    public Task<ApiResult<List<FlowSummaryInfo>>> FlowsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<List<FlowSummaryInfo>>(HttpMethod.Get, "api/v1/flows", null, cancellationToken);
+
+    public Task<ApiResult<FlowInfo>> FlowAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<FlowInfo>(HttpMethod.Get, $"api/v1/flows/{Segment(name)}", null, cancellationToken);
+
+    public Task<ApiResult<FlowInfo>> CreateFlowAsync(NewFlow flow, CancellationToken cancellationToken = default) =>
+        SendAsync<FlowInfo>(HttpMethod.Post, "api/v1/flows", JsonContent.Create(flow, options: s_json), cancellationToken);
+
+    public Task<ApiResult<FlowInfo>> SaveFlowAsync(string name, FlowDefinitionInfo definition, CancellationToken cancellationToken = default) =>
+        SendAsync<FlowInfo>(HttpMethod.Put, $"api/v1/flows/{Segment(name)}", JsonContent.Create(definition, options: s_json), cancellationToken);
+
+    public Task<ApiResult<ValidFlowInfo>> ValidateFlowAsync(FlowDefinitionInfo definition, CancellationToken cancellationToken = default) =>
+        SendAsync<ValidFlowInfo>(HttpMethod.Post, "api/v1/flows/validate", JsonContent.Create(definition, options: s_json), cancellationToken);
+
+    public Task<ApiResult<FlowInfo>> DeployFlowAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<FlowInfo>(HttpMethod.Post, $"api/v1/flows/{Segment(name)}/deploy", null, cancellationToken);
+
+    public Task<ApiResult<Nothing>> DeleteFlowAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<Nothing>(HttpMethod.Delete, $"api/v1/flows/{Segment(name)}", null, cancellationToken);
+
+    public Task<ApiResult<List<ConnectorInfo>>> ConnectorsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<List<ConnectorInfo>>(HttpMethod.Get, "api/v1/connectors", null, cancellationToken);
+
+    /// <param name="status">running, succeeded or failed; null for every run.</param>
+    public Task<ApiResult<List<RunSummaryInfo>>> RunsAsync(string flow, string? status, int limit, CancellationToken cancellationToken = default) =>
+        SendAsync<List<RunSummaryInfo>>(HttpMethod.Get,
+            $"api/v1/flows/{Segment(flow)}/runs?limit={limit}{(status is null ? "" : $"&status={Uri.EscapeDataString(status)}")}", null, cancellationToken);
+
+    /// <summary>A run with its first steps (up to 1000: the page shows that many and says when there are more).</summary>
+    public Task<ApiResult<RunInfo>> RunAsync(string flow, Guid run, CancellationToken cancellationToken = default) =>
+        SendAsync<RunInfo>(HttpMethod.Get, $"api/v1/flows/{Segment(flow)}/runs/{run}?limit=1000", null, cancellationToken);
+
+    public Task<ApiResult<StepInfo>> StepAsync(string flow, Guid run, Guid step, CancellationToken cancellationToken = default) =>
+        SendAsync<StepInfo>(HttpMethod.Get, $"api/v1/flows/{Segment(flow)}/runs/{run}/steps/{step}", null, cancellationToken);
+
+    /// <summary>A test event, posted to a connector node as if its connector had delivered it.</summary>
+    public Task<ApiResult<EventAcceptedInfo>> SendEventAsync(string flow, string node, string body, string contentType,
+        CancellationToken cancellationToken = default)
+    {
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.TryParse(contentType, out var type) ? type : new MediaTypeHeaderValue("text/plain");
+        return SendAsync<EventAcceptedInfo>(HttpMethod.Post, $"api/v1/flows/{Segment(flow)}/events/{Segment(node)}", content, cancellationToken);
+    }
+
     /// <summary>The invoke endpoint: the function's own answer comes back as JSON, whatever its status.</summary>
     public Task<ApiResult<InvokeResult>> InvokeAsync(string name, InvokeRequest invoke, CancellationToken cancellationToken = default)
     {
