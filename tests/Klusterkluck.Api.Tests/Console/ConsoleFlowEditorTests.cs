@@ -1,0 +1,77 @@
+using System.Text.RegularExpressions;
+using Klusterkluck.Api.Tests.Flows;
+using static Microsoft.Playwright.Assertions;
+
+namespace Klusterkluck.Api.Tests.Console;
+
+/// <summary>A flow built, deployed and watched without writing JSON: by dragging on the editor's canvas in real Chromium.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
+{
+    [Fact]
+    public async Task AFlowIsDrawnValidatedAsItIsBuiltDeployedAndItsRunsWatched()
+    {
+        using var user = await UserSession.StartAsync(fixture.Api, "drawer");
+        foreach (var name in new[] { "upper", "exclaim" })
+        {
+            await user.CreateWithCodeAsync(name, "nodejs", new Dictionary<string, string> { ["index.js"] = FlowFixture.Functions[name] });
+        }
+
+        await using var browser = await fixture.OpenAsync(1440, 900);
+        await browser.SignInAsync(user.Username, user.Password, "/flows");
+        await Expect(browser.Page.GetByText("You have no flows yet")).ToBeVisibleAsync();
+        await browser.Link("Create your first flow").ClickAsync();
+        var canvas = new FlowCanvas(browser.Page);
+        await canvas.DropAsync("connector:timer", 110, 120, "timer");
+        await canvas.DropAsync("function:upper", 350, 120, "upper");
+        await canvas.DropAsync("function:exclaim", 590, 120, "exclaim");
+        await canvas.ConnectAsync("timer", "upper");
+
+        // Validation as it is built: exclaim hangs loose until an edge reaches it.
+        await Expect(canvas.Node("exclaim")).ToHaveClassAsync(new Regex("invalid"));
+        await Expect(browser.Page.Locator(".flow-problems")).ToContainTextAsync("'exclaim' is not reachable from any connector");
+        await Expect(canvas.Node("upper")).Not.ToHaveClassAsync(new Regex("invalid"));
+        await canvas.ConnectAsync("upper", "exclaim");
+        await Expect(canvas.Node("exclaim")).Not.ToHaveClassAsync(new Regex("invalid"));
+        await Expect(browser.Page.Locator(".flow-problems")).Not.ToContainTextAsync("not reachable");
+        // Undo takes the edge away again, and redo brings it back.
+        await browser.Button("Undo").ClickAsync();
+        await Expect(canvas.Node("exclaim")).ToHaveClassAsync(new Regex("invalid"));
+        await browser.Button("Redo").ClickAsync();
+        await Expect(canvas.Node("exclaim")).Not.ToHaveClassAsync(new Regex("invalid"));
+
+        // A setting the connector host would refuse is named at its field.
+        await canvas.SelectAsync("timer");
+        await canvas.SetFieldAsync("KK_TIMER_INTERVAL", "soon");
+        await Expect(canvas.Node("timer")).ToHaveClassAsync(new Regex("invalid"));
+        await Expect(browser.Page.Locator(".node-panel .field", new() { HasText = "KK_TIMER_INTERVAL" }).Locator(".field-error")).ToContainTextAsync("soon");
+        await canvas.SetFieldAsync("KK_TIMER_INTERVAL", "1s");
+        await canvas.SetFieldAsync("KK_TIMER_PAYLOAD", "tick tock");
+        await Expect(canvas.Node("timer")).Not.ToHaveClassAsync(new Regex("invalid"));
+        await Expect(browser.Page.Locator(".validity")).ToHaveTextAsync("Valid · not saved");
+        await browser.ScreenshotAsync("flow-editor");
+
+        await browser.Field("Name").FillAsync("ticker");
+        await browser.Button("Create").ClickAsync();
+        await browser.Page.WaitForURLAsync($"{fixture.Api.BaseUrl}/flows/ticker");
+        await browser.Button("Deploy").ClickAsync();
+        await Expect(browser.Page.Locator(".page-head")).ToContainTextAsync("deployed");
+        await Expect(browser.Page.Locator(".connectors-line")).ToContainTextAsync("running", new() { Timeout = 60_000 });
+
+        await browser.Tab("Runs").ClickAsync();
+        var succeeded = browser.Page.Locator("table tr", new() { HasText = "succeeded" }).First;
+        await Expect(succeeded).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await succeeded.GetByRole(Microsoft.Playwright.AriaRole.Link).First.ClickAsync();
+        await browser.Page.Locator("[role=button][aria-label^='exclaim']").ClickAsync();
+        await Expect(browser.Page.GetByLabel("Step output")).ToHaveTextAsync("TICK TOCK!");
+
+        // Back on the editor after a reload: every node where it was put.
+        await browser.Page.GotoAsync("/flows/ticker");
+        await Expect(canvas.Node("exclaim")).ToBeVisibleAsync();
+        var timer = await canvas.Node("timer").BoundingBoxAsync();
+        var exclaim = await canvas.Node("exclaim").BoundingBoxAsync();
+        Assert.InRange(exclaim!.X - timer!.X, 470, 490);
+        Assert.InRange(exclaim.Y - timer.Y, -10, 10);
+        await user.Client.DeleteAsync("/api/v1/flows/ticker");
+    }
+}
