@@ -16,7 +16,12 @@ namespace Klusterkluck.WebConsole.Components.Flows;
 /// </summary>
 public sealed partial class FlowEditor
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // Relaxed escaping: the JSON view shows "$.total > 100", not "\u003E"; Blazor encodes the text it renders anyway.
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     private const int MaxUndo = 200;
 

@@ -74,4 +74,58 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
         Assert.InRange(exclaim.Y - timer.Y, -10, 10);
         await user.Client.DeleteAsync("/api/v1/flows/ticker");
     }
+
+    [Fact]
+    public async Task AnIfsEdgesAreLabelledByTheirPortAndTheJsonViewStaysInStepWithTheCanvas()
+    {
+        using var user = await UserSession.StartAsync(fixture.Api, "brancher");
+        foreach (var name in new[] { "upper", "echo" })
+        {
+            await user.CreateWithCodeAsync(name, "nodejs", new Dictionary<string, string> { ["index.js"] = FlowFixture.Functions[name] });
+        }
+        await using var browser = await fixture.OpenAsync(1440, 900);
+        await browser.SignInAsync(user.Username, user.Password, "/flows/new");
+        var canvas = new FlowCanvas(browser.Page);
+        await canvas.DropAsync("connector:http", 110, 200, "http");
+        await canvas.DropAsync("if:", 350, 200, "if");
+        await canvas.DropAsync("function:upper", 600, 110, "upper");
+        await canvas.DropAsync("function:echo", 600, 300, "echo");
+        await canvas.ConnectAsync("http", "if");
+        await canvas.ConnectAsync("if", "upper", "true");
+        await canvas.ConnectAsync("if", "echo", "false");
+        await Expect(browser.Page.Locator(".diagram-link .default-link-label")).ToHaveTextAsync(["true", "false"]);
+        await Expect(browser.Page.Locator(".flow-problems")).ToContainTextAsync("An if node needs a condition");
+        await canvas.SelectAsync("if");
+        await canvas.SetFieldAsync("Condition", "$.total > 100");
+        await Expect(browser.Page.Locator(".validity")).ToHaveTextAsync("Valid · not saved");
+
+        // The same flow as JSON: the false branch is an edge with "when": false.
+        await browser.Button("JSON").ClickAsync();
+        var json = browser.Field("The flow as JSON");
+        var text = await json.InputValueAsync();
+        Assert.Contains("\"condition\": \"$.total > 100\"", text);
+        Assert.Matches(new Regex("\"from\": \"if\",\\s*\"to\": \"echo\",\\s*\"when\": false"), text);
+        // Renamed in the JSON, the node is renamed on the canvas, its edges with it.
+        await json.FillAsync(text.Replace("\"echo\",\n      \"kind\"", "\"quiet\",\n      \"kind\"").Replace("\"to\": \"echo\"", "\"to\": \"quiet\"")
+            .Replace("\"echo\": {", "\"quiet\": {"));
+        await browser.Button("Canvas").ClickAsync();
+        await Expect(canvas.Node("quiet")).ToBeVisibleAsync();
+        await Expect(canvas.Node("echo")).ToHaveCountAsync(0);
+        await Expect(browser.Page.Locator(".validity")).ToHaveTextAsync("Valid · not saved");
+        await browser.Button("Undo").ClickAsync();
+        await Expect(canvas.Node("echo")).ToBeVisibleAsync();
+        await browser.Button("Redo").ClickAsync();
+        await Expect(canvas.Node("quiet")).ToBeVisibleAsync();
+
+        await browser.Field("Name").FillAsync("gate");
+        await browser.Button("Create").ClickAsync();
+        await browser.Page.WaitForURLAsync($"{fixture.Api.BaseUrl}/flows/gate");
+        await Expect(canvas.Node("quiet")).ToBeVisibleAsync();
+        await canvas.SelectAsync("if");
+        await browser.ScreenshotAsync("flow-editor-if");
+        var saved = await user.Client.GetFromJsonAsyncOk("/api/v1/flows/gate");
+        Assert.Contains(saved.GetProperty("edges").EnumerateArray(), e => e.GetProperty("to").GetString() == "quiet" && !e.GetProperty("when").GetBoolean());
+        Assert.Equal(600 - 90, saved.GetProperty("layout").GetProperty("upper").GetProperty("x").GetDouble(), 15);
+        await user.Client.DeleteAsync("/api/v1/flows/gate");
+    }
 }
