@@ -9,6 +9,10 @@ using Microsoft.Playwright;
 // (a new browser context: empty cache, but signed in) and N times warm (a reload). Measures the
 // time from navigation to the last row on screen, and the bytes each visit moved (HTTP bodies
 // and headers as sent, plus the Blazor circuit's WebSocket frames).
+if (args[0] == "flow-editor")
+{
+    return await FlowEditorBench.RunAsync(args[1], int.Parse(args[2]));
+}
 var (apiAssembly, functions, visits) = (args[0], int.Parse(args[1]), int.Parse(args[2]));
 const string Password = "tr0ub4dor-and-3";
 using var data = new TempFolder();
