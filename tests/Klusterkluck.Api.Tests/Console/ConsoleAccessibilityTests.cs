@@ -52,6 +52,39 @@ public sealed class ConsoleAccessibilityTests(ConsoleFixture fixture)
         Assert.True(findings.Count == 0, string.Join("\n", findings));
     }
 
+    [Fact]
+    public async Task TheFlowPagesPassAxe()
+    {
+        using var user = await UserSession.StartAsync(fixture.Api, "axeflow");
+        await user.CreateFunctionAsync("hello", "nodejs");
+        await user.CreateFlowAsync("greet", [FlowClient.Connector("tick", "timer", ("KK_TIMER_INTERVAL", "1h"), ("KK_TIMER_PAYLOAD", "hi")),
+            FlowClient.Function("say", "hello"), new { id = "gate", kind = "if", config = new { condition = "$.n > 1" } },
+            FlowClient.Function("after", "hello")],
+            [FlowClient.Edge("tick", "say"), FlowClient.Edge("say", "gate"), FlowClient.Edge("gate", "after", when: false)]);
+        await using var browser = await fixture.OpenAsync();
+        var findings = new List<string>();
+        await browser.SignInAsync(user.Username, user.Password, "/flows");
+        await Expect(browser.Link("greet")).ToBeVisibleAsync();
+        await AuditAsync(browser, "flows", findings);
+
+        await browser.Page.GotoAsync("/flows/greet");
+        var canvas = new FlowCanvas(browser.Page);
+        await canvas.SelectAsync("tick");
+        await AuditAsync(browser, "flow editor, a connector selected", findings);
+        await canvas.SelectAsync("gate");
+        await AuditAsync(browser, "flow editor, an if selected", findings);
+        await browser.Button("JSON").ClickAsync();
+        await AuditAsync(browser, "flow as JSON", findings);
+        await browser.Tab("Runs").ClickAsync();
+        await AuditAsync(browser, "flow runs", findings);
+
+        await browser.Page.GotoAsync("/flows/new");
+        await Expect(browser.Heading("New flow")).ToBeVisibleAsync();
+        await Expect(browser.Page.Locator(".palette-item").First).ToBeVisibleAsync();
+        await AuditAsync(browser, "new flow", findings);
+        Assert.True(findings.Count == 0, string.Join("\n", findings));
+    }
+
     private static async Task AuditAsync(ConsolePage browser, string page, List<string> findings)
     {
         // Monaco's own editor and status region are its makers' to answer for; everything around them is ours.
