@@ -11,7 +11,7 @@ public static class ConsolePaths
     public const string SignedOut = "/signed-out";
 
     private static readonly PathString[] s_prefixes =
-        ["/functions", "/_blazor", "/console", SignInCallback, SignOutCallback, SignedOut, "/not-found"];
+        ["/functions", "/flows", "/_blazor", "/console", SignInCallback, SignOutCallback, SignedOut, "/not-found"];
 
     public static bool Owns(PathString path) =>
         path == "/" || !path.HasValue || s_prefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
