@@ -59,10 +59,11 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
         await Expect(browser.Page.Locator(".connectors-line")).ToContainTextAsync("running", new() { Timeout = 60_000 });
 
         await browser.Tab("Runs").ClickAsync();
-        var succeeded = browser.Page.Locator("table tr", new() { HasText = "succeeded" }).First;
-        await Expect(succeeded).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        await succeeded.GetByRole(Microsoft.Playwright.AriaRole.Link).First.ClickAsync();
-        await browser.Page.Locator("[role=button][aria-label^='exclaim']").ClickAsync();
+        // Runs arrive while the tab is open, one a second.
+        var succeeded = browser.Page.GetByRole(Microsoft.Playwright.AriaRole.Table, new() { Name = "Runs" }).Locator("tr", new() { HasText = "succeeded" });
+        await Expect(succeeded.Nth(1)).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await succeeded.First.GetByRole(Microsoft.Playwright.AriaRole.Link).First.ClickAsync();
+        await browser.Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { NameRegex = new Regex("^exclaim: succeeded") }).ClickAsync();
         await Expect(browser.Page.GetByLabel("Step output")).ToHaveTextAsync("TICK TOCK!");
 
         // Back on the editor after a reload: every node where it was put.
