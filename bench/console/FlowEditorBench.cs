@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Klusterkluck.Testing;
 using Microsoft.Playwright;
 
@@ -13,7 +11,6 @@ using Microsoft.Playwright;
 /// </summary>
 internal static class FlowEditorBench
 {
-    private const string Password = "tr0ub4dor-and-3";
     private const int Rows = 7, Columns = 7;
 
     public static async Task<int> RunAsync(string apiAssembly, int visits)
@@ -25,10 +22,8 @@ internal static class FlowEditorBench
             ["RateLimits__Auth__PermitLimit"] = "100000",
         });
         await api.WaitReadyAsync("/health", TimeSpan.FromMinutes(2));
+        await BenchUser.SignInAsync(api);
         var http = api.Client;
-        (await http.PostAsJsonAsync("/api/v1/auth/register", new { username = "bench", password = Password, email = "bench@example.com" })).EnsureSuccessStatusCode();
-        var login = await (await http.PostAsJsonAsync("/api/v1/auth/login", new { username = "bench", password = Password })).Content.ReadFromJsonAsync<JsonElement>();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("accessToken").GetString());
         (await http.PostAsJsonAsync("/api/v1/functions", new { name = "step", kind = "static" })).EnsureSuccessStatusCode();
 
         var nodes = new List<object> { new { id = "in", kind = "connector", @ref = "http" } };
@@ -51,17 +46,11 @@ internal static class FlowEditorBench
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await BenchUser.LaunchAsync(playwright);
         var signIn = await browser.NewContextAsync(new() { BaseURL = api.BaseUrl });
         var signInPage = await signIn.NewPageAsync();
         await signInPage.GotoAsync("/flows");
-        await signInPage.GetByLabel("Username", new() { Exact = true }).FillAsync("bench");
-        await signInPage.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await signInPage.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await BenchUser.FillSignInAsync(signInPage);
         await signInPage.GetByRole(AriaRole.Link, new() { Name = "big", Exact = true }).WaitForAsync(new() { Timeout = 60_000 });
         var session = await signIn.StorageStateAsync();
         await signIn.CloseAsync();

@@ -14,7 +14,6 @@ if (args[0] == "flow-editor")
     return await FlowEditorBench.RunAsync(args[1], int.Parse(args[2]));
 }
 var (apiAssembly, functions, visits) = (args[0], int.Parse(args[1]), int.Parse(args[2]));
-const string Password = "tr0ub4dor-and-3";
 using var data = new TempFolder();
 await using var api = ServiceProcess.Start(apiAssembly, new Dictionary<string, string>
 {
@@ -26,10 +25,8 @@ await using var api = ServiceProcess.Start(apiAssembly, new Dictionary<string, s
     ["Runtime__Local__Sandbox__Processes"] = "16384",
 });
 await api.WaitReadyAsync("/health", TimeSpan.FromMinutes(2));
+await BenchUser.SignInAsync(api);
 var http = api.Client;
-(await http.PostAsJsonAsync("/api/v1/auth/register", new { username = "bench", password = Password, email = "bench@example.com" })).EnsureSuccessStatusCode();
-var login = await (await http.PostAsJsonAsync("/api/v1/auth/login", new { username = "bench", password = Password })).Content.ReadFromJsonAsync<JsonElement>();
-http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("accessToken").GetString());
 
 var created = Stopwatch.StartNew();
 for (var i = 0; i < functions; i++)
@@ -49,20 +46,14 @@ for (var ready = 0; ready < functions; await Task.Delay(1000))
 Console.WriteLine($"{functions} static functions created and ready in {created.Elapsed.TotalSeconds:F0} s");
 
 using var playwright = await Playwright.CreateAsync();
-await using var browser = await playwright.Chromium.LaunchAsync(new()
-{
-    ExecutablePath = "/usr/bin/chromium",
-    Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-});
+await using var browser = await BenchUser.LaunchAsync(playwright);
 
 // Sign in once through the provider's page; every visit after reuses the session cookie.
 var signIn = await browser.NewContextAsync(new() { BaseURL = api.BaseUrl });
 var signInPage = await signIn.NewPageAsync();
 var signInBytes = Traffic.Watch(signInPage);
 await signInPage.GotoAsync("/");
-await signInPage.GetByLabel("Username", new() { Exact = true }).FillAsync("bench");
-await signInPage.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-await signInPage.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+await BenchUser.FillSignInAsync(signInPage);
 await LastRowAsync(signInPage);
 Console.WriteLine($"sign-in, cold cache, to the functions page: {await signInBytes.TotalAsync() / 1024.0:F0} KiB");
 var session = await signIn.StorageStateAsync();
