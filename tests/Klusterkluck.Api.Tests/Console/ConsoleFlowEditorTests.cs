@@ -53,7 +53,8 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
 
         await browser.Field("Name").FillAsync("ticker");
         await browser.Button("Create").ClickAsync();
-        await browser.Page.WaitForURLAsync($"{fixture.Api.BaseUrl}/flows/ticker");
+        // The console moves to the saved flow's page within the circuit (no page load to wait for); a busy CI machine may take a while.
+        await browser.Page.WaitForURLAsync($"{fixture.Api.BaseUrl}/flows/ticker", new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit, Timeout = 90_000 });
         await browser.Button("Deploy").ClickAsync();
         await Expect(browser.Page.Locator(".page-head")).ToContainTextAsync("deployed");
         await Expect(browser.Page.Locator(".connectors-line")).ToContainTextAsync("running", new() { Timeout = 60_000 });
@@ -120,7 +121,8 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
 
         await browser.Field("Name").FillAsync("gate");
         await browser.Button("Create").ClickAsync();
-        await browser.Page.WaitForURLAsync($"{fixture.Api.BaseUrl}/flows/gate");
+        // The console moves to the saved flow's page within the circuit (no page load to wait for); a busy CI machine may take a while.
+        await browser.Page.WaitForURLAsync($"{fixture.Api.BaseUrl}/flows/gate", new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit, Timeout = 90_000 });
         await Expect(canvas.Node("quiet")).ToBeVisibleAsync();
         await canvas.SelectAsync("if");
         await browser.ScreenshotAsync("flow-editor-if");
