@@ -5,7 +5,9 @@ using Blazor.Diagrams.Core.Models;
 using Blazor.Diagrams.Core.Models.Base;
 using Klusterkluck.WebConsole.Api;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.JSInterop;
 
 namespace Klusterkluck.WebConsole.Components.Flows;
 
@@ -26,6 +28,8 @@ public sealed partial class FlowEditor
     private const int MaxUndo = 200;
 
     [Inject] private PlatformClient Platform { get; set; } = null!;
+
+    [Inject] private IJSRuntime Js { get; set; } = null!;
 
     /// <summary>The saved flow; null for a new one, which the first save creates.</summary>
     [Parameter] public FlowInfo? Flow { get; set; }
@@ -270,6 +274,16 @@ public sealed partial class FlowEditor
             _drawing.Diagram.Links.Remove(link);
         }
         (_selectedNode, _selectedLink) = (null, null);
+    }
+
+    private void Fit() => _drawing.Diagram.ZoomToFit(FlowLayout.Margin);
+
+    private async Task ConfirmLeavingAsync(LocationChangingContext context)
+    {
+        if (Dirty && !await Js.InvokeAsync<bool>("confirm", "This flow has changes that are not saved. Leave it anyway?"))
+        {
+            context.PreventNavigation();
+        }
     }
 
     private void ShowJson() => (_json, _jsonError) = (_current, null);

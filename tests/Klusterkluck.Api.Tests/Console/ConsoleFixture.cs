@@ -33,6 +33,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // An expectation waits up to 15 s, not Playwright's 5: on two busy cores a page's first call
+        // (the connector catalog is read by starting the connector host, say) can take longer.
+        Assertions.SetDefaultExpectTimeout(15_000);
         Api = await ApiProcess.StartAsync(_data.Path);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()

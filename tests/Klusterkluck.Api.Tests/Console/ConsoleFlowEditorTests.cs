@@ -119,6 +119,32 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
         await browser.Button("Redo").ClickAsync();
         await Expect(canvas.Node("quiet")).ToBeVisibleAsync();
 
+        // Moved far to the right in the JSON, quiet is off the canvas until Fit brings every node into view.
+        await browser.Button("JSON").ClickAsync();
+        await json.FillAsync(Regex.Replace(await json.InputValueAsync(), "\"quiet\": \\{\\s*\"x\": [0-9.-]+", "\"quiet\": { \"x\": 2600"));
+        await browser.Button("Canvas").ClickAsync();
+        var area = (await canvas.Canvas.BoundingBoxAsync())!;
+        await Expect(canvas.Node("quiet")).Not.ToBeInViewportAsync();
+        Assert.True((await canvas.Node("quiet").BoundingBoxAsync())!.X > area.X + area.Width);
+        await browser.Button("Fit").ClickAsync();
+        await Expect(canvas.Node("quiet")).ToBeInViewportAsync();
+        var fitted = (await canvas.Node("quiet").BoundingBoxAsync())!;
+        Assert.InRange(fitted.X + fitted.Width, area.X, area.X + area.Width);
+        await browser.Button("Undo").ClickAsync();
+        await Expect(canvas.Node("quiet")).ToBeInViewportAsync();
+
+        // Leaving with unsaved changes asks first; staying keeps every change.
+        var asked = new TaskCompletionSource<string>();
+        browser.Page.Dialog += async (_, dialog) =>
+        {
+            asked.TrySetResult(dialog.Message);
+            await dialog.DismissAsync();
+        };
+        await browser.Link("Flows").ClickAsync();
+        Assert.Contains("not saved", await asked.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        await Expect(canvas.Node("quiet")).ToBeVisibleAsync();
+        Assert.EndsWith("/flows/new", browser.Page.Url);
+
         await browser.Field("Name").FillAsync("gate");
         await browser.Button("Create").ClickAsync();
         // The console moves to the saved flow's page within the circuit (no page load to wait for); a busy CI machine may take a while.
@@ -126,6 +152,8 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
         await Expect(canvas.Node("quiet")).ToBeVisibleAsync();
         await canvas.SelectAsync("if");
         await browser.ScreenshotAsync("flow-editor-if");
+        await browser.Button("Switch between light and dark theme").ClickAsync();
+        await browser.ScreenshotAsync("flow-editor-dark");
         var saved = await user.Client.GetFromJsonAsyncOk("/api/v1/flows/gate");
         Assert.Contains(saved.GetProperty("edges").EnumerateArray(), e => e.GetProperty("to").GetString() == "quiet" && !e.GetProperty("when").GetBoolean());
         Assert.Equal(600 - 90, saved.GetProperty("layout").GetProperty("upper").GetProperty("x").GetDouble(), 15);
