@@ -223,6 +223,18 @@ public sealed partial class FlowEditor
 
     private void Select(FlowNodeModel node) => _drawing.Diagram.SelectModel(node, unselectOthers: true);
 
+    private void Pick(string? id)
+    {
+        if (_drawing.Nodes.FirstOrDefault(n => n.NodeId == id) is { } node)
+        {
+            Select(node);
+        }
+        else
+        {
+            _drawing.Diagram.UnselectAll();
+        }
+    }
+
     private Task DropAsync(DragEventArgs e)
     {
         if (_dragging is not { } item || _drawing.Diagram.Container is null)

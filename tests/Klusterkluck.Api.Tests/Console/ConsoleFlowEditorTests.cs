@@ -40,6 +40,11 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
         await browser.Button("Redo").ClickAsync();
         await Expect(canvas.Node("exclaim")).Not.ToHaveClassAsync(new Regex("invalid"));
 
+        // A keyboard reaches each node through the panel's list.
+        await browser.Field("Node").SelectOptionAsync("upper");
+        await Expect(browser.Page.Locator(".node-panel h3")).ToContainTextAsync("upper");
+        await Expect(canvas.Node("upper")).ToHaveClassAsync(new Regex("selected"));
+
         // A setting the connector host would refuse is named at its field.
         await canvas.SelectAsync("timer");
         await canvas.SetFieldAsync("KK_TIMER_INTERVAL", "soon");
