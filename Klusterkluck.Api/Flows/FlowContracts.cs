@@ -17,6 +17,7 @@ public sealed record CreateFlowRequest(
 /// <param name="Connectors">The connector instances the runtime runs for the live deployment.</param>
 /// <param name="EventUrls">Where each connector node accepts events from its connector (with the flow's event token).</param>
 /// <param name="Layout">Where the editor draws each node; null when the flow was written without one.</param>
+/// <param name="Version">The flow's version, as its <c>ETag</c>: send it as <c>If-Match</c> with a PUT to save only over it.</param>
 public sealed record FlowResponse(
     string Name,
     IReadOnlyList<FlowNode> Nodes,
@@ -26,7 +27,8 @@ public sealed record FlowResponse(
     IReadOnlyDictionary<string, string> EventUrls,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    IReadOnlyDictionary<string, NodePosition>? Layout = null);
+    IReadOnlyDictionary<string, NodePosition>? Layout = null,
+    string? Version = null);
 
 /// <param name="UpToDate">Whether the saved definition runs as the deployed one (false after a PUT that changed more than the layout, until the next deploy).</param>
 public sealed record FlowDeploymentResponse(Guid Id, DateTime DeployedAt, bool UpToDate);

@@ -78,19 +78,32 @@ public static class FlowEndpoints
     }
 
     private static async Task<Results<Ok<FlowResponse>, ProblemHttpResult>> GetAsync(string name, ClaimsPrincipal user, FlowService flows,
-        FlowConnectors connectors, IRuntime runtime, CancellationToken cancellationToken) =>
-        await flows.FindAsync(user.Identity!.Name!, name, cancellationToken) is { } flow
-            ? TypedResults.Ok(await flow.ToResponseAsync(flows, connectors, runtime, cancellationToken))
-            : NotFound(name);
-
-    private static async Task<Results<Ok<FlowResponse>, ProblemHttpResult, ValidationProblem>> UpdateAsync(string name, FlowDefinition body,
-        ClaimsPrincipal user, FlowService flows, FlowConnectors connectors, IRuntime runtime, CancellationToken cancellationToken)
+        FlowConnectors connectors, IRuntime runtime, HttpResponse response, CancellationToken cancellationToken)
     {
-        var (outcome, flow, problems) = await flows.UpdateAsync(user.Identity!.Name!, name, body, cancellationToken);
+        if (await flows.FindAsync(user.Identity!.Name!, name, cancellationToken) is not { } flow)
+        {
+            return NotFound(name);
+        }
+        response.Headers.ETag = FlowVersion.Of(flow);
+        return TypedResults.Ok(await flow.ToResponseAsync(flows, connectors, runtime, cancellationToken));
+    }
+
+    /// <summary>With <c>If-Match</c> (the <c>ETag</c> of a GET or of the last PUT), saved only if nobody saved the flow since.</summary>
+    private static async Task<Results<Ok<FlowResponse>, ProblemHttpResult, ValidationProblem>> UpdateAsync(string name, FlowDefinition body,
+        ClaimsPrincipal user, FlowService flows, FlowConnectors connectors, IRuntime runtime, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (outcome, flow, problems) = await flows.UpdateAsync(user.Identity!.Name!, name, body, FlowVersion.Expected(request), cancellationToken);
+        if (flow is not null)
+        {
+            request.HttpContext.Response.Headers.ETag = FlowVersion.Of(flow);
+        }
         return outcome switch
         {
             FlowOutcome.Unknown => NotFound(name),
             FlowOutcome.Invalid => Invalid(problems!),
+            FlowOutcome.Changed => TypedResults.Problem(
+                $"Flow '{name}' was saved at {flow!.UpdatedAt:u} by another editor or client, after the version you changed. Reload it to see that version, then make your change again.",
+                statusCode: StatusCodes.Status412PreconditionFailed, title: "The flow changed since you opened it"),
             _ => TypedResults.Ok(await flow!.ToResponseAsync(flows, connectors, runtime, cancellationToken)),
         };
     }

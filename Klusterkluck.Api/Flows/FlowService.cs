@@ -10,6 +10,9 @@ public enum FlowOutcome
     Unknown,
     Exists,
     Invalid,
+
+    /// <summary>The caller's <c>If-Match</c> names an older version: someone saved the flow since.</summary>
+    Changed,
 }
 
 /// <summary>What the flow endpoints do to the store and the runtime: every operation on the caller's own flows only.</summary>
@@ -52,8 +55,9 @@ public sealed class FlowService(StoreContext store, TenantStore tenants, FlowVal
     }
 
     /// <summary>Saves a new definition; what runs changes only with the next deploy.</summary>
+    /// <param name="expected">The version (<see cref="FlowVersion"/>) the caller edited, or null to save whatever is there.</param>
     public async Task<(FlowOutcome, Flow?, Dictionary<string, string[]>?)> UpdateAsync(string owner, string name, FlowDefinition definition,
-        CancellationToken cancellationToken)
+        string? expected, CancellationToken cancellationToken)
     {
         if (!FlowNameAttribute.IsValidName(name))
         {
@@ -63,6 +67,10 @@ public sealed class FlowService(StoreContext store, TenantStore tenants, FlowVal
         if (await FindAsync(owner, name, cancellationToken) is not { } flow)
         {
             return (FlowOutcome.Unknown, null, null);
+        }
+        if (expected is not null && expected != FlowVersion.Of(flow))
+        {
+            return (FlowOutcome.Changed, flow, null);
         }
         if (await validator.ValidateAsync(owner, definition, cancellationToken) is { Count: > 0 } problems)
         {

@@ -20,7 +20,8 @@ internal static class FlowViews
         var eventUrls = (deployed?.Nodes ?? []).Where(n => n.Kind == NodeKinds.Connector)
             .ToDictionary(n => n.Id!, n => connectors.EventUrl(flow.Owner, flow.Name, n.Id!).AbsoluteUri);
         return new FlowResponse(flow.Name, definition.Nodes ?? [], definition.Edges ?? [], deployment,
-            await runtime.ConnectorsAsync(flow.Owner, flow.Name, cancellationToken), eventUrls, flow.CreatedAt, flow.UpdatedAt, definition.Layout);
+            await runtime.ConnectorsAsync(flow.Owner, flow.Name, cancellationToken), eventUrls, flow.CreatedAt, flow.UpdatedAt, definition.Layout,
+            FlowVersion.Of(flow));
     }
 
     /// <summary>A flow as the list shows it: whether what runs is what was saved, its connectors, and its newest run.</summary>

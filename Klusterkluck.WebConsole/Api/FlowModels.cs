@@ -33,7 +33,8 @@ public sealed record FlowInfo(
     IReadOnlyDictionary<string, string> EventUrls,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    IReadOnlyDictionary<string, NodePositionInfo>? Layout)
+    IReadOnlyDictionary<string, NodePositionInfo>? Layout,
+    string? Version)
 {
     public FlowDefinitionInfo Definition => new(Nodes, Edges, Layout);
 }

@@ -61,8 +61,11 @@ public sealed class PlatformClient(HttpClient http, ConsoleUser user)
     public Task<ApiResult<FlowInfo>> CreateFlowAsync(NewFlow flow, CancellationToken cancellationToken = default) =>
         SendAsync<FlowInfo>(HttpMethod.Post, "api/v1/flows", JsonContent.Create(flow, options: s_json), cancellationToken);
 
-    public Task<ApiResult<FlowInfo>> SaveFlowAsync(string name, FlowDefinitionInfo definition, CancellationToken cancellationToken = default) =>
-        SendAsync<FlowInfo>(HttpMethod.Put, $"api/v1/flows/{Segment(name)}", JsonContent.Create(definition, options: s_json), cancellationToken);
+    /// <param name="version">The version the edit started from: the save is refused (412) if someone saved the flow since.</param>
+    public Task<ApiResult<FlowInfo>> SaveFlowAsync(string name, FlowDefinitionInfo definition, string? version,
+        CancellationToken cancellationToken = default) =>
+        SendAsync<FlowInfo>(HttpMethod.Put, $"api/v1/flows/{Segment(name)}", JsonContent.Create(definition, options: s_json), cancellationToken,
+            version is null ? null : [KeyValuePair.Create("If-Match", version)]);
 
     public Task<ApiResult<ValidFlowInfo>> ValidateFlowAsync(FlowDefinitionInfo definition, CancellationToken cancellationToken = default) =>
         SendAsync<ValidFlowInfo>(HttpMethod.Post, "api/v1/flows/validate", JsonContent.Create(definition, options: s_json), cancellationToken);

@@ -45,6 +45,9 @@ public sealed partial class FlowEditor
     private readonly Stack<string> _redo = new();
     private readonly CancellationTokenSource _stop = new();
     private string _current = "";
+
+    /// <summary>The saved version the edits apply to (sent as If-Match): a save over someone else's is refused, not silent.</summary>
+    private string? _version;
     private string _saved = "";
     private string? _name;
     private string? _json;
@@ -88,13 +91,10 @@ public sealed partial class FlowEditor
         shortcuts.SetShortcut("y", ctrl: true, shift: false, alt: false, d => { _ = InvokeAsync(Redo); return ValueTask.CompletedTask; });
 
         var definition = Flow?.Definition ?? new FlowDefinitionInfo([], [], null);
+        _version = Flow?.Version;
         Load(definition);
+        // A flow written without a layout is drawn by layers; that picture is kept once the user saves.
         _saved = _current = Serialize(_drawing.Snapshot());
-        if (Flow is not null && definition.Layout is null)
-        {
-            // Drawn by layers for the first time: saving keeps that picture.
-            _saved = Serialize(definition with { Layout = new Dictionary<string, NodePositionInfo>() });
-        }
 
         var catalog = Platform.ConnectorsAsync(_stop.Token);
         var functions = Platform.FunctionsAsync(_stop.Token);
@@ -371,7 +371,7 @@ public sealed partial class FlowEditor
             var definition = Deserialize(_current)!;
             var result = Flow is null
                 ? await Platform.CreateFlowAsync(new NewFlow(_name?.Trim() ?? "", definition.Nodes, definition.Edges, definition.Layout), _stop.Token)
-                : await Platform.SaveFlowAsync(Flow.Name, definition, _stop.Token);
+                : await Platform.SaveFlowAsync(Flow.Name, definition, _version, _stop.Token);
             if (result.Value is not { } saved)
             {
                 _saveProblem = result.Problem;
@@ -381,7 +381,7 @@ public sealed partial class FlowEditor
                 }
                 return null;
             }
-            _saved = _current;
+            (_saved, _version) = (_current, saved.Version);
             _notice = Flow is null ? null : "Saved.";
             await OnSaved.InvokeAsync(saved);
             return saved;
@@ -409,6 +409,8 @@ public sealed partial class FlowEditor
             }
             if (result.Value is { } deployed)
             {
+                // A deploy is a change of the flow too (its version moves on).
+                _version = deployed.Version;
                 _notice = "Deployed: its connectors are starting.";
                 await OnDeployed.InvokeAsync(deployed);
             }

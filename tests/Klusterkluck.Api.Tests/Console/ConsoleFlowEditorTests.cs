@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Klusterkluck.Api.Tests.Flows;
 using static Microsoft.Playwright.Assertions;
@@ -160,6 +161,17 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
         await browser.Button("Switch between light and dark theme").ClickAsync();
         await browser.ScreenshotAsync("flow-editor-dark");
         var saved = await user.Client.GetFromJsonAsyncOk("/api/v1/flows/gate");
+
+        // Saved meanwhile by someone else (here: the API), the flow is not overwritten by this editor's next save.
+        using (var other = await user.Client.PutAsJsonAsync("/api/v1/flows/gate", new { nodes = saved.GetProperty("nodes"), edges = saved.GetProperty("edges") }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, other.StatusCode);
+        }
+        await canvas.SetFieldAsync("Condition", "$.total > 200");
+        await browser.Button("Save").ClickAsync();
+        await Expect(browser.Problem).ToContainTextAsync("The flow changed since you opened it");
+        Assert.Equal("$.total > 100", (await user.Client.GetFromJsonAsyncOk("/api/v1/flows/gate")).GetProperty("nodes")[1].GetProperty("config").GetProperty("condition").GetString());
+        await Expect(browser.Page.Locator(".node-panel").GetByLabel("Condition")).ToHaveValueAsync("$.total > 200");
         Assert.Contains(saved.GetProperty("edges").EnumerateArray(), e => e.GetProperty("to").GetString() == "quiet" && !e.GetProperty("when").GetBoolean());
         Assert.Equal(600 - 90, saved.GetProperty("layout").GetProperty("upper").GetProperty("x").GetDouble(), 15);
         await user.Client.DeleteAsync("/api/v1/flows/gate");

@@ -200,6 +200,45 @@ public sealed class FlowDefinitionTests(FlowFixture fixture)
     }
 
     [Fact]
+    public async Task ASaveWithIfMatchIsRefusedWhenSomeoneSavedTheFlowSince()
+    {
+        var nodes = new object[] { Http("in"), Function("a", "upper") };
+        var edges = new object[] { Edge("in", "a") };
+        await User.CreateFlowAsync("shared", nodes, edges);
+        using var read = await User.Client.GetAsync("/api/v1/flows/shared");
+        var version = read.Headers.ETag!.Tag;
+        Assert.Equal(version, (await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetString());
+
+        async Task<HttpResponseMessage> PutAsync(string? ifMatch, object[] withNodes)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, "/api/v1/flows/shared") { Content = JsonContent.Create(new { nodes = withNodes, edges }) };
+            if (ifMatch is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            }
+            return await User.Client.SendAsync(request);
+        }
+
+        using var first = await PutAsync(version, nodes);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var newer = first.Headers.ETag!.Tag;
+        Assert.NotEqual(version, newer);
+        // A second editor still holding the first version is refused, and the first save stands.
+        using var stale = await PutAsync(version, [Http("in"), Function("a", "exclaim")]);
+        var problem = await stale.AssertProblemAsync(412);
+        Assert.Equal("The flow changed since you opened it", problem.GetProperty("title").GetString());
+        Assert.Equal("upper", (await User.GetFlowAsync("shared")).GetProperty("nodes")[1].GetProperty("ref").GetString());
+        // The version read back from the store is the one the save answered; without If-Match, the last save wins.
+        using (var again = await User.Client.GetAsync("/api/v1/flows/shared"))
+        {
+            Assert.Equal(newer, again.Headers.ETag!.Tag);
+        }
+        using var blind = await PutAsync(null, [Http("in"), Function("a", "exclaim")]);
+        Assert.Equal(HttpStatusCode.OK, blind.StatusCode);
+        await User.Client.DeleteAsync("/api/v1/flows/shared");
+    }
+
+    [Fact]
     public async Task AnotherUsersFunctionCannotBeReferencedNorTheirFlowsSeen()
     {
         using var other = await UserSession.StartAsync(fixture.Api, "intruder");
