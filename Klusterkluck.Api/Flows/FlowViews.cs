@@ -16,7 +16,7 @@ internal static class FlowViews
         var definition = FlowDefinition.FromJson(flow.Definition);
         var live = await flows.DeploymentAsync(flow, cancellationToken);
         var deployed = live is null ? null : FlowDefinition.FromJson(live.Definition);
-        var deployment = live is null ? null : new FlowDeploymentResponse(live.Id, live.CreatedAt, FlowDefinition.SameGraph(live.Definition, flow.Definition));
+        var deployment = live is null ? null : new FlowDeploymentResponse(live.Id, live.CreatedAt, definition.RunsAs(deployed!));
         var eventUrls = (deployed?.Nodes ?? []).Where(n => n.Kind == NodeKinds.Connector)
             .ToDictionary(n => n.Id!, n => connectors.EventUrl(flow.Owner, flow.Name, n.Id!).AbsoluteUri);
         return new FlowResponse(flow.Name, definition.Nodes ?? [], definition.Edges ?? [], deployment,

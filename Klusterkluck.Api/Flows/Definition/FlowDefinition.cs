@@ -21,8 +21,10 @@ public sealed record FlowDefinition(IReadOnlyList<FlowNode>? Nodes, IReadOnlyLis
     public static FlowDefinition FromJson(string json) => JsonSerializer.Deserialize<FlowDefinition>(json, Json)!;
 
     /// <summary>Whether two stored definitions run the same: equal but for where their nodes are drawn.</summary>
-    public static bool SameGraph(string a, string b) =>
-        a == b || FromJson(a) with { Layout = null } is var left && left.ToJson() == (FromJson(b) with { Layout = null }).ToJson();
+    public static bool SameGraph(string a, string b) => a == b || FromJson(a).RunsAs(FromJson(b));
+
+    /// <summary>Whether this definition runs as <paramref name="other"/> does: equal but for where their nodes are drawn.</summary>
+    public bool RunsAs(FlowDefinition other) => (this with { Layout = null }).ToJson() == (other with { Layout = null }).ToJson();
 }
 
 /// <summary>A node's place on the editor's canvas, in canvas pixels.</summary>
