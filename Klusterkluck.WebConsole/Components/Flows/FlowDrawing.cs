@@ -90,6 +90,10 @@ public sealed partial class FlowDrawing
         return new FlowDefinitionInfo([.. nodes.Select(n => n.ToInfo())], edges, layout);
     }
 
+    /// <summary>How many edges join these two ports (the API refuses a second one).</summary>
+    public int EdgesBetween(Blazor.Diagrams.Core.Models.Base.ILinkable? from, Blazor.Diagrams.Core.Models.Base.ILinkable? to) =>
+        Edges.Count(l => l.Source.Model == from && l.Target.Model == to);
+
     public FlowNodeModel Add(FlowNodeInfo node, Point position) => Diagram.Nodes.Add(new FlowNodeModel(node, position));
 
     /// <summary>A new edge from <paramref name="from"/>'s output (an if's true or false one) to <paramref name="to"/>'s input.</summary>

@@ -25,8 +25,6 @@ public sealed partial class FlowEditor
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private const int MaxUndo = 200;
-
     [Inject] private PlatformClient Platform { get; set; } = null!;
 
     [Inject] private IJSRuntime Js { get; set; } = null!;
@@ -41,8 +39,7 @@ public sealed partial class FlowEditor
     [Parameter] public EventCallback<FlowInfo> OnDeployed { get; set; }
 
     private readonly FlowDrawing _drawing = new();
-    private readonly Stack<string> _undo = new();
-    private readonly Stack<string> _redo = new();
+    private readonly EditHistory _history = new();
     private readonly CancellationTokenSource _stop = new();
     private string _current = "";
 
@@ -159,31 +156,32 @@ public sealed partial class FlowEditor
         {
             return;
         }
-        _undo.Push(_current);
-        if (_undo.Count > MaxUndo)
-        {
-            var kept = _undo.Take(MaxUndo).Reverse().ToList();
-            _undo.Clear();
-            kept.ForEach(_undo.Push);
-        }
-        _redo.Clear();
+        _history.Record(_current);
         _current = snapshot;
         _notice = null;
         ScheduleValidation();
         StateHasChanged();
     }
 
-    private void Undo() => Step(_undo, _redo);
-
-    private void Redo() => Step(_redo, _undo);
-
-    private void Step(Stack<string> from, Stack<string> to)
+    private void Undo()
     {
-        if (!from.TryPop(out var state))
+        if (_history.TryUndo(_current, out var state))
         {
-            return;
+            Show(state);
         }
-        to.Push(_current);
+    }
+
+    private void Redo()
+    {
+        if (_history.TryRedo(_current, out var state))
+        {
+            Show(state);
+        }
+    }
+
+    /// <summary>Draws a state undo or redo went to.</summary>
+    private void Show(string state)
+    {
         _current = state;
         Load(Deserialize(state)!);
         if (_json is not null)
@@ -197,7 +195,7 @@ public sealed partial class FlowEditor
     /// <summary>An edge drawn to a port: a second edge between the same two ports is dropped, as the API would refuse it.</summary>
     private void Attached(BaseLinkModel link)
     {
-        if (link is LinkModel drawn && _drawing.Edges.Count(l => l.Source.Model == drawn.Source.Model && l.Target.Model == drawn.Target.Model) > 1)
+        if (link is LinkModel drawn && _drawing.EdgesBetween(drawn.Source.Model, drawn.Target.Model) > 1)
         {
             _drawing.Diagram.Links.Remove(drawn);
             return;
@@ -268,7 +266,7 @@ public sealed partial class FlowEditor
     private void Connect((PortRole Role, string To) edge)
     {
         if (_selectedNode is { } from && _drawing.Nodes.FirstOrDefault(n => n.NodeId == edge.To) is { } to
-            && !_drawing.Edges.Any(l => l.Source.Model == from.Port(edge.Role) && l.Target.Model == to.Port(PortRole.In)))
+            && _drawing.EdgesBetween(from.Port(edge.Role), to.Port(PortRole.In)) == 0)
         {
             _drawing.Connect(from, edge.Role, to);
             Changed();
