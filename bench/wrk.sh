@@ -1,5 +1,14 @@
 # Shared by the benchmarks' run.sh scripts (sourced): reading wrk's output, medians, free ports.
 
+# wrk_settings [seconds per run, default 20] [connections, default 32] [rounds, default 3]: the
+# scripts' own arguments, as $duration, $connections and $rounds; stops when wrk is not installed.
+wrk_settings() {
+  duration=${1:-20}
+  connections=${2:-32}
+  rounds=${3:-3}
+  command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+}
+
 # wrk_field <wrk output> <rps|p50|p99|requests>
 wrk_field() {
   case "$2" in

@@ -10,11 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 source "$here/../wrk.sh"
-duration=${1:-20}
-connections=${2:-32}
-rounds=${3:-3}
-
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+wrk_settings "$@"
 dotnet build "$root/Klusterkluck.Api" -c Release -v quiet -nologo >/dev/null
 api="$root/Klusterkluck.Api/bin/Release/net10.0/Klusterkluck.Api.dll"
 worker="$root/Klusterkluck.Api/bin/Release/net10.0/worker/Klusterkluck.Worker.dll"

@@ -9,11 +9,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 source "$here/../wrk.sh"
-duration=${1:-20}
-connections=${2:-32}
-rounds=${3:-3}
-
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+wrk_settings "$@"
 dotnet build "$root/Klusterkluck.Worker" -c Release -v quiet -nologo >/dev/null
 worker="$root/Klusterkluck.Worker/bin/Release/net10.0/Klusterkluck.Worker.dll"
 
