@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh
 rm -rf TestResults/screenshots
 dotnet test tests/Klusterkluck.Api.Tests --filter "FullyQualifiedName~Klusterkluck.Api.Tests.Console." --logger "console;verbosity=minimal"
-for page in functions functions-dark function-invoke editor editor-conflict build-failed sign-in functions-phone flow-run; do
+for page in functions functions-dark function-invoke editor editor-conflict build-failed sign-in functions-phone flows flow-run; do
   cp "TestResults/screenshots/$page.png" "docs/images/console-$page.png"
 done
 cp TestResults/screenshots/flow-editor-if.png docs/images/console-flow-editor.png

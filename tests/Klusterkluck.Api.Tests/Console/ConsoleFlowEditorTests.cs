@@ -73,6 +73,14 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
         await browser.Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { NameRegex = new Regex("^exclaim: succeeded") }).ClickAsync();
         await Expect(browser.Page.GetByLabel("Step output")).ToHaveTextAsync("TICK TOCK!");
 
+        // The list tells the flow is deployed, its connector runs and its last run succeeded.
+        await browser.Link("Flows").ClickAsync();
+        var row = browser.Page.GetByRole(Microsoft.Playwright.AriaRole.Row, new() { NameRegex = new Regex("^ticker") });
+        await Expect(row).ToContainTextAsync("deployed");
+        await Expect(row).ToContainTextAsync("timer running");
+        await Expect(row).ToContainTextAsync("succeeded");
+        await browser.ScreenshotAsync("flows");
+
         // Back on the editor after a reload: every node where it was put.
         await browser.Page.GotoAsync("/flows/ticker");
         await Expect(canvas.Node("exclaim")).ToBeVisibleAsync();
