@@ -59,8 +59,7 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
 
         await browser.Field("Name").FillAsync("ticker");
         await browser.Button("Create").ClickAsync();
-        // The console moves to the saved flow's page within the circuit (no page load to wait for); a busy CI machine may take a while.
-        await browser.Page.WaitForURLAsync($"{fixture.Api.BaseUrl}/flows/ticker", new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit, Timeout = 90_000 });
+        await WaitForPageAsync(browser, "/flows/ticker");
         await browser.Button("Deploy").ClickAsync();
         await Expect(browser.Page.Locator(".page-head")).ToContainTextAsync("deployed");
         await Expect(browser.Page.Locator(".connectors-line")).ToContainTextAsync("running", new() { Timeout = 60_000 });
@@ -161,8 +160,7 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
 
         await browser.Field("Name").FillAsync("gate");
         await browser.Button("Create").ClickAsync();
-        // The console moves to the saved flow's page within the circuit (no page load to wait for); a busy CI machine may take a while.
-        await browser.Page.WaitForURLAsync($"{fixture.Api.BaseUrl}/flows/gate", new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit, Timeout = 90_000 });
+        await WaitForPageAsync(browser, "/flows/gate");
         await Expect(canvas.Node("quiet")).ToBeVisibleAsync();
         await canvas.SelectAsync("if");
         await browser.ScreenshotAsync("flow-editor-if");
@@ -183,5 +181,26 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
         Assert.Contains(saved.GetProperty("edges").EnumerateArray(), e => e.GetProperty("to").GetString() == "quiet" && !e.GetProperty("when").GetBoolean());
         Assert.Equal(600 - 90, saved.GetProperty("layout").GetProperty("upper").GetProperty("x").GetDouble(), 15);
         await user.Client.DeleteAsync("/api/v1/flows/gate");
+    }
+
+    /// <summary>
+    /// The console moves to the saved flow's page within the circuit (no page load to wait for); a
+    /// busy CI machine may take a while. If it never gets there, what the page says instead is the failure.
+    /// </summary>
+    private static async Task WaitForPageAsync(ConsolePage browser, string path)
+    {
+        try
+        {
+            await browser.Page.WaitForURLAsync($"{browser.Api.BaseUrl}{path}", new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit, Timeout = 90_000 });
+        }
+        catch (TimeoutException)
+        {
+            await browser.ScreenshotAsync($"stuck-before-{path.Replace('/', '-')}");
+            var problems = await browser.Page.Locator(".problem, .notice, .validity, .field-error").AllInnerTextsAsync();
+            lock (browser.BrowserMessages)
+            {
+                Assert.Fail($"still at {browser.Page.Url}; the page says: {string.Join(" | ", problems)}; the browser said: {string.Join(" | ", browser.BrowserMessages)}");
+            }
+        }
     }
 }
