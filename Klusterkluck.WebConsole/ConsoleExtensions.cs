@@ -1,4 +1,4 @@
-using Klusterkluck.WebConsole.Api;
+using Klusterkluck.Client;
 using Klusterkluck.WebConsole.Auth;
 using Klusterkluck.WebConsole.Components;
 using Microsoft.AspNetCore.Builder;
@@ -32,6 +32,7 @@ public static class ConsoleExtensions
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddConsoleAuthentication(hosting.ApiScheme);
         builder.Services.AddScoped<ConsoleUser>();
+        builder.Services.AddScoped<IAccessTokens>(services => services.GetRequiredService<ConsoleUser>());
         builder.Services.AddHttpClient<PlatformClient>((services, client) =>
         {
             client.BaseAddress = hosting.ApiAddress(services);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Klusterkluck.WebConsole.Api;
+using Klusterkluck.Client;
 
 namespace Klusterkluck.WebConsole.Tests;
 

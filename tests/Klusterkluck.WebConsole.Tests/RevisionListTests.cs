@@ -1,4 +1,4 @@
-using Klusterkluck.WebConsole.Api;
+using Klusterkluck.Client;
 using Klusterkluck.WebConsole.Components.Functions;
 
 namespace Klusterkluck.WebConsole.Tests;

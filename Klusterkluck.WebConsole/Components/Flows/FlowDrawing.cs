@@ -6,7 +6,7 @@ using Blazor.Diagrams.Core.Models;
 using Blazor.Diagrams.Core.PathGenerators;
 using Blazor.Diagrams.Core.Routers;
 using Blazor.Diagrams.Options;
-using Klusterkluck.WebConsole.Api;
+using Klusterkluck.Client;
 
 namespace Klusterkluck.WebConsole.Components.Flows;
 

@@ -1,4 +1,4 @@
-using Klusterkluck.WebConsole.Api;
+using Klusterkluck.Client;
 
 namespace Klusterkluck.WebConsole.Components.Flows;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Blazor.Diagrams.Core.Geometry;
 using Blazor.Diagrams.Core.Models;
 using Blazor.Diagrams.Core.Models.Base;
-using Klusterkluck.WebConsole.Api;
+using Klusterkluck.Client;
 
 namespace Klusterkluck.WebConsole.Components.Flows;
 

@@ -1,10 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Klusterkluck.WebConsole.Api;
+namespace Klusterkluck.Client;
 
 /// <summary>Reads an error answer as a problem; an answer that is not one still becomes one, with its status.</summary>
-internal static class ProblemReader
+public static class ProblemReader
 {
     private static readonly HashSet<string> s_known = ["type", "title", "status", "detail", "instance", "errors"];
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Klusterkluck.WebConsole.Api;
+namespace Klusterkluck.Client;
 
 /// <summary>
 /// An RFC 7807 problem as the API answered it: what the pages show instead of a stack trace.

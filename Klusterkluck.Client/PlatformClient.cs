@@ -2,18 +2,20 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Klusterkluck.WebConsole.Auth;
 
-namespace Klusterkluck.WebConsole.Api;
+namespace Klusterkluck.Client;
 
 /// <summary>
-/// The REST API, called as the signed-in user with their own access token, over the Api's loopback
-/// address. The console goes through the same endpoints, validation and ownership checks as any
-/// other client, so a page can do nothing the API would refuse.
+/// The REST API, called as the signed-in user with their own access token. The console (over the
+/// Api's loopback address) and the CLI go through the same endpoints, validation and ownership
+/// checks as any other client, so neither can do anything the API would refuse.
 /// </summary>
-public sealed class PlatformClient(HttpClient http, ConsoleUser user)
+public sealed class PlatformClient(HttpClient http, IAccessTokens tokens)
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+    /// <summary>The API's JSON: camelCase names, as every shape here is read and written.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static readonly JsonSerializerOptions s_json = Json;
 
     public Task<ApiResult<WhoAmI>> WhoAmIAsync(CancellationToken cancellationToken = default) =>
         SendAsync<WhoAmI>(HttpMethod.Get, "api/v1/auth/whoami", null, cancellationToken);
@@ -32,6 +34,10 @@ public sealed class PlatformClient(HttpClient http, ConsoleUser user)
 
     public Task<ApiResult<List<VersionInfo>>> VersionsAsync(string name, CancellationToken cancellationToken = default) =>
         SendAsync<List<VersionInfo>>(HttpMethod.Get, $"api/v1/functions/{Segment(name)}/versions", null, cancellationToken);
+
+    /// <param name="limit">The newest this many (1 to 1000).</param>
+    public Task<ApiResult<List<VersionInfo>>> VersionsAsync(string name, int limit, CancellationToken cancellationToken = default) =>
+        SendAsync<List<VersionInfo>>(HttpMethod.Get, $"api/v1/functions/{Segment(name)}/versions?limit={limit}", null, cancellationToken);
 
     public Task<ApiResult<FunctionInfo>> DeployAsync(string name, string sha, CancellationToken cancellationToken = default) =>
         SendAsync<FunctionInfo>(HttpMethod.Put, $"api/v1/functions/{Segment(name)}/versions/{Segment(sha)}", null, cancellationToken);
@@ -79,6 +85,9 @@ public sealed class PlatformClient(HttpClient http, ConsoleUser user)
     public Task<ApiResult<List<ConnectorInfo>>> ConnectorsAsync(CancellationToken cancellationToken = default) =>
         SendAsync<List<ConnectorInfo>>(HttpMethod.Get, "api/v1/connectors", null, cancellationToken);
 
+    public Task<ApiResult<ConnectorInfo>> ConnectorAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<ConnectorInfo>(HttpMethod.Get, $"api/v1/connectors/{Segment(name)}", null, cancellationToken);
+
     /// <param name="status">running, succeeded or failed; null for every run.</param>
     public Task<ApiResult<List<RunSummaryInfo>>> RunsAsync(string flow, string? status, int limit, CancellationToken cancellationToken = default) =>
         SendAsync<List<RunSummaryInfo>>(HttpMethod.Get,
@@ -123,31 +132,46 @@ public sealed class PlatformClient(HttpClient http, ConsoleUser user)
         return SendAsync<InvokeResult>(HttpMethod.Post, $"api/v1/functions/{Segment(name)}/invoke{query}", content, cancellationToken, headers);
     }
 
+    /// <summary>
+    /// Any request as the caller (a function's own URL, for one): the response, which the caller
+    /// disposes, whatever its status; a problem only when no answer came or no token is accepted.
+    /// </summary>
+    public async Task<ApiResult<HttpResponseMessage>> CallAsync(HttpMethod method, Uri url, HttpContent? content,
+        IEnumerable<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAuthorizedAsync(method, url, content, headers, cancellationToken) is { } response
+                ? new(response, null)
+                : new(null, tokens.SignedOut);
+        }
+        catch (HttpRequestException e)
+        {
+            return new(null, ApiProblem.Unreachable(e.Message));
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new(null, ApiProblem.Unreachable($"No answer within {http.Timeout.TotalSeconds:F0} seconds."));
+        }
+    }
+
     private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken,
         IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
-        if (await user.AccessTokenAsync(cancellationToken) is not { } token)
-        {
-            return new(default, SessionEnded);
-        }
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        foreach (var (name, value) in headers ?? [])
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
         try
         {
-            using var response = await http.SendAsync(request, cancellationToken);
+            using var response = await SendAuthorizedAsync(method, new Uri(path, UriKind.Relative), content, headers, cancellationToken);
+            if (response is null)
+            {
+                return new(default, tokens.SignedOut);
+            }
             if (response.IsSuccessStatusCode)
             {
                 return typeof(T) == typeof(Nothing) || response.Content.Headers.ContentLength == 0
                     ? new(default, null)
                     : new(await response.Content.ReadFromJsonAsync<T>(s_json, cancellationToken), null);
             }
-            return new(default, response.StatusCode == System.Net.HttpStatusCode.Unauthorized
-                ? SessionEnded
-                : await ProblemReader.ReadAsync(response, cancellationToken));
+            return new(default, await ProblemReader.ReadAsync(response, cancellationToken));
         }
         catch (HttpRequestException e)
         {
@@ -159,12 +183,46 @@ public sealed class PlatformClient(HttpClient http, ConsoleUser user)
         }
         catch (JsonException e)
         {
-            return new(default, ApiProblem.Unreachable($"The answer was not what the console expected: {e.Message}"));
+            return new(default, ApiProblem.Unreachable($"The answer was not what this client expected: {e.Message}"));
         }
     }
 
-    private static readonly ApiProblem SessionEnded = new(401, "Your session has ended", "Reload the page to sign in again.",
-        new Dictionary<string, string[]>(), new Dictionary<string, JsonElement>());
+    /// <summary>
+    /// Sends with the caller's token; a 401 gets one retry with a renewed token. Null when there is
+    /// no token or the renewed one is refused too: the sign-in is over.
+    /// </summary>
+    private async Task<HttpResponseMessage?> SendAuthorizedAsync(HttpMethod method, Uri url, HttpContent? content,
+        IEnumerable<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
+    {
+        if (await tokens.AccessTokenAsync(cancellationToken) is not { } token)
+        {
+            return null;
+        }
+        var extra = headers?.ToList() ?? [];
+        for (var attempt = 0; ; attempt++)
+        {
+            // A request message is sent once; its content (bytes or JSON, written afresh) may be sent again.
+            var request = new HttpRequestMessage(method, url) { Content = content };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            foreach (var (name, value) in extra)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            // Only the platform's own refusal of the token (a Bearer challenge) means the sign-in; a function may answer 401 itself.
+            if (response.StatusCode != System.Net.HttpStatusCode.Unauthorized
+                || !response.Headers.WwwAuthenticate.Any(c => c.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)))
+            {
+                return response;
+            }
+            response.Dispose();
+            if (attempt > 0 || await tokens.RenewAsync(token, cancellationToken) is not { } renewed)
+            {
+                return null;
+            }
+            token = renewed;
+        }
+    }
 
     private static string Segment(string value) => Uri.EscapeDataString(value);
 

@@ -1,6 +1,6 @@
-namespace Klusterkluck.WebConsole.Api;
+namespace Klusterkluck.Client;
 
-// The REST API's shapes as the console reads them (camelCase JSON). Only the fields the pages show.
+// The REST API's shapes as its clients read them (camelCase JSON): the console's pages and the CLI's -o json.
 
 public sealed record FunctionInfo(
     string Name,
@@ -20,7 +20,7 @@ public sealed record DeploymentInfo(string Commit, string Status, string? Error,
 
 public sealed record BuildInfo(string Commit, string State, string? Reason, DateTime StartedAt, DateTime? FinishedAt, double? Seconds, string Log);
 
-public sealed record ReplicaInfo(int Replica, string Commit, string State, int Restarts);
+public sealed record ReplicaInfo(int Replica, string Commit, string State, int Restarts, int? ProcessId = null, string? Pod = null);
 
 public sealed record NewFunction(string Name, string Kind, bool Public, int Replicas, int? MaxReplicas);
 
@@ -32,7 +32,7 @@ public sealed record InvokeResult(int Status, IReadOnlyDictionary<string, string
 
 public sealed record LogsInfo(IReadOnlyList<ReplicaLogInfo> Replicas);
 
-public sealed record ReplicaLogInfo(int Replica, string Commit, string State, IReadOnlyList<LogLineInfo> Lines);
+public sealed record ReplicaLogInfo(int Replica, string Commit, string State, IReadOnlyList<LogLineInfo> Lines, string? Pod = null);
 
 public sealed record LogLineInfo(DateTimeOffset Time, string Stream, string Text);
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Klusterkluck.WebConsole.Api;
+namespace Klusterkluck.Client;
 
 // The flow API's shapes as the console reads and writes them (camelCase JSON).
 
@@ -36,6 +36,7 @@ public sealed record FlowInfo(
     IReadOnlyDictionary<string, NodePositionInfo>? Layout,
     string? Version)
 {
+    [JsonIgnore]
     public FlowDefinitionInfo Definition => new(Nodes, Edges, Layout);
 }
 

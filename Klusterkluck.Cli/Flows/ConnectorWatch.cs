@@ -1,0 +1,46 @@
+using Klusterkluck.Cli.Terminal;
+using Klusterkluck.Client;
+using Spectre.Console;
+
+namespace Klusterkluck.Cli.Flows;
+
+/// <summary>After a deploy: waits until every connector of the flow runs, or one fails (exit 1 with the connector host's reason).</summary>
+public static class ConnectorWatch
+{
+    public static async Task<FlowInfo> UntilRunningAsync(CliContext kk, string name, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        async Task<FlowInfo> Follow(Action<string> show)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            string? shown = null;
+            while (true)
+            {
+                var flow = kk.Ok(await kk.Platform.FlowAsync(name, cancellationToken));
+                if (flow.Connectors.FirstOrDefault(c => c.State == "failed") is { } failed)
+                {
+                    throw new CliException(ExitCodes.Refused, $"The connector {failed.Node} failed: {failed.Error ?? "no reason given"}");
+                }
+                if (flow.Connectors.All(c => c.State == "running"))
+                {
+                    return flow;
+                }
+                var states = string.Join(", ", flow.Connectors.Where(c => c.State != "running").Select(c => $"{c.Node} {c.State}"));
+                if (states != shown)
+                {
+                    show(shown = states);
+                }
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new CliException(ExitCodes.Refused, $"The connectors do not run after {timeout.TotalSeconds:F0} s: {states}.");
+                }
+                await Task.Delay(500, cancellationToken);
+            }
+        }
+        if (kk.Output.Interactive)
+        {
+            return await kk.Output.Error.Status().Spinner(Spinner.Known.Dots).StartAsync($"Starting {Show.Escape(name)}'s connectors…",
+                context => Follow(states => context.Status($"Waiting for {Show.Escape(states)}…")));
+        }
+        return await Follow(states => kk.Output.Note($"Waiting for {Show.Escape(states)}…"));
+    }
+}

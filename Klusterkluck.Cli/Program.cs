@@ -1,0 +1,3 @@
+using Klusterkluck.Cli;
+
+return await KkCommand.RunAsync(args);
