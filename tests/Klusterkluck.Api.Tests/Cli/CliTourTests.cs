@@ -99,31 +99,34 @@ public sealed class CliTourTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         using var kk = new Kk();
         var (username, password) = await fixture.Api.RegisterAsync("flows");
         Assert.Equal(0, (await kk.RunWithInputAsync(password + "\n", "login", "--server", fixture.Api.BaseUrl, "-u", username, "--password-stdin")).ExitCode);
-        var shout = await kk.RunAsync("fn", "new", "shout", "--kind", "exec", "--no-clone");
-        Assert.True(shout.ExitCode == 0, shout.ToString());
+        foreach (var (name, kind) in new[] { ("hello", "nodejs"), ("shout", "exec") })
+        {
+            var created = await kk.RunAsync("fn", "new", name, "--kind", kind, "--no-clone");
+            Assert.True(created.ExitCode == 0, created.ToString());
+        }
+        Assert.Equal(0, (await kk.RunAsync("fn", "new", "site", "--kind", "static", "--public", "--no-clone")).ExitCode);
+        Assert.True((await kk.RunAsync("fn", "get", "site", "-o", "json")).Json.GetProperty("public").GetBoolean());
+        Assert.Equal("Hello, exec!\n", (await kk.RunAsync("fn", "invoke", "shout", "-d", "exec")).Output);
 
+        // The README's flow, as written there.
         File.WriteAllText(Path.Combine(kk.Folder, "orders.yaml"), """
-            # Events posted to web go to shout.
             name: orders
             nodes:
-              - id: web
-                kind: connector
-                ref: http
-              - id: loud
-                kind: function
-                ref: shout
-                config:
-                  attempts: 2
+              - { id: web,    kind: connector, ref: http }
+              - { id: big,    kind: if,        config: { condition: "$.total > 100" } }
+              - { id: vip,    kind: function,  ref: hello }
+              - { id: thanks, kind: function,  ref: shout }
             edges:
-              - from: web
-                to: loud
+              - { from: web, to: big }
+              - { from: big, to: vip }
+              - { from: big, to: thanks, when: false }
             """);
         var applied = await kk.RunAsync("flow", "apply", "-f", "orders.yaml");
         Assert.True(applied.ExitCode == 0, applied.ToString());
-        Assert.Contains("orders deployed: 2 nodes, 1 edges.", applied.Output);
-        Assert.Contains("web", applied.Output);
+        Assert.Contains("orders deployed: 4 nodes, 3 edges.", applied.Output);
+        Assert.Matches(@"web\s+running\s+0\s+http://127\.0\.0\.1:\d+", applied.Output);
 
-        var sent = await kk.RunAsync("flow", "event", "orders", "web", "-d", "from kk", "--wait");
+        var sent = await kk.RunAsync("flow", "event", "orders", "web", "-d", """{"total": 250}""", "--wait");
         Assert.True(sent.ExitCode == 0, sent.ToString());
         Assert.Contains("succeeded", sent.Output);
         var runs = (await kk.RunAsync("flow", "runs", "orders", "-o", "json")).Json;
@@ -132,7 +135,9 @@ public sealed class CliTourTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.Empty((await kk.RunAsync("flow", "runs", "orders", "--status", "failed", "-o", "json")).Json.EnumerateArray());
         var steps = await kk.RunAsync("flow", "run", "orders", run.GetProperty("id").GetString()![..8]);
         Assert.True(steps.ExitCode == 0, steps.ToString());
-        Assert.Matches(@"loud\s+succeeded\s+1", steps.Output);
+        Assert.Matches(@"big\s+succeeded\s+0\s+true", steps.Output);
+        Assert.Matches(@"vip\s+succeeded\s+1", steps.Output);
+        Assert.DoesNotContain("thanks", steps.Output);
         var listed = await kk.RunAsync("flow", "list");
         Assert.Matches(@"orders\s+yes\s+web running\s+succeeded", listed.Output);
 
