@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 
 namespace Klusterkluck.Client;
 
@@ -15,28 +14,14 @@ public sealed class AuthClient(HttpClient http)
     public Task<ApiResult<TokenInfo>> RefreshAsync(string refreshToken, CancellationToken cancellationToken = default) =>
         PostAsync<TokenInfo>("api/v1/auth/refresh", new { refreshToken }, cancellationToken);
 
-    private async Task<ApiResult<T>> PostAsync<T>(string path, object body, CancellationToken cancellationToken)
-    {
-        try
+    private Task<ApiResult<T>> PostAsync<T>(string path, object body, CancellationToken cancellationToken) =>
+        Unanswered.GuardAsync(http, cancellationToken, async () =>
         {
             using var response = await http.PostAsJsonAsync(path, body, PlatformClient.Json, cancellationToken);
             return response.IsSuccessStatusCode
-                ? new(await response.Content.ReadFromJsonAsync<T>(PlatformClient.Json, cancellationToken), null)
-                : new(default, await ProblemReader.ReadAsync(response, cancellationToken));
-        }
-        catch (HttpRequestException e)
-        {
-            return new(default, ApiProblem.Unreachable(e.Message));
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new(default, ApiProblem.Unreachable($"No answer within {http.Timeout.TotalSeconds:F0} seconds."));
-        }
-        catch (JsonException e)
-        {
-            return new(default, ApiProblem.Unreachable($"The answer was not what this client expected: {e.Message}"));
-        }
-    }
+                ? new ApiResult<T>(await response.Content.ReadFromJsonAsync<T>(PlatformClient.Json, cancellationToken), null)
+                : new ApiResult<T>(default, await ProblemReader.ReadAsync(response, cancellationToken));
+        });
 }
 
 public sealed record NewUser(string Username, string Password, string Email, string? Invite = null);

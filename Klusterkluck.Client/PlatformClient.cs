@@ -136,56 +136,30 @@ public sealed class PlatformClient(HttpClient http, IAccessTokens tokens)
     /// Any request as the caller (a function's own URL, for one): the response, which the caller
     /// disposes, whatever its status; a problem only when no answer came or no token is accepted.
     /// </summary>
-    public async Task<ApiResult<HttpResponseMessage>> CallAsync(HttpMethod method, Uri url, HttpContent? content,
-        IEnumerable<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await SendAuthorizedAsync(method, url, content, headers, cancellationToken) is { } response
-                ? new(response, null)
-                : new(null, tokens.SignedOut);
-        }
-        catch (HttpRequestException e)
-        {
-            return new(null, ApiProblem.Unreachable(e.Message));
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new(null, ApiProblem.Unreachable($"No answer within {http.Timeout.TotalSeconds:F0} seconds."));
-        }
-    }
+    public Task<ApiResult<HttpResponseMessage>> CallAsync(HttpMethod method, Uri url, HttpContent? content,
+        IEnumerable<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken) =>
+        Unanswered.GuardAsync(http, cancellationToken, async () =>
+            await SendAuthorizedAsync(method, url, content, headers, cancellationToken) is { } response
+                ? new ApiResult<HttpResponseMessage>(response, null)
+                : new ApiResult<HttpResponseMessage>(null, tokens.SignedOut));
 
-    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken,
-        IEnumerable<KeyValuePair<string, string>>? headers = null)
-    {
-        try
+    private Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken,
+        IEnumerable<KeyValuePair<string, string>>? headers = null) =>
+        Unanswered.GuardAsync(http, cancellationToken, async () =>
         {
             using var response = await SendAuthorizedAsync(method, new Uri(path, UriKind.Relative), content, headers, cancellationToken);
             if (response is null)
             {
-                return new(default, tokens.SignedOut);
+                return new ApiResult<T>(default, tokens.SignedOut);
             }
             if (response.IsSuccessStatusCode)
             {
                 return typeof(T) == typeof(Nothing) || response.Content.Headers.ContentLength == 0
-                    ? new(default, null)
-                    : new(await response.Content.ReadFromJsonAsync<T>(s_json, cancellationToken), null);
+                    ? new ApiResult<T>(default, null)
+                    : new ApiResult<T>(await response.Content.ReadFromJsonAsync<T>(s_json, cancellationToken), null);
             }
-            return new(default, await ProblemReader.ReadAsync(response, cancellationToken));
-        }
-        catch (HttpRequestException e)
-        {
-            return new(default, ApiProblem.Unreachable(e.Message));
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new(default, ApiProblem.Unreachable($"No answer within {http.Timeout.TotalSeconds:F0} seconds."));
-        }
-        catch (JsonException e)
-        {
-            return new(default, ApiProblem.Unreachable($"The answer was not what this client expected: {e.Message}"));
-        }
-    }
+            return new ApiResult<T>(default, await ProblemReader.ReadAsync(response, cancellationToken));
+        });
 
     /// <summary>
     /// Sends with the caller's token; a 401 gets one retry with a renewed token. Null when there is

@@ -158,7 +158,6 @@ public static class FlowCommands
     private static Command Delete()
     {
         var name = NameArgument();
-        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask first (needed where there is no terminal)" };
         var command = KkCommand.Command("delete", """
             Delete a flow: its connectors stop, and its runs are gone.
 
@@ -167,24 +166,16 @@ public static class FlowCommands
             """, async (parse, kk, cancellationToken) =>
         {
             var flowName = parse.GetValue(name)!;
-            if (!parse.GetValue(yes))
+            if (!await Deletion.ConfirmedAsync(parse, kk, flowName, $"Delete the flow {flowName} and its runs?", cancellationToken))
             {
-                if (!kk.CanAsk)
-                {
-                    throw CliException.Usage($"Deleting {flowName} needs --yes where there is no terminal to ask on.");
-                }
-                if (!await kk.Output.Error.ConfirmAsync($"Delete the flow {Show.Escape(flowName)} and its runs?", defaultValue: false,
-                    cancellationToken: cancellationToken))
-                {
-                    return ExitCodes.Success;
-                }
+                return ExitCodes.Success;
             }
             kk.Ok(await kk.Platform.DeleteFlowAsync(flowName, cancellationToken));
             kk.Output.Note($"Deleted the flow {Show.Escape(flowName)}.");
             return ExitCodes.Success;
         });
         command.Arguments.Add(name);
-        command.Options.Add(yes);
+        command.Options.Add(Deletion.Yes);
         return command;
     }
 

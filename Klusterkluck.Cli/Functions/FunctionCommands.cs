@@ -202,7 +202,6 @@ public static class FunctionCommands
     private static Command Delete()
     {
         var name = NameArgument();
-        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask first (needed where there is no terminal)" };
         var command = KkCommand.Command("delete", """
             Delete a function: its replicas stop, and its repository and history are gone for good.
 
@@ -211,24 +210,16 @@ public static class FunctionCommands
             """, async (parse, kk, cancellationToken) =>
         {
             var functionName = parse.GetValue(name)!;
-            if (!parse.GetValue(yes))
+            if (!await Deletion.ConfirmedAsync(parse, kk, functionName, $"Delete {functionName}, its repository and its history?", cancellationToken))
             {
-                if (!kk.CanAsk)
-                {
-                    throw CliException.Usage($"Deleting {functionName} needs --yes where there is no terminal to ask on.");
-                }
-                if (!await kk.Output.Error.ConfirmAsync($"Delete {Show.Escape(functionName)}, its repository and its history?", defaultValue: false,
-                    cancellationToken: cancellationToken))
-                {
-                    return ExitCodes.Success;
-                }
+                return ExitCodes.Success;
             }
             kk.Ok(await kk.Platform.DeleteAsync(functionName, cancellationToken));
             kk.Output.Note($"Deleted {Show.Escape(functionName)}.");
             return ExitCodes.Success;
         });
         command.Arguments.Add(name);
-        command.Options.Add(yes);
+        command.Options.Add(Deletion.Yes);
         return command;
     }
 }
