@@ -92,14 +92,23 @@ public sealed class CredentialStore(string folder)
         }
     }
 
+    /// <summary>
+    /// An exclusive lock on <c>credentials.json.lock</c>, which stays in place: a lock file deleted on
+    /// close could be re-created by one process while another still waits on the old one.
+    /// </summary>
     private FileStream Lock()
     {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
             try
             {
-                return new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+                return new FileStream(Path + ".lock", options);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {

@@ -184,23 +184,27 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
     }
 
     /// <summary>
-    /// The console moves to the saved flow's page within the circuit (no page load to wait for); a
-    /// busy CI machine may take a while. If it never gets there, what the page says instead is the failure.
+    /// The console moves to the saved flow's page within the circuit (history.pushState, no page load);
+    /// a busy CI machine may take a while. The page's URL is polled rather than awaited with
+    /// WaitForURLAsync: that waited its whole timeout in one CI run although the page was already at
+    /// the URL (the move came before the wait began, and the wait then looked for a load state).
+    /// If it never gets there, what the page says instead is the failure.
     /// </summary>
     private static async Task WaitForPageAsync(ConsolePage browser, string path)
     {
-        try
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (new Uri(browser.Page.Url).AbsolutePath != path)
         {
-            await browser.Page.WaitForURLAsync($"{browser.Api.BaseUrl}{path}", new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit, Timeout = 90_000 });
-        }
-        catch (TimeoutException)
-        {
-            await browser.ScreenshotAsync($"stuck-before-{path.Replace('/', '-')}");
-            var problems = await browser.Page.Locator(".problem, .notice, .validity, .field-error").AllInnerTextsAsync();
-            lock (browser.BrowserMessages)
+            if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"still at {browser.Page.Url}; the page says: {string.Join(" | ", problems)}; the browser said: {string.Join(" | ", browser.BrowserMessages)}");
+                await browser.ScreenshotAsync($"stuck-before-{path.Replace('/', '-')}");
+                var problems = await browser.Page.Locator(".problem, .notice, .validity, .field-error").AllInnerTextsAsync();
+                lock (browser.BrowserMessages)
+                {
+                    Assert.Fail($"still at {browser.Page.Url}; the page says: {string.Join(" | ", problems)}; the browser said: {string.Join(" | ", browser.BrowserMessages)}");
+                }
             }
+            await Task.Delay(100);
         }
     }
 }
