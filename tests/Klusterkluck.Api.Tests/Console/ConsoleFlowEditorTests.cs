@@ -59,7 +59,7 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
 
         await browser.Field("Name").FillAsync("ticker");
         await browser.Button("Create").ClickAsync();
-        await WaitForPageAsync(browser, "/flows/ticker");
+        await browser.WaitForPathAsync("/flows/ticker");
         await browser.Button("Deploy").ClickAsync();
         await Expect(browser.Page.Locator(".page-head")).ToContainTextAsync("deployed");
         await Expect(browser.Page.Locator(".connectors-line")).ToContainTextAsync("running", new() { Timeout = 60_000 });
@@ -160,7 +160,7 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
 
         await browser.Field("Name").FillAsync("gate");
         await browser.Button("Create").ClickAsync();
-        await WaitForPageAsync(browser, "/flows/gate");
+        await browser.WaitForPathAsync("/flows/gate");
         await Expect(canvas.Node("quiet")).ToBeVisibleAsync();
         await canvas.SelectAsync("if");
         await browser.ScreenshotAsync("flow-editor-if");
@@ -181,30 +181,5 @@ public sealed class ConsoleFlowEditorTests(ConsoleFixture fixture)
         Assert.Contains(saved.GetProperty("edges").EnumerateArray(), e => e.GetProperty("to").GetString() == "quiet" && !e.GetProperty("when").GetBoolean());
         Assert.Equal(600 - 90, saved.GetProperty("layout").GetProperty("upper").GetProperty("x").GetDouble(), 15);
         await user.Client.DeleteAsync("/api/v1/flows/gate");
-    }
-
-    /// <summary>
-    /// The console moves to the saved flow's page within the circuit (history.pushState, no page load);
-    /// a busy CI machine may take a while. The page's URL is polled rather than awaited with
-    /// WaitForURLAsync: that waited its whole timeout in one CI run although the page was already at
-    /// the URL (the move came before the wait began, and the wait then looked for a load state).
-    /// If it never gets there, what the page says instead is the failure.
-    /// </summary>
-    private static async Task WaitForPageAsync(ConsolePage browser, string path)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (new Uri(browser.Page.Url).AbsolutePath != path)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                await browser.ScreenshotAsync($"stuck-before-{path.Replace('/', '-')}");
-                var problems = await browser.Page.Locator(".problem, .notice, .validity, .field-error").AllInnerTextsAsync();
-                lock (browser.BrowserMessages)
-                {
-                    Assert.Fail($"still at {browser.Page.Url}; the page says: {string.Join(" | ", problems)}; the browser said: {string.Join(" | ", browser.BrowserMessages)}");
-                }
-            }
-            await Task.Delay(100);
-        }
     }
 }

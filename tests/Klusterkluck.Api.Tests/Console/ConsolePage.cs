@@ -48,7 +48,32 @@ public sealed partial class ConsolePage(IPage page, ApiProcess api) : IAsyncDisp
         await Field("Password").FillAsync(password);
         await Button("Sign in").ClickAsync();
         // Three redirects (the provider, /signin-oidc, the page) and a page load: on a busy two-core machine that took over 30 s once.
-        await Page.WaitForURLAsync(new Regex($"^{Regex.Escape(Api.BaseUrl)}{Regex.Escape(path ?? "/")}"), new() { Timeout = 90_000 });
+        await WaitForPathAsync(path ?? "/");
+    }
+
+    /// <summary>
+    /// Waits until the page is at <paramref name="path"/>, by polling its URL. Playwright's
+    /// WaitForURLAsync twice waited out its whole timeout in CI with the page already there: it
+    /// then waits for a load state, and a move within the circuit (history.pushState), or one that
+    /// happened before the wait began, may never give it one. If the page never gets there, what
+    /// it says instead is the failure.
+    /// </summary>
+    public async Task WaitForPathAsync(string path)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (new Uri(Page.Url).AbsolutePath != path)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                await ScreenshotAsync($"stuck-before-{path.Replace('/', '-')}");
+                var problems = await Page.Locator(".problem, .notice, .validity, .field-error").AllInnerTextsAsync();
+                lock (BrowserMessages)
+                {
+                    Assert.Fail($"still at {Page.Url}; the page says: {string.Join(" | ", problems)}; the browser said: {string.Join(" | ", BrowserMessages)}");
+                }
+            }
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>The function page's deploy line reads "Ready" (the page follows the deploy live).</summary>
