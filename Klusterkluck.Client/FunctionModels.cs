@@ -1,7 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace Klusterkluck.Client;
 
 // The REST API's shapes as its clients read them (camelCase JSON): the console's pages and the CLI's -o json.
 
+/// <param name="State">building, deploying, ready, failed, unavailable (deployed, no replica answers) or idle (scaled to zero: the next request starts one).</param>
 public sealed record FunctionInfo(
     string Name,
     string Kind,
@@ -14,7 +17,24 @@ public sealed record FunctionInfo(
     string? DeployedCommit,
     DeploymentInfo Deployment,
     IReadOnlyList<ReplicaInfo> Instances,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    int MinReplicas = 1,
+    int? TargetConcurrency = null,
+    int IdleTimeoutSeconds = 300,
+    ScaleInfo? Scale = null);
+
+/// <summary>Replicas wanted, ready and starting now, and the last scale decision.</summary>
+public sealed record ScaleInfo(int Wanted, int Ready, int Starting, ScaleDecisionInfo? LastDecision);
+
+public sealed record ScaleDecisionInfo(DateTime At, int Replicas, string Reason);
+
+/// <summary>PATCH's body: only the settings given change (0 clears maxReplicas or targetConcurrency).</summary>
+public sealed record FunctionSettings(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Public = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MinReplicas = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MaxReplicas = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TargetConcurrency = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? IdleTimeoutSeconds = null);
 
 public sealed record DeploymentInfo(string Commit, string Status, string? Error, DateTime UpdatedAt, string? Build = null);
 
@@ -22,7 +42,9 @@ public sealed record BuildInfo(string Commit, string State, string? Reason, Date
 
 public sealed record ReplicaInfo(int Replica, string Commit, string State, int Restarts, int? ProcessId = null, string? Pod = null);
 
-public sealed record NewFunction(string Name, string Kind, bool Public, int Replicas, int? MaxReplicas);
+public sealed record NewFunction(string Name, string Kind, bool Public, int Replicas, int? MaxReplicas,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TargetConcurrency = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? IdleTimeoutSeconds = null);
 
 public sealed record VersionInfo(string Sha, string Message, string Author, string AuthorEmail, DateTimeOffset Time, bool Deployed);
 

@@ -29,6 +29,10 @@ public sealed class PlatformClient(HttpClient http, IAccessTokens tokens)
     public Task<ApiResult<FunctionInfo>> CreateAsync(NewFunction function, CancellationToken cancellationToken = default) =>
         SendAsync<FunctionInfo>(HttpMethod.Post, "api/v1/functions", JsonContent.Create(function, options: s_json), cancellationToken);
 
+    /// <summary>Changes the given settings; the serving commit is deployed again with them.</summary>
+    public Task<ApiResult<FunctionInfo>> UpdateAsync(string name, FunctionSettings settings, CancellationToken cancellationToken = default) =>
+        SendAsync<FunctionInfo>(HttpMethod.Patch, $"api/v1/functions/{Segment(name)}", JsonContent.Create(settings, options: s_json), cancellationToken);
+
     public Task<ApiResult<Nothing>> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
         SendAsync<Nothing>(HttpMethod.Delete, $"api/v1/functions/{Segment(name)}", null, cancellationToken);
 

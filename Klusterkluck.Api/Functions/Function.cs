@@ -30,10 +30,19 @@ public sealed class Function
     /// <summary>Public functions answer without a token.</summary>
     public bool Public { get; set; }
 
+    /// <summary>The fewest replicas it runs: 0 lets it scale to zero after <see cref="IdleTimeoutSeconds"/> without a request.</summary>
     public int Replicas { get; set; } = 1;
 
     /// <summary>Autoscaling's upper bound, when the function asked for it.</summary>
     public int? MaxReplicas { get; set; }
+
+    /// <summary>Requests in flight per replica that autoscaling aims at; null: no autoscaling on concurrency.</summary>
+    public int? TargetConcurrency { get; set; }
+
+    /// <summary>How long without a request before a function with no minimum has no replica; null: <see cref="DefaultIdleTimeoutSeconds"/>.</summary>
+    public int? IdleTimeoutSeconds { get; set; }
+
+    public const int DefaultIdleTimeoutSeconds = 300;
 
     /// <summary>The commit that serves: set only once a revision at it was ready.</summary>
     public string? DeployedCommit { get; set; }
@@ -49,6 +58,16 @@ public sealed class Function
     public DateTime CreatedAt { get; init; } = DateTime.UtcNow;
 
     public DateTime UpdatedAt { get; set; } = DateTime.UtcNow;
+
+    public TimeSpan IdleTimeout => TimeSpan.FromSeconds(IdleTimeoutSeconds ?? DefaultIdleTimeoutSeconds);
+
+    /// <summary>What the runtime runs for this function at <paramref name="commit"/>, with its scale settings.</summary>
+    public Runtime.FunctionDeployment DeploymentAt(string commit) =>
+        new(new Runtime.FunctionId(Owner, Name), commit, Public, Replicas, MaxReplicas)
+        {
+            IdleTimeout = IdleTimeout,
+            TargetConcurrency = TargetConcurrency,
+        };
 
     /// <summary>An error as stored: a function's own message (a thrown string, say) can be any length.</summary>
     public static string? Clip(string? error) => error is { Length: > MaxErrorLength } ? error[..(MaxErrorLength - 1)] + "…" : error;

@@ -6,26 +6,51 @@ namespace Klusterkluck.Api.Functions;
 /// <param name="Name">A DNS-1123 label of 2 to 40 characters, unique among the caller's functions.</param>
 /// <param name="Kind">nodejs, exec, static or dotnet: which template the repository starts from.</param>
 /// <param name="Public">Public functions answer without a token.</param>
-/// <param name="Replicas">Worker processes serving it (default 1).</param>
-/// <param name="MaxReplicas">Scale out up to this many replicas on CPU load (Kubernetes runtime: a HorizontalPodAutoscaler); at least <paramref name="Replicas"/>. The local runtime runs <paramref name="Replicas"/>.</param>
+/// <param name="Replicas">The fewest worker processes serving it (default 1); <paramref name="MinReplicas"/> is the same setting.</param>
+/// <param name="MaxReplicas">Scale out up to this many replicas on load (Kubernetes runtime: a HorizontalPodAutoscaler on CPU); at least <paramref name="Replicas"/>. The local runtime runs <paramref name="Replicas"/>.</param>
+/// <param name="MinReplicas">The fewest replicas (default 1); 0: no worker after <paramref name="IdleTimeoutSeconds"/> without a request, and one starts on the next request.</param>
+/// <param name="TargetConcurrency">Requests in flight per replica that autoscaling aims at (1 to 1000).</param>
+/// <param name="IdleTimeoutSeconds">With <paramref name="MinReplicas"/> 0: how long without a request before it has no worker (default 300).</param>
 public sealed record CreateFunctionRequest(
     [property: Required, FunctionName] string Name,
     [property: Required, AllowedValues("nodejs", "exec", "static", "dotnet")] string Kind,
     bool? Public,
-    [property: Range(1, FunctionRules.MaxReplicas)] int? Replicas,
-    [property: Range(1, FunctionRules.MaxReplicas)] int? MaxReplicas = null) : IValidatableObject
+    [property: Range(0, FunctionRules.MaxReplicas)] int? Replicas,
+    [property: Range(1, FunctionRules.MaxReplicas)] int? MaxReplicas = null,
+    [property: Range(0, FunctionRules.MaxReplicas)] int? MinReplicas = null,
+    [property: Range(1, FunctionRules.MaxTargetConcurrency)] int? TargetConcurrency = null,
+    [property: Range(1, FunctionRules.MaxIdleTimeoutSeconds)] int? IdleTimeoutSeconds = null) : IValidatableObject
 {
+    /// <summary>The minimum, by either name.</summary>
+    public int Minimum => MinReplicas ?? Replicas ?? 1;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (MaxReplicas < (Replicas ?? 1))
+        if (MinReplicas is { } min && Replicas is { } replicas && min != replicas)
         {
-            yield return new ValidationResult("maxReplicas must be at least replicas.", [nameof(MaxReplicas)]);
+            yield return new ValidationResult("replicas and minReplicas are the same setting: give one.", [nameof(MinReplicas)]);
+        }
+        if (FunctionRules.BadMaximum(Minimum, MaxReplicas) is { } problem)
+        {
+            yield return new ValidationResult(problem, [nameof(MaxReplicas)]);
         }
     }
 }
 
+/// <summary>PATCH /api/v1/functions/{name}: the settings to change; an absent one stays as it is.</summary>
+/// <param name="MaxReplicas">0 removes the upper bound (no autoscaling).</param>
+/// <param name="TargetConcurrency">0 turns autoscaling on concurrency off.</param>
+public sealed record UpdateFunctionRequest(
+    bool? Public,
+    [property: Range(0, FunctionRules.MaxReplicas)] int? MinReplicas,
+    [property: Range(0, FunctionRules.MaxReplicas)] int? MaxReplicas,
+    [property: Range(0, FunctionRules.MaxTargetConcurrency)] int? TargetConcurrency,
+    [property: Range(1, FunctionRules.MaxIdleTimeoutSeconds)] int? IdleTimeoutSeconds);
+
 /// <param name="State">building, deploying, ready, failed (the latest deploy; an earlier commit may still serve) or unavailable (deployed, but no replica answers right now).</param>
 /// <param name="DeployedCommit">The commit that serves, null before the first deploy got ready.</param>
+/// <param name="Replicas">The fewest replicas, as <paramref name="MinReplicas"/> (kept for older clients).</param>
+/// <param name="Scale">How many replicas it has and wants now, and the last scale decision with its reason.</param>
 public sealed record FunctionResponse(
     string Name,
     string Kind,
@@ -38,7 +63,11 @@ public sealed record FunctionResponse(
     string? DeployedCommit,
     DeploymentResponse Deployment,
     IReadOnlyList<ReplicaStatus> Instances,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    int MinReplicas,
+    int? TargetConcurrency,
+    int IdleTimeoutSeconds,
+    ScaleStatus Scale);
 
 /// <summary>The latest deploy: its commit, how it went, and why it failed.</summary>
 /// <param name="Status">building (the commit's build runs first), deploying, ready or failed.</param>
@@ -57,6 +86,15 @@ public static class FunctionRules
 {
     /// <summary>The most any configuration allows; <c>Limits:MaxReplicasPerFunction</c> and <c>…:MaxAutoscaleReplicasPerFunction</c> say how many a user may ask for.</summary>
     public const int MaxReplicas = 1000;
+
+    public const int MaxTargetConcurrency = 1000;
+
+    /// <summary>A day: an idle function longer than that is not what scale to zero is for.</summary>
+    public const int MaxIdleTimeoutSeconds = 86_400;
+
+    /// <summary>Why <paramref name="max"/> cannot go with <paramref name="min"/>, or null.</summary>
+    public static string? BadMaximum(int min, int? max) =>
+        max is { } upper && upper < Math.Max(1, min) ? "maxReplicas must be at least minReplicas (and at least 1)." : null;
 }
 
 /// <summary>Function names are DNS-1123 labels: they are URL segments and Kubernetes object names.</summary>

@@ -191,11 +191,11 @@ public sealed partial class FunctionDeployer(
             }
             if (function.DeployedCommit is { } deployed)
             {
-                _ = Start(new FunctionDeployment(id, deployed, function.Public, function.Replicas, function.MaxReplicas));
+                _ = Start(function.DeploymentAt(deployed));
             }
             if (function.Status is DeployStatus.Deploying or DeployStatus.Building && function.TargetCommit != function.DeployedCommit)
             {
-                _ = Start(new FunctionDeployment(id, function.TargetCommit, function.Public, function.Replicas, function.MaxReplicas));
+                _ = Start(function.DeploymentAt(function.TargetCommit));
             }
         }
     }

@@ -19,6 +19,7 @@ public static class FunctionEndpoints
         group.MapPost("/", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(32 * 1024));
         group.MapGet("/{name}", GetAsync);
         group.MapDelete("/{name}", DeleteAsync);
+        group.MapPatch("/{name}", UpdateAsync).WithMetadata(new RequestSizeLimitAttribute(32 * 1024));
         group.MapGet("/{name}/versions", VersionsAsync);
         group.MapPut("/{name}/versions/{sha}", DeployAsync);
         group.MapPost("/{name}/invoke", InvokeAsync).WithMetadata(new RequestSizeLimitAttribute(FunctionInvoker.MaxBodyBytes));
@@ -36,11 +37,20 @@ public static class FunctionEndpoints
     }
 
     /// <param name="wait">true: answer once the first deploy is over (ready or failed), not as soon as it starts.</param>
-    private static async Task<Results<Created<FunctionResponse>, ProblemHttpResult>> CreateAsync(CreateFunctionRequest body,
+    private static async Task<Results<Created<FunctionResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateFunctionRequest body,
         ClaimsPrincipal user, FunctionService functions, IRuntime runtime, HttpRequest request, CancellationToken cancellationToken,
         bool wait = false)
     {
-        if (await functions.CreateAsync(user.Identity!.Name!, body, cancellationToken) is not { } deploying)
+        Deploying? deploying;
+        try
+        {
+            deploying = await functions.CreateAsync(user.Identity!.Name!, body, cancellationToken);
+        }
+        catch (SettingsException e)
+        {
+            return Refused(e);
+        }
+        if (deploying is null)
         {
             return TypedResults.Problem($"You already have a function named '{body.Name}'.", statusCode: StatusCodes.Status409Conflict,
                 title: "Function exists");
@@ -54,6 +64,30 @@ public static class FunctionEndpoints
         await functions.FindAsync(user.Identity!.Name!, name, cancellationToken) is { } function
             ? TypedResults.Ok(await function.ToResponseAsync(runtime, request))
             : NotFound(name);
+
+    /// <param name="wait">true: answer once the settings are in force (the redeploy is ready or failed).</param>
+    private static async Task<Results<Ok<FunctionResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(string name, UpdateFunctionRequest body,
+        ClaimsPrincipal user, FunctionService functions, IRuntime runtime, HttpRequest request, CancellationToken cancellationToken, bool wait = false)
+    {
+        Deploying? deploying;
+        try
+        {
+            deploying = await functions.UpdateAsync(user.Identity!.Name!, name, body, cancellationToken);
+        }
+        catch (SettingsException e)
+        {
+            return Refused(e);
+        }
+        if (deploying is null)
+        {
+            return NotFound(name);
+        }
+        var function = wait ? await functions.WaitAsync(deploying, cancellationToken) : deploying.Function;
+        return TypedResults.Ok(await function.ToResponseAsync(runtime, request));
+    }
+
+    private static ValidationProblem Refused(SettingsException e) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Message] });
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, ClaimsPrincipal user,
         FunctionService functions, CancellationToken cancellationToken) =>

@@ -18,7 +18,8 @@ public sealed class FunctionInvoker(IRuntime runtime, FunctionHttp http)
     /// <summary>The function's answer, or null when no replica serves it right now.</summary>
     public async Task<InvokeResponse?> InvokeAsync(FunctionId id, InvokeTarget target, HttpRequest incoming, CancellationToken cancellationToken)
     {
-        using var lease = runtime.Route(id);
+        var (routed, _) = await runtime.RouteAwakeAsync(id, cancellationToken);
+        using var lease = routed;
         if (lease.Destination is not { } destination)
         {
             return null;

@@ -27,7 +27,8 @@ public sealed class FunctionService(
     public async Task<Deploying?> CreateAsync(string owner, CreateFunctionRequest request, CancellationToken cancellationToken)
     {
         FunctionKinds.TryParse(request.Kind, out var kind);
-        limits.CheckReplicas(request.Replicas ?? 1, request.MaxReplicas);
+        limits.CheckReplicas(request.Minimum, request.MaxReplicas);
+        CheckScalesToZero(request.Minimum);
         await tenants.EnsureAsync(owner, cancellationToken);
         // Counted and claimed in one turn: nothing (row, repository) exists for a function over the limit.
         using var reserved = await limits.ReserveFunctionAsync(store, owner, cancellationToken);
@@ -40,8 +41,10 @@ public sealed class FunctionService(
             Name = request.Name,
             Kind = kind.ToName(),
             Public = request.Public ?? false,
-            Replicas = request.Replicas ?? 1,
-            MaxReplicas = request.MaxReplicas > (request.Replicas ?? 1) ? request.MaxReplicas : null,
+            Replicas = request.Minimum,
+            MaxReplicas = request.MaxReplicas > request.Minimum ? request.MaxReplicas : null,
+            TargetConcurrency = request.TargetConcurrency,
+            IdleTimeoutSeconds = request.IdleTimeoutSeconds,
             TargetCommit = "",
         };
         store.Functions.Add(function);
@@ -105,6 +108,50 @@ public sealed class FunctionService(
         return (DeployOutcome.Started, new Deploying(function, deployer.Start(Deployment(function))));
     }
 
+    /// <summary>
+    /// Changes the function's settings (absent ones stay) and puts them in force: the serving commit
+    /// is deployed again with them, blue/green, so the function keeps answering meanwhile. Null when
+    /// the caller has no such function.
+    /// </summary>
+    /// <exception cref="SettingsException">The settings that would result do not go together.</exception>
+    public async Task<Deploying?> UpdateAsync(string owner, string name, UpdateFunctionRequest request, CancellationToken cancellationToken)
+    {
+        if (!FunctionNameAttribute.IsValidName(name))
+        {
+            return null;
+        }
+        using var _ = await locks.AcquireAsync(new FunctionId(owner, name), cancellationToken);
+        if (await FindAsync(owner, name, cancellationToken) is not { } function)
+        {
+            return null;
+        }
+        var min = request.MinReplicas ?? function.Replicas;
+        var max = request.MaxReplicas is { } asked ? asked == 0 ? null : asked : function.MaxReplicas;
+        if (FunctionRules.BadMaximum(min, max) is { } problem)
+        {
+            throw new SettingsException("maxReplicas", problem);
+        }
+        limits.CheckReplicas(min, max);
+        CheckScalesToZero(min);
+        function.Public = request.Public ?? function.Public;
+        function.Replicas = min;
+        function.MaxReplicas = max > min ? max : null;
+        function.TargetConcurrency = request.TargetConcurrency is { } target ? target == 0 ? null : target : function.TargetConcurrency;
+        function.IdleTimeoutSeconds = request.IdleTimeoutSeconds ?? function.IdleTimeoutSeconds;
+        var commit = function.DeployedCommit ?? function.TargetCommit;
+        await RecordAsync(function, commit, DeployStatus.Deploying, null, cancellationToken);
+        return new Deploying(function, deployer.Start(Deployment(function)));
+    }
+
+    /// <summary>A minimum of 0 only where the runtime brings a function back from zero.</summary>
+    private void CheckScalesToZero(int min)
+    {
+        if (min == 0 && !runtime.ScalesToZero)
+        {
+            throw new SettingsException("minReplicas", "This platform's runtime does not scale functions to zero: minReplicas must be at least 1.");
+        }
+    }
+
     /// <summary>Waits until the deploy's outcome is stored (ready or failed), then reads the function again.</summary>
     public async Task<Function> WaitAsync(Deploying deploying, CancellationToken cancellationToken)
     {
@@ -151,8 +198,13 @@ public sealed class FunctionService(
         await store.SaveChangesAsync(cancellationToken);
     }
 
-    private static FunctionDeployment Deployment(Function function) =>
-        new(new FunctionId(function.Owner, function.Name), function.TargetCommit, function.Public, function.Replicas, function.MaxReplicas);
+    private static FunctionDeployment Deployment(Function function) => function.DeploymentAt(function.TargetCommit);
+}
+
+/// <summary>Settings that are each valid but do not go together (or that this platform cannot honour); a 400 on that field.</summary>
+public sealed class SettingsException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
 }
 
 /// <summary>A function whose deploy was started, and the task that ends when its outcome is stored.</summary>

@@ -12,7 +12,10 @@ internal static class FunctionViews
         var instances = await runtime.ReplicasAsync(id, request.HttpContext.RequestAborted);
         var origin = $"{request.Scheme}://{request.Host}{request.PathBase}";
         var status = function.Status.ToString().ToLowerInvariant();
-        var state = function.Status == DeployStatus.Ready && !instances.Any(i => i.State == "ready") ? "unavailable" : status;
+        var scale = runtime.ScaleOf(id);
+        var ready = instances.Count(i => i.State == "ready");
+        // Ready with no replica is idle when the runtime put it to sleep (the next request starts one), else unavailable.
+        var state = function.Status == DeployStatus.Ready && ready == 0 ? scale is { Wanted: 0 } ? "idle" : "unavailable" : status;
         return new FunctionResponse(
             function.Name,
             function.Kind,
@@ -28,6 +31,10 @@ internal static class FunctionViews
                     ? $"{origin}/api/v1/functions/{function.Name}/builds/{function.TargetCommit}"
                     : null),
             instances,
-            function.CreatedAt);
+            function.CreatedAt,
+            function.Replicas,
+            function.TargetConcurrency,
+            (int)function.IdleTimeout.TotalSeconds,
+            new ScaleStatus(scale?.Wanted ?? function.Replicas, ready, instances.Count(i => i.State == "starting"), scale?.LastDecision));
     }
 }

@@ -67,7 +67,33 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
         {
             statusCodePages.Enabled = false;
         }
-        using var lease = runtime.Route(id);
+        var lease = runtime.Route(id);
+        try
+        {
+            if (lease.Asleep)
+            {
+                // Scaled to zero: held here while a replica starts (one start for every request that waits).
+                if (!await NotServing.AdmitsAsync(context, id, scopes))
+                {
+                    return;
+                }
+                if (await runtime.WakeAsync(id, context.RequestAborted) is { } failure)
+                {
+                    await NotServing.ColdStartFailedAsync(context, failure);
+                    return;
+                }
+                lease = runtime.Route(id);
+            }
+            await ForwardAsync(context, id, lease, functionPath, maxBody);
+        }
+        finally
+        {
+            lease.Dispose();
+        }
+    }
+
+    private async Task ForwardAsync(HttpContext context, FunctionId id, RouteLease lease, PathString functionPath, long maxBody)
+    {
         if (lease.Destination is not { } destination)
         {
             await NotServing.AnswerAsync(context, id, scopes);

@@ -7,9 +7,16 @@ public sealed record FunctionId(string User, string Name)
 }
 
 /// <summary>What to run: a function at one commit.</summary>
+/// <param name="Replicas">The fewest replicas; 0: none after <see cref="IdleTimeout"/> without a request (where the runtime <see cref="IRuntime.ScalesToZero"/>).</param>
 /// <param name="MaxReplicas">When above <paramref name="Replicas"/>, the function scales between the two on load (where the runtime can).</param>
 public sealed record FunctionDeployment(FunctionId Id, string Commit, bool Public, int Replicas, int? MaxReplicas = null)
 {
+    /// <summary>With no minimum: how long without a request before the function has no replica.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(Functions.Function.DefaultIdleTimeoutSeconds);
+
+    /// <summary>Requests in flight per replica that autoscaling on concurrency aims at; null: none.</summary>
+    public int? TargetConcurrency { get; init; }
+
     /// <summary>What each worker enforces itself; the platform's current <c>Limits</c> at every deploy.</summary>
     public WorkerLimits Limits { get; init; } = WorkerLimits.Default;
 
@@ -55,6 +62,18 @@ public interface IRuntime
     /// <summary>Where to send one request now; dispose the lease when its response is done.</summary>
     RouteLease Route(FunctionId id);
 
+    /// <summary>Whether a function with no minimum gets to no replica when idle, and back on its next request.</summary>
+    bool ScalesToZero { get; }
+
+    /// <summary>
+    /// For a lease that said <see cref="RouteLease.Asleep"/>: starts a replica, or joins the start
+    /// already under way, and waits for it. Null once the function serves; else why it could not start.
+    /// </summary>
+    Task<string?> WakeAsync(FunctionId id, CancellationToken cancellationToken);
+
+    /// <summary>How many replicas the runtime wants for the function now, and its last scale decision; null when it decides none itself.</summary>
+    RuntimeScale? ScaleOf(FunctionId id);
+
     /// <summary>The function's replicas, serving or starting, for the function's state.</summary>
     Task<IReadOnlyList<ReplicaStatus>> ReplicasAsync(FunctionId id, CancellationToken cancellationToken);
 
@@ -82,6 +101,15 @@ public interface IRuntime
     Task<IReadOnlyList<string>?> ConnectorLogAsync(ConnectorId id, int lines, CancellationToken cancellationToken);
 }
 
+/// <summary>What the runtime wants for a function now, and the last change it made, with its reason.</summary>
+public sealed record RuntimeScale(int Wanted, ScaleDecision? LastDecision);
+
+/// <summary>A scale decision: when, to how many replicas, and why (one line for the owner).</summary>
+public sealed record ScaleDecision(DateTime At, int Replicas, string Reason);
+
+/// <summary>A function's scale in its state: replicas wanted, ready and starting, and the last decision.</summary>
+public sealed record ScaleStatus(int Wanted, int Ready, int Starting, ScaleDecision? LastDecision);
+
 /// <summary>A deploy that did not get ready; the message is one line meant for the function's owner.</summary>
 public sealed class DeployException(string message) : Exception(message);
 
@@ -104,11 +132,16 @@ public interface IInFlight
 /// The answer to "where does this request go": unknown function, known but nothing ready, or an
 /// address. A struct, since the gateway asks for every request.
 /// </summary>
-public readonly struct RouteLease(bool known, string? destination, IInFlight? inFlight) : IDisposable
+public readonly struct RouteLease(bool known, string? destination, IInFlight? inFlight, bool asleep = false) : IDisposable
 {
     public static RouteLease Unknown => default;
 
+    /// <summary>Known, scaled to zero: <see cref="IRuntime.WakeAsync"/> brings a replica, then route again.</summary>
+    public static RouteLease Sleeping => new(true, null, null, asleep: true);
+
     public bool Known { get; } = known;
+
+    public bool Asleep { get; } = asleep;
 
     /// <summary>The replica's base address (<c>http://127.0.0.1:port/</c>), or null when no replica is ready.</summary>
     public string? Destination { get; } = destination;

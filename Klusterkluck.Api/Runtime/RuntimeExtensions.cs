@@ -28,6 +28,7 @@ public static class RuntimeExtensions
         // Local workers listen on Unix sockets too; FunctionHttp connects to those and to anything else over TCP.
         builder.Services.AddSingleton<WorkerSockets>();
         builder.Services.AddSingleton<FunctionHttp>();
+        builder.Services.AddSingleton<ScaleMetrics>();
         return provider == RuntimeProvider.Kubernetes ? builder.AddKubernetesRuntime() : builder.AddLocalRuntime();
     }
 

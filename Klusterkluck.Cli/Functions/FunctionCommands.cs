@@ -22,8 +22,8 @@ public static class FunctionCommands
         var fn = new Command("fn", "Functions: create, list, deploy, roll back, invoke, follow logs, delete.");
         foreach (var command in new[]
         {
-            New(), List(), Get(), Versions(), DeployCommands.Deploy(), DeployCommands.Rollback(), InvokeCommand.Build(), LogsCommand.Build(),
-            Clone(), Delete(),
+            New(), List(), Get(), Versions(), DeployCommands.Deploy(), DeployCommands.Rollback(), SettingsCommand.Build(), InvokeCommand.Build(),
+            LogsCommand.Build(), Clone(), Delete(),
         })
         {
             fn.Subcommands.Add(command);
@@ -37,8 +37,10 @@ public static class FunctionCommands
         var kind = new Option<string>("--kind", "-k") { Description = "The template: nodejs, exec, static or dotnet", Required = true };
         kind.AcceptOnlyFromAmong("nodejs", "exec", "static", "dotnet");
         var isPublic = new Option<bool>("--public") { Description = "Answer calls without a token" };
-        var replicas = new Option<int?>("--replicas") { Description = "Worker processes serving it (default 1)" };
-        var maxReplicas = new Option<int?>("--max-replicas") { Description = "Scale out on CPU up to this many (Kubernetes)" };
+        var replicas = new Option<int?>("--min-replicas", "--replicas") { Description = "The fewest replicas (default 1); 0: none while idle, one starts on the next request" };
+        var maxReplicas = new Option<int?>("--max-replicas") { Description = "Scale out on load up to this many" };
+        var target = new Option<int?>("--target-concurrency") { Description = "Requests in flight per replica that autoscaling aims at" };
+        var idle = new Option<int?>("--idle-timeout") { Description = "With --min-replicas 0: seconds without a request before it has no replica (default 300)", HelpName = "seconds" };
         var noClone = new Option<bool>("--no-clone") { Description = "Do not clone the repository" };
         var noWait = new Option<bool>("--no-wait") { Description = "Do not wait for the first deploy" };
         var timeout = TimeoutOption();
@@ -57,7 +59,7 @@ public static class FunctionCommands
                 throw CliException.Usage($"./{functionName} exists and is not empty: run kk fn new from another folder, or pass --no-clone.");
             }
             var request = new NewFunction(functionName, parse.GetValue(kind)!, parse.GetValue(isPublic), parse.GetValue(replicas) ?? 1,
-                parse.GetValue(maxReplicas));
+                parse.GetValue(maxReplicas), parse.GetValue(target), parse.GetValue(idle));
             var function = kk.Ok(await kk.Platform.CreateAsync(request, cancellationToken));
             kk.Output.Note($"Created [bold]{Show.Escape(function.Name)}[/] ({Show.Escape(function.Kind)}).");
             if (!parse.GetValue(noClone))
@@ -74,7 +76,7 @@ public static class FunctionCommands
             return ExitCodes.Success;
         });
         command.Arguments.Add(name);
-        foreach (var option in new Option[] { kind, isPublic, replicas, maxReplicas, noClone, noWait, timeout })
+        foreach (var option in new Option[] { kind, isPublic, replicas, maxReplicas, target, idle, noClone, noWait, timeout })
         {
             command.Options.Add(option);
         }
@@ -128,7 +130,11 @@ public static class FunctionCommands
                 grid.AddRow("[bold]Serving[/]", Show.Short(f.DeployedCommit));
                 grid.AddRow("[bold]Last deploy[/]", $"{Show.Short(f.Deployment.Commit)} {Show.State(f.Deployment.Status)} {Show.Ago(f.Deployment.UpdatedAt)}"
                     + (f.Deployment.Error is { } error ? $": [red]{Show.Escape(error)}[/]" : ""));
-                grid.AddRow("[bold]Replicas[/]", f.MaxReplicas is { } max ? $"{f.Replicas} to {max}" : $"{f.Replicas}");
+                grid.AddRow("[bold]Replicas[/]", Scale(f));
+                if (f.Scale?.LastDecision is { } decision)
+                {
+                    grid.AddRow("[bold]Last scaled[/]", $"to {decision.Replicas} {Show.Ago(decision.At)}: {Show.Escape(decision.Reason)}");
+                }
                 grid.AddRow("[bold]URL[/]", Show.Escape(f.Url));
                 grid.AddRow("[bold]Git[/]", Show.Escape(f.GitUrl));
                 kk.Output.Render(grid);
@@ -147,6 +153,23 @@ public static class FunctionCommands
         });
         command.Arguments.Add(name);
         return command;
+    }
+
+    /// <summary>"1 ready of 1 wanted (0 to 4, 10 in flight each, idle after 300 s)": now, then the settings.</summary>
+    private static string Scale(FunctionInfo f)
+    {
+        var bounds = f.MaxReplicas is { } max ? $"{f.MinReplicas} to {max}" : $"at least {f.MinReplicas}";
+        var settings = new List<string> { bounds };
+        if (f.TargetConcurrency is { } target)
+        {
+            settings.Add($"{target} in flight each");
+        }
+        if (f.MinReplicas == 0)
+        {
+            settings.Add($"to zero after {f.IdleTimeoutSeconds} s idle");
+        }
+        var now = f.Scale is { } scale ? $"{scale.Ready} ready of {scale.Wanted} wanted" + (scale.Starting > 0 ? $", {scale.Starting} starting" : "") : "";
+        return $"{now} ({string.Join(", ", settings)})".TrimStart();
     }
 
     private static Command Versions()

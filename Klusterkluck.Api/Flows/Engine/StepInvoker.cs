@@ -34,11 +34,12 @@ public sealed class StepInvoker(IRuntime runtime, FunctionHttp http, IOwnerToken
     public async Task<StepResult> InvokeAsync(LiveDeployment deployment, FlowNode node, FlowStep step, CancellationToken cancellationToken)
     {
         var function = new FunctionId(deployment.Owner, node.Ref!);
-        using var lease = runtime.Route(function);
+        var (routed, failure) = await runtime.RouteAwakeAsync(function, cancellationToken);
+        using var lease = routed;
         if (lease.Destination is not { } destination)
         {
             return await ExistsAsync(function, cancellationToken)
-                ? new StepResult(StepOutcome.NotServing, $"waiting for a ready replica of {node.Ref}")
+                ? new StepResult(StepOutcome.NotServing, failure is null ? $"waiting for a ready replica of {node.Ref}" : $"{node.Ref} could not start: {failure}")
                 : new StepResult(StepOutcome.Refused, $"the function {node.Ref} no longer exists");
         }
         string token;

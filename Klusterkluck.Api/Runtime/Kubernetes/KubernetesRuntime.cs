@@ -102,6 +102,15 @@ public sealed partial class KubernetesRuntime(
     public RouteLease Route(FunctionId id) =>
         _ready.TryGetValue(id, out var ready) ? new RouteLease(true, ready ? Address(id) : null, null) : RouteLease.Unknown;
 
+    /// <summary>Not yet: a Deployment keeps at least one pod here (the HorizontalPodAutoscaler's minimum is 1).</summary>
+    public bool ScalesToZero => false;
+
+    public Task<string?> WakeAsync(FunctionId id, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>("the Kubernetes runtime does not scale functions to zero");
+
+    /// <summary>The Deployment and its autoscaler decide; their replicas show in the function's instances.</summary>
+    public RuntimeScale? ScaleOf(FunctionId id) => null;
+
     public async Task<IReadOnlyList<ReplicaStatus>> ReplicasAsync(FunctionId id, CancellationToken cancellationToken) =>
         [.. (await PodsAsync(id, cancellationToken)).Select((pod, index) =>
             new ReplicaStatus(index, CommitOf(pod), Rollout.State(pod), Restarts(pod), null, pod.Metadata.Name))];

@@ -38,6 +38,9 @@ internal sealed class LocalFunction
         }
     }
 
+    /// <summary>Wakes the serving revision when it sleeps; null once it serves, else why not.</summary>
+    public Task<string?> WakeAsync() => _serving is { } revision ? revision.WakeAsync() : Task.FromResult<string?>("no revision is deployed");
+
     /// <summary>The revisions with live workers: serving, and on its way in.</summary>
     public IEnumerable<Revision> Running() => new[] { Serving, Starting }.OfType<Revision>();
 

@@ -9,8 +9,14 @@ namespace Klusterkluck.Api.Runtime.Local;
 /// </summary>
 internal sealed partial class LocalRuntime(
     WorkerLauncher launcher, FunctionHttp http, IOptions<LocalRuntimeOptions> options, IOptions<Connectors.ConnectorHostOptions> connectorHost,
-    Sandbox.FunctionSandbox sandbox, ILogger<LocalRuntime> logger) : IRuntime, IHostedService
+    Sandbox.FunctionSandbox sandbox, ScaleMetrics metrics, ILogger<LocalRuntime> logger) : IRuntime, IHostedService
 {
+    /// <summary>How often idle functions with no minimum are looked for; their timeout is at least a second.</summary>
+    private static readonly TimeSpan s_idleCheck = TimeSpan.FromMilliseconds(250);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _idleLoop = Task.CompletedTask;
+
     private readonly ConcurrentDictionary<FunctionId, LocalFunction> _functions = new();
     private readonly ConcurrentDictionary<ConnectorId, LocalConnector> _connectors = new();
 
@@ -45,10 +51,7 @@ internal sealed partial class LocalRuntime(
             {
                 throw new DeployException("the function was deleted");
             }
-            var replicas = Enumerable.Range(0, deployment.Replicas)
-                .Select(i => new WorkerReplica(i, deployment, launcher, http, options.Value, logger))
-                .ToList();
-            var revision = new Revision(deployment.Commit, replicas);
+            var revision = new Revision(deployment, i => new WorkerReplica(i, deployment, launcher, http, options.Value, logger), metrics);
             function.Starting = revision;
             try
             {
@@ -101,6 +104,14 @@ internal sealed partial class LocalRuntime(
     }
 
     public RouteLease Route(FunctionId id) => _functions.TryGetValue(id, out var function) ? function.Route() : RouteLease.Unknown;
+
+    public bool ScalesToZero => true;
+
+    public Task<string?> WakeAsync(FunctionId id, CancellationToken cancellationToken) =>
+        _functions.TryGetValue(id, out var function) ? function.WakeAsync().WaitAsync(cancellationToken) : Task.FromResult<string?>("the function is not deployed");
+
+    public RuntimeScale? ScaleOf(FunctionId id) =>
+        _functions.TryGetValue(id, out var function) && function.Serving is { } revision ? new RuntimeScale(revision.Wanted, revision.LastDecision) : null;
 
     public Task<IReadOnlyList<ReplicaStatus>> ReplicasAsync(FunctionId id, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ReplicaStatus>>(_functions.TryGetValue(id, out var function)
@@ -157,22 +168,50 @@ internal sealed partial class LocalRuntime(
             ? [.. connector.Log.Snapshot().TakeLast(lines).Select(l => l.Text)]
             : null);
 
-    /// <summary>Says which isolation functions get, once, before any of them runs.</summary>
+    /// <summary>Says which isolation functions get, once, before any of them runs; starts looking for idle functions.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         LogIsolation(logger, sandbox.InForce ? LogLevel.Information : LogLevel.Warning, sandbox.Describe());
+        _idleLoop = SleepIdleAsync(_stopping.Token);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Puts to sleep the serving revisions of functions with no minimum that had no request for their idle timeout.</summary>
+    private async Task SleepIdleAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(s_idleCheck);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                foreach (var function in _functions.Values)
+                {
+                    if (function.Serving is { Deployment.Replicas: 0 } revision && await revision.SleepIfIdleAsync())
+                    {
+                        LogSlept(logger, revision.Deployment.Id.ToString(), revision.Deployment.IdleTimeout.TotalSeconds);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>Stops every worker and connector when the Api stops.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync();
+        await _idleLoop;
         var stops = _functions.Values.SelectMany(f => f.Running()).Select(r => r.StopAsync());
         _stopped = true;
         var connectors = _connectors.Values.Select(c => c.StopAsync()).ToList();
         _connectors.Clear();
         await Task.WhenAll([.. stops, .. connectors, _retiring.WhenAll()]);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Function} had no request for {Seconds} s: scaled to zero")]
+    private static partial void LogSlept(ILogger logger, string function, double seconds);
 
     [LoggerMessage(Message = "{Isolation}")]
     private static partial void LogIsolation(ILogger logger, LogLevel level, string isolation);

@@ -1,33 +1,44 @@
+using System.Diagnostics;
+
 namespace Klusterkluck.Api.Runtime.Local;
 
 /// <summary>
 /// A function's replicas at one commit. Requests are spread round-robin over the ready ones and
 /// counted while in flight, so that a revision replaced by a newer one stops only once it is idle.
+/// A revision of a function with no minimum goes to sleep (no replica) when idle for its timeout,
+/// and the next request wakes it: one start for every request that arrives meanwhile.
 /// </summary>
-internal sealed class Revision(string commit, IReadOnlyList<WorkerReplica> replicas) : IInFlight
+internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerReplica> replica, ScaleMetrics metrics) : IInFlight
 {
+    private readonly Lock _gate = new();
+    private volatile WorkerReplica[] _replicas = [];
     private int _cursor;
     private int _inFlight;
     private int _retired;
 
-    public string Commit => commit;
+    /// <summary>1 while asleep (or going to sleep): a lease then wakes it instead of taking a replica being stopped.</summary>
+    private int _sleeping;
 
-    public IReadOnlyList<WorkerReplica> Replicas => replicas;
+    private long _lastActive = Environment.TickCount64;
+    private Task<string?>? _waking;
 
-    /// <summary>Starts every replica; if one does not get ready, all are stopped and its reason thrown.</summary>
+    public string Commit => deployment.Commit;
+
+    public FunctionDeployment Deployment => deployment;
+
+    public IReadOnlyList<WorkerReplica> Replicas => _replicas;
+
+    /// <summary>Replicas wanted now: none while asleep, else as many as run.</summary>
+    public int Wanted => Volatile.Read(ref _sleeping) == 1 && _waking is null ? 0 : Math.Max(_replicas.Length, 1);
+
+    public ScaleDecision? LastDecision { get; private set; }
+
+    /// <summary>Starts the deploy's replicas (at least one: a deploy proves the commit serves); if one does not get ready, all are stopped and its reason thrown.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var starts = replicas.Select(r => r.StartAsync(cancellationToken)).ToList();
-        try
-        {
-            await Task.WhenAll(starts);
-        }
-        catch
-        {
-            await StopAsync();
-            // The first replica's reason, not an AggregateException's.
-            throw starts.First(t => t.IsFaulted || t.IsCanceled).Exception?.InnerException ?? new OperationCanceledException(cancellationToken);
-        }
+        var count = Math.Max(1, deployment.Replicas);
+        _replicas = await StartReplicasAsync(count, cancellationToken);
+        Decide(count, $"deployed {Short(deployment.Commit)}");
     }
 
     /// <summary>A lease on a ready replica; false only once this revision was retired (the caller asks the new one).</summary>
@@ -40,10 +51,18 @@ internal sealed class Revision(string commit, IReadOnlyList<WorkerReplica> repli
             lease = default;
             return false;
         }
-        var start = (uint)Interlocked.Increment(ref _cursor);
-        for (var i = 0; i < replicas.Count; i++)
+        Volatile.Write(ref _lastActive, Environment.TickCount64);
+        if (Volatile.Read(ref _sleeping) == 1)
         {
-            if (replicas[(int)((start + (uint)i) % (uint)replicas.Count)].Address is { } address)
+            Interlocked.Decrement(ref _inFlight);
+            lease = RouteLease.Sleeping;
+            return true;
+        }
+        var replicas = _replicas;
+        var start = (uint)Interlocked.Increment(ref _cursor);
+        for (var i = 0; i < replicas.Length; i++)
+        {
+            if (replicas[(int)((start + (uint)i) % (uint)replicas.Length)].Address is { } address)
             {
                 lease = new RouteLease(true, address, this);
                 return true;
@@ -54,13 +73,116 @@ internal sealed class Revision(string commit, IReadOnlyList<WorkerReplica> repli
         return true;
     }
 
-    public void Exit() => Interlocked.Decrement(ref _inFlight);
+    public void Exit()
+    {
+        Volatile.Write(ref _lastActive, Environment.TickCount64);
+        Interlocked.Decrement(ref _inFlight);
+    }
+
+    /// <summary>
+    /// Puts the revision to sleep when it has no minimum, nothing in flight and no request for its
+    /// idle timeout: its replicas stop. True when it did.
+    /// </summary>
+    public async Task<bool> SleepIfIdleAsync()
+    {
+        WorkerReplica[] stopping;
+        lock (_gate)
+        {
+            var idle = TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastActive));
+            if (deployment.Replicas > 0 || _waking is not null || Volatile.Read(ref _retired) == 1 || _replicas.Length == 0
+                || idle < deployment.IdleTimeout || Volatile.Read(ref _inFlight) > 0)
+            {
+                return false;
+            }
+            // Sleeping first, then a second look at what is in flight: a lease either saw the flag
+            // (and wakes the revision) or is counted here (and the revision stays awake).
+            Interlocked.Exchange(ref _sleeping, 1);
+            if (Volatile.Read(ref _inFlight) > 0)
+            {
+                Interlocked.Exchange(ref _sleeping, 0);
+                return false;
+            }
+            stopping = _replicas;
+            _replicas = [];
+            Decide(0, $"no request for {deployment.IdleTimeout.TotalSeconds:0} s: scaled to zero");
+        }
+        await Task.WhenAll(stopping.Select(r => r.StopAsync()));
+        metrics.Replicas(deployment.Id, -stopping.Length);
+        return true;
+    }
+
+    /// <summary>Starts one replica of a sleeping revision, or joins the start under way. Null once it serves; else why not.</summary>
+    public Task<string?> WakeAsync()
+    {
+        lock (_gate)
+        {
+            if (Volatile.Read(ref _sleeping) == 0)
+            {
+                return Task.FromResult<string?>(null);
+            }
+            if (Volatile.Read(ref _retired) == 1)
+            {
+                return Task.FromResult<string?>("the function was redeployed or removed meanwhile");
+            }
+            return _waking ??= ColdStartAsync();
+        }
+    }
+
+    private async Task<string?> ColdStartAsync()
+    {
+        await Task.Yield();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var started = await StartReplicasAsync(1, CancellationToken.None);
+            lock (_gate)
+            {
+                _replicas = started;
+                Volatile.Write(ref _lastActive, Environment.TickCount64);
+                Interlocked.Exchange(ref _sleeping, 0);
+                _waking = null;
+                Decide(1, $"a request arrived: started 1 replica in {clock.ElapsedMilliseconds} ms");
+            }
+            metrics.ColdStart(deployment.Id, clock.Elapsed, succeeded: true);
+            return null;
+        }
+        catch (Exception e) when (e is DeployException or OperationCanceledException)
+        {
+            var reason = e is DeployException ? e.Message : "the start was cancelled";
+            lock (_gate)
+            {
+                // Still asleep: the next request tries again.
+                _waking = null;
+                Decide(0, $"cold start failed: {reason}");
+            }
+            metrics.ColdStart(deployment.Id, clock.Elapsed, succeeded: false);
+            return reason;
+        }
+    }
+
+    private async Task<WorkerReplica[]> StartReplicasAsync(int count, CancellationToken cancellationToken)
+    {
+        var replicas = Enumerable.Range(0, count).Select(replica).ToArray();
+        var starts = replicas.Select(r => r.StartAsync(cancellationToken)).ToList();
+        try
+        {
+            await Task.WhenAll(starts);
+        }
+        catch
+        {
+            await Task.WhenAll(replicas.Select(r => r.StopAsync()));
+            // The first replica's reason, not an AggregateException's.
+            throw starts.First(t => t.IsFaulted || t.IsCanceled).Exception?.InnerException ?? new OperationCanceledException(cancellationToken);
+        }
+        metrics.Replicas(deployment.Id, count);
+        return replicas;
+    }
 
     /// <summary>Takes no new requests, waits for those in flight (up to <paramref name="drainTimeout"/>), then stops.</summary>
     public async Task RetireAsync(TimeSpan drainTimeout)
     {
         Interlocked.Exchange(ref _retired, 1);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var waited = Stopwatch.StartNew();
         while (Volatile.Read(ref _inFlight) > 0 && waited.Elapsed < drainTimeout)
         {
             await Task.Delay(20);
@@ -68,5 +190,25 @@ internal sealed class Revision(string commit, IReadOnlyList<WorkerReplica> repli
         await StopAsync();
     }
 
-    public Task StopAsync() => Task.WhenAll(replicas.Select(r => r.StopAsync()));
+    public async Task StopAsync()
+    {
+        Task<string?>? waking;
+        lock (_gate)
+        {
+            waking = _waking;
+        }
+        if (waking is not null)
+        {
+            // A cold start under way finishes first, so its replica is stopped too.
+            await waking;
+        }
+        var replicas = _replicas;
+        await Task.WhenAll(replicas.Select(r => r.StopAsync()));
+        metrics.Replicas(deployment.Id, -replicas.Length);
+        _replicas = [];
+    }
+
+    private void Decide(int replicas, string reason) => LastDecision = new ScaleDecision(DateTime.UtcNow, replicas, reason);
+
+    private static string Short(string commit) => commit.Length > 7 ? commit[..7] : commit;
 }

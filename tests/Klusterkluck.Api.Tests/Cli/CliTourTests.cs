@@ -82,6 +82,21 @@ public sealed class CliTourTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.StartsWith("HTTP/1.1 200 OK\n", invokedWithHeaders.Output);
         Assert.Contains("content-type: text/plain", invokedWithHeaders.Output);
 
+        // Scale to zero from kk: set, idle, and a call brings it back.
+        var set = await kk.RunAsync("fn", "set", "hello", "--min-replicas", "0", "--idle-timeout", "1");
+        Assert.True(set.ExitCode == 0, set.ToString());
+        Assert.Equal(2, (await kk.RunAsync("fn", "set", "hello")).ExitCode);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await kk.RunAsync("fn", "get", "hello", "-o", "json")).Json.GetProperty("state").GetString() != "idle")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "hello never went idle");
+            await Task.Delay(200);
+        }
+        Assert.Equal("Hello, again!\n", (await kk.RunAsync("fn", "invoke", "hello", "--path", "/?name=again")).Output);
+        var scaled = await kk.RunAsync("fn", "get", "hello");
+        Assert.Matches(@"Replicas\s+1 ready of 1 wanted \(at least 0, to zero after 1 s idle\)", scaled.Output);
+        Assert.Matches(@"Last scaled\s+to 1 \d+ s ago: a request arrived: started 1 replica", scaled.Output);
+
         var refused = await kk.RunAsync("fn", "delete", "hello");
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("--yes", refused.Error);
