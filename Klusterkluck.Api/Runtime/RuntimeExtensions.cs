@@ -29,6 +29,7 @@ public static class RuntimeExtensions
         builder.Services.AddSingleton<WorkerSockets>();
         builder.Services.AddSingleton<FunctionHttp>();
         builder.Services.AddSingleton<ScaleMetrics>();
+        builder.Services.AddOptions<Scaling.ScalingOptions>().BindConfiguration(Scaling.ScalingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return provider == RuntimeProvider.Kubernetes ? builder.AddKubernetesRuntime() : builder.AddLocalRuntime();
     }
 

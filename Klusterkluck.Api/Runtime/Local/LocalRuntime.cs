@@ -9,7 +9,7 @@ namespace Klusterkluck.Api.Runtime.Local;
 /// </summary>
 internal sealed partial class LocalRuntime(
     WorkerLauncher launcher, FunctionHttp http, IOptions<LocalRuntimeOptions> options, IOptions<Connectors.ConnectorHostOptions> connectorHost,
-    Sandbox.FunctionSandbox sandbox, ScaleMetrics metrics, ILogger<LocalRuntime> logger) : IRuntime, IHostedService
+    Sandbox.FunctionSandbox sandbox, ScaleMetrics metrics, IOptions<Scaling.ScalingOptions> scaling, ILogger<LocalRuntime> logger) : IRuntime, IHostedService
 {
     /// <summary>How often idle functions with no minimum are looked for; their timeout is at least a second.</summary>
     private static readonly TimeSpan s_idleCheck = TimeSpan.FromMilliseconds(250);
@@ -176,7 +176,11 @@ internal sealed partial class LocalRuntime(
         return Task.CompletedTask;
     }
 
-    /// <summary>Puts to sleep the serving revisions of functions with no minimum that had no request for their idle timeout.</summary>
+    /// <summary>
+    /// Each tick: samples the concurrency of functions that autoscale and applies the policy's
+    /// decision, and puts to sleep the serving revisions of functions with no minimum that had no
+    /// request for their idle timeout.
+    /// </summary>
     private async Task SleepIdleAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(s_idleCheck);
@@ -186,7 +190,12 @@ internal sealed partial class LocalRuntime(
             {
                 foreach (var function in _functions.Values)
                 {
-                    if (function.Serving is { Deployment.Replicas: 0 } revision && await revision.SleepIfIdleAsync())
+                    if (function.Serving is not { } revision)
+                    {
+                        continue;
+                    }
+                    Autoscale(revision);
+                    if (revision.Deployment.Replicas == 0 && await revision.SleepIfIdleAsync())
                     {
                         LogSlept(logger, revision.Deployment.Id.ToString(), revision.Deployment.IdleTimeout.TotalSeconds);
                     }
@@ -195,6 +204,33 @@ internal sealed partial class LocalRuntime(
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>Autoscaling on concurrency, between the function's minimum (at least one while awake) and its maximum.</summary>
+    private void Autoscale(Revision revision)
+    {
+        var deployment = revision.Deployment;
+        if (deployment is not { TargetConcurrency: { } target, MaxReplicas: { } max } || max <= Math.Max(1, deployment.Replicas))
+        {
+            return;
+        }
+        var policy = scaling.Value;
+        var now = Environment.TickCount64;
+        revision.Window ??= new Scaling.ConcurrencyWindow(policy.StableWindow);
+        revision.Window.Add(now, revision.InFlight);
+        if (!revision.Settled)
+        {
+            return;
+        }
+        var inputs = new Scaling.ScaleInputs(DateTime.UtcNow, revision.Replicas.Count, deployment.Replicas, max, target,
+            revision.Window.Average(now, policy.StableWindow), revision.Window.Average(now, policy.PanicWindow));
+        var (wanted, state, reason) = Scaling.ScalePolicy.Decide(policy, inputs, revision.ScaleState);
+        revision.ScaleState = state;
+        if (wanted != inputs.Current && reason is not null)
+        {
+            LogScaled(logger, deployment.Id.ToString(), inputs.Current, wanted, reason);
+            _retiring.Track(revision.ScaleToAsync(wanted, reason, options.Value.DrainTimeout));
         }
     }
 
@@ -209,6 +245,9 @@ internal sealed partial class LocalRuntime(
         _connectors.Clear();
         await Task.WhenAll([.. stops, .. connectors, _retiring.WhenAll()]);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Function}: {From} → {To} replicas ({Reason})")]
+    private static partial void LogScaled(ILogger logger, string function, int from, int to, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Function} had no request for {Seconds} s: scaled to zero")]
     private static partial void LogSlept(ILogger logger, string function, double seconds);

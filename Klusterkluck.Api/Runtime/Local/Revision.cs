@@ -8,8 +8,11 @@ namespace Klusterkluck.Api.Runtime.Local;
 /// A revision of a function with no minimum goes to sleep (no replica) when idle for its timeout,
 /// and the next request wakes it: one start for every request that arrives meanwhile.
 /// </summary>
-internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerReplica> replica, ScaleMetrics metrics) : IInFlight
+internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerReplica> create, ScaleMetrics metrics) : IInFlight
 {
+    private int _nextIndex;
+    private int _starting;
+
     private readonly Lock _gate = new();
     private volatile WorkerReplica[] _replicas = [];
     private int _cursor;
@@ -28,8 +31,19 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
 
     public IReadOnlyList<WorkerReplica> Replicas => _replicas;
 
-    /// <summary>Replicas wanted now: none while asleep, else as many as run.</summary>
-    public int Wanted => Volatile.Read(ref _sleeping) == 1 && _waking is null ? 0 : Math.Max(_replicas.Length, 1);
+    /// <summary>Replicas wanted now: none while asleep, else as many as run or start.</summary>
+    public int Wanted => Volatile.Read(ref _sleeping) == 1 && _waking is null ? 0 : Math.Max(_replicas.Length + Volatile.Read(ref _starting), 1);
+
+    /// <summary>Requests in flight on the revision now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>What autoscaling on concurrency remembers between its ticks.</summary>
+    public Scaling.ConcurrencyWindow? Window { get; set; }
+
+    public Scaling.ScaleState ScaleState { get; set; }
+
+    /// <summary>Awake and not already adding or removing replicas: autoscaling may decide.</summary>
+    public bool Settled => Volatile.Read(ref _sleeping) == 0 && _waking is null && Volatile.Read(ref _starting) == 0 && Volatile.Read(ref _retired) == 0;
 
     public ScaleDecision? LastDecision { get; private set; }
 
@@ -62,9 +76,11 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
         var start = (uint)Interlocked.Increment(ref _cursor);
         for (var i = 0; i < replicas.Length; i++)
         {
-            if (replicas[(int)((start + (uint)i) % (uint)replicas.Length)].Address is { } address)
+            var replica = replicas[(int)((start + (uint)i) % (uint)replicas.Length)];
+            if (replica.Address is { } address)
             {
-                lease = new RouteLease(true, address, this);
+                replica.Enter();
+                lease = new RouteLease(true, address, replica);
                 return true;
             }
         }
@@ -160,9 +176,67 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
         }
     }
 
+    /// <summary>
+    /// Autoscaling's change: starts replicas up to <paramref name="wanted"/> (they take requests once
+    /// ready), or takes the newest out of the rotation down to it and stops each once its requests
+    /// are done. One change at a time (<see cref="Settled"/>).
+    /// </summary>
+    public async Task ScaleToAsync(int wanted, string reason, TimeSpan drainTimeout)
+    {
+        WorkerReplica[] removed = [];
+        int adding;
+        lock (_gate)
+        {
+            var current = _replicas.Length;
+            if (!Settled || wanted == current || wanted < 1)
+            {
+                return;
+            }
+            adding = Math.Max(0, wanted - current);
+            if (wanted < current)
+            {
+                removed = _replicas[wanted..];
+                _replicas = _replicas[..wanted];
+            }
+            Interlocked.Add(ref _starting, adding);
+            Decide(wanted, reason);
+        }
+        if (adding > 0)
+        {
+            try
+            {
+                var started = await StartReplicasAsync(adding, CancellationToken.None);
+                lock (_gate)
+                {
+                    _replicas = [.. _replicas, .. started];
+                }
+            }
+            catch (Exception e) when (e is DeployException or OperationCanceledException)
+            {
+                Decide(_replicas.Length, $"could not add replicas: {e.Message}");
+            }
+            finally
+            {
+                Interlocked.Add(ref _starting, -adding);
+            }
+            return;
+        }
+        var drained = Stopwatch.StartNew();
+        while (removed.Any(r => r.InFlight > 0) && drained.Elapsed < drainTimeout)
+        {
+            await Task.Delay(20);
+        }
+        await Task.WhenAll(removed.Select(r => r.StopAsync()));
+        metrics.Replicas(deployment.Id, -removed.Length);
+    }
+
     private async Task<WorkerReplica[]> StartReplicasAsync(int count, CancellationToken cancellationToken)
     {
-        var replicas = Enumerable.Range(0, count).Select(replica).ToArray();
+        var replicas = Enumerable.Range(0, count).Select(_ => create(Interlocked.Increment(ref _nextIndex) - 1)).ToArray();
+        foreach (var replica in replicas)
+        {
+            replica.Owner = this;
+        }
         var starts = replicas.Select(r => r.StartAsync(cancellationToken)).ToList();
         try
         {

@@ -9,8 +9,24 @@ namespace Klusterkluck.Api.Runtime.Local;
 /// while its worker answers.
 /// </summary>
 internal sealed partial class WorkerReplica(
-    int index, FunctionDeployment deployment, WorkerLauncher launcher, FunctionHttp http, LocalRuntimeOptions options, ILogger logger)
+    int index, FunctionDeployment deployment, WorkerLauncher launcher, FunctionHttp http, LocalRuntimeOptions options, ILogger logger) : IInFlight
 {
+    private int _inFlight;
+
+    /// <summary>The revision that counts this replica's requests too.</summary>
+    public IInFlight? Owner { get; set; }
+
+    /// <summary>Requests on their way through this replica now: a replica removed by scale-down stops once this is 0.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public void Enter() => Interlocked.Increment(ref _inFlight);
+
+    public void Exit()
+    {
+        Interlocked.Decrement(ref _inFlight);
+        Owner?.Exit();
+    }
+
     /// <summary>Consecutive failed probes after which a running worker counts as hung.</summary>
     private const int MaxFailedProbes = 3;
 
