@@ -138,7 +138,8 @@ public sealed class FunctionService(
         function.MaxReplicas = max > min ? max : null;
         function.TargetConcurrency = request.TargetConcurrency is { } target ? target == 0 ? null : target : function.TargetConcurrency;
         function.IdleTimeoutSeconds = request.IdleTimeoutSeconds ?? function.IdleTimeoutSeconds;
-        var commit = function.DeployedCommit ?? function.TargetCommit;
+        // The latest deploy's commit (one under way gets the settings too, after it), unless it failed: then the one that serves.
+        var commit = function.Status == DeployStatus.Failed ? function.DeployedCommit ?? function.TargetCommit : function.TargetCommit;
         await RecordAsync(function, commit, DeployStatus.Deploying, null, cancellationToken);
         return new Deploying(function, deployer.Start(Deployment(function)));
     }

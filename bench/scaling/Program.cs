@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+// Cold starts from zero: a function of each kind with no minimum and a 1 s idle timeout is left
+// to go to zero, then called once through the gateway; the time is from the request to the
+// reply's first byte (its headers). Repeated <starts> times per kind, one at a time. Loopback only, bounded.
+var apiAssembly = args[0];
+var starts = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
+
+await using var store = BenchStore.Create("sqlite");
+await using var api = await BenchApi.StartAsync(apiAssembly, store, "scaling");
+var user = (await api.Client.GetFromJsonAsync<JsonElement>("/api/v1/auth/whoami")).GetProperty("username").GetString();
+Console.WriteLine($"Cold starts from zero, {starts} per kind, one at a time (the Api's Release build, local runtime, {Environment.ProcessorCount} cores)");
+foreach (var kind in new[] { "nodejs", "exec" })
+{
+    var name = $"cold-{kind}";
+    Expect(await api.Client.PostAsJsonAsync("/api/v1/functions?wait=true", new { name, kind, minReplicas = 0, idleTimeoutSeconds = 1 }), HttpStatusCode.Created);
+    var warm = new List<double>();
+    for (var i = 0; i < 20; i++)
+    {
+        warm.Add(await FirstByteAsync(api.Client, $"/fn/{user}/{name}/"));
+    }
+    var cold = new List<double>();
+    for (var i = 0; i < starts; i++)
+    {
+        await WaitIdleAsync(api.Client, name);
+        cold.Add(await FirstByteAsync(api.Client, $"/fn/{user}/{name}/"));
+    }
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{kind,-7} cold start (no pool): p50 {Percentile(cold, 0.50):0} ms, p95 {Percentile(cold, 0.95):0} ms, p99 {Percentile(cold, 0.99):0} ms "
+        + $"(min {cold.Min():0}, max {cold.Max():0}); warm call p50 {Percentile(warm, 0.50):0.0} ms"));
+}
+foreach (var problem in api.Problems())
+{
+    Console.WriteLine($"  Api: {problem}");
+}
+
+static async Task<double> FirstByteAsync(HttpClient client, string path)
+{
+    var clock = Stopwatch.StartNew();
+    using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+    var elapsed = clock.Elapsed.TotalMilliseconds;
+    var body = await response.Content.ReadAsStringAsync();
+    return response.StatusCode == HttpStatusCode.OK ? elapsed : throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}: {body}");
+}
+
+static async Task WaitIdleAsync(HttpClient client, string name)
+{
+    var deadline = Stopwatch.StartNew();
+    while ((await client.GetFromJsonAsync<JsonElement>($"/api/v1/functions/{name}")).GetProperty("state").GetString() != "idle")
+    {
+        if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+        {
+            throw new TimeoutException($"{name} did not go to zero");
+        }
+        await Task.Delay(50);
+    }
+}
+
+static void Expect(HttpResponseMessage response, HttpStatusCode status)
+{
+    using (response)
+    {
+        if (response.StatusCode != status)
+        {
+            throw new InvalidOperationException($"{response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {response.Content.ReadAsStringAsync().Result}");
+        }
+    }
+}
+
+static double Percentile(List<double> values, double p)
+{
+    var sorted = values.Order().ToArray();
+    return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+}

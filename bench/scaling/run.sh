@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Scaling benchmark (not a test): cold starts from zero to the reply's first byte, nodejs and exec,
+# through the gateway (local runtime). Needs git and node (scripts/install-test-deps.sh installs
+# them). Loopback only, bounded.
+# Usage: bash bench/scaling/run.sh [starts per kind, default 50]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+dotnet build "$root/Klusterkluck.Api" -c Release -v quiet -nologo
+dotnet build "$here" -c Release -v quiet -nologo
+dotnet "$here/bin/Release/net10.0/Klusterkluck.Bench.Scaling.dll" "$root/Klusterkluck.Api/bin/Release/net10.0/Klusterkluck.Api.dll" "${1:-50}"
