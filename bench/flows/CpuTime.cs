@@ -14,6 +14,20 @@ internal static class CpuTime
     /// <summary>The root's own CPU time, and that of all its descendants together.</summary>
     public static (TimeSpan Root, TimeSpan Descendants) Of(int root)
     {
+        var stats = ReadAll();
+        if (!stats.TryGetValue(root, out var own))
+        {
+            return default;
+        }
+        var descendants = Descendants(root, stats).Sum(pid => stats[pid].Ticks);
+        return (Ticks(own.Ticks), Ticks(descendants));
+    }
+
+    /// <summary>Every process the root started, and the ones they started, now.</summary>
+    public static IReadOnlyCollection<int> Descendants(int root) => Descendants(root, ReadAll());
+
+    private static Dictionary<int, (int Parent, long Ticks)> ReadAll()
+    {
         var stats = new Dictionary<int, (int Parent, long Ticks)>();
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
         {
@@ -22,26 +36,26 @@ internal static class CpuTime
                 stats[pid] = stat;
             }
         }
-        if (!stats.TryGetValue(root, out var own))
-        {
-            return default;
-        }
-        var descendants = 0L;
+        return stats;
+    }
+
+    private static HashSet<int> Descendants(int root, Dictionary<int, (int Parent, long Ticks)> stats)
+    {
         var tree = new HashSet<int> { root };
         // Parents are listed before their children only by chance: repeat until nothing joins.
         for (var grown = true; grown;)
         {
             grown = false;
-            foreach (var (pid, (parent, ticks)) in stats)
+            foreach (var (pid, (parent, _)) in stats)
             {
                 if (tree.Contains(parent) && tree.Add(pid))
                 {
-                    descendants += ticks;
                     grown = true;
                 }
             }
         }
-        return (Ticks(own.Ticks), Ticks(descendants));
+        tree.Remove(root);
+        return tree;
     }
 
     private static TimeSpan Ticks(long ticks) => TimeSpan.FromSeconds(ticks / TicksPerSecond);

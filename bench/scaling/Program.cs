@@ -4,11 +4,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-// Cold starts from zero: a function of each kind with no minimum and a 1 s idle timeout is left
-// to go to zero, then called once through the gateway; the time is from the request to the
-// reply's first byte (its headers). Repeated <starts> times per kind, one at a time. Loopback only, bounded.
+// Scaling, in one run: cold starts from zero (a function of each kind with no minimum and a 1 s
+// idle timeout is left to go to zero, then called once through the gateway; the time is from the
+// request to the reply's first byte, <starts> times per kind, one at a time); the memory of
+// <functions> idle functions at one replica and at zero (MemoryBench); a step of load with
+// autoscaling (StepBench). Loopback only, bounded.
 var apiAssembly = args[0];
 var starts = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
+var functions = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
 
 await using var store = BenchStore.Create("sqlite");
 await using var api = await BenchApi.StartAsync(apiAssembly, store, "scaling");
@@ -33,6 +36,8 @@ foreach (var kind in new[] { "nodejs", "exec" })
         $"{kind,-7} cold start (no pool): p50 {Percentile(cold, 0.50):0} ms, p95 {Percentile(cold, 0.95):0} ms, p99 {Percentile(cold, 0.99):0} ms "
         + $"(min {cold.Min():0}, max {cold.Max():0}); warm call p50 {Percentile(warm, 0.50):0.0} ms"));
 }
+await MemoryBench.RunAsync(api, functions);
+await StepBench.RunAsync(api, user!);
 foreach (var problem in api.Problems())
 {
     Console.WriteLine($"  Api: {problem}");

@@ -41,7 +41,7 @@ public sealed class ConsoleAccessibilityTests(ConsoleFixture fixture)
         await AuditAsync(browser, "logs", findings);
 
         await browser.Page.GotoAsync("/functions/hello/code");
-        await Expect(browser.Page.Locator("#code-editor .view-lines")).ToContainTextAsync("module.exports");
+        await browser.ExplainedAsync(() => Expect(browser.Page.Locator("#code-editor .view-lines")).ToContainTextAsync("module.exports"));
         await AuditAsync(browser, "editor", findings);
 
         await browser.Button("Switch between light and dark theme").ClickAsync();

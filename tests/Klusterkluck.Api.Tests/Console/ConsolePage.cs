@@ -52,6 +52,25 @@ public sealed partial class ConsolePage(IPage page, ApiProcess api) : IAsyncDisp
     }
 
     /// <summary>
+    /// Runs an expectation; when it fails, the failure also says what the Api logged as errors, so
+    /// a page that showed "Something went wrong" in CI says why.
+    /// </summary>
+    public async Task ExplainedAsync(Func<Task> expectation)
+    {
+        try
+        {
+            await expectation();
+        }
+        catch (PlaywrightException e)
+        {
+            var lines = Api.Output.Split('\n');
+            var errors = Enumerable.Range(0, lines.Length).Where(i => lines[i].StartsWith("fail:", StringComparison.Ordinal))
+                .Select(i => string.Join('\n', lines.Skip(i).Take(12).TakeWhile((line, n) => n == 0 || line.StartsWith(' '))));
+            throw new Xunit.Sdk.XunitException($"{e.Message}\nThe Api logged:\n{string.Join("\n", errors)}");
+        }
+    }
+
+    /// <summary>
     /// Waits until the page is at <paramref name="path"/>, by polling its URL. Playwright's
     /// WaitForURLAsync twice waited out its whole timeout in CI with the page already there: it
     /// then waits for a load state, and a move within the circuit (history.pushState), or one that

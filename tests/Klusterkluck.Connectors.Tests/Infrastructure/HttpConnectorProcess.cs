@@ -21,6 +21,13 @@ public sealed class HttpConnectorProcess : IAsyncDisposable
     {
         var port = ServiceProcess.FreePort();
         var host = await ConnectorHost.StartAsync(ConnectorHost.Environment("http", receiver.Url(), [("KK_HTTP_URLS", $"http://127.0.0.1:{port}"), .. settings]));
+        // The host's /health answers before the plugin's own listener is bound: wait for the line
+        // that says it listens (a busy CI machine once refused the first request in between).
+        if (!await host.WaitForOutputAsync($"klusterkluck-connector listening on http://127.0.0.1:{port}"))
+        {
+            await host.DisposeAsync();
+            throw new InvalidOperationException($"the http connector never said it listens on {port}:\n{host.Output}");
+        }
         return new HttpConnectorProcess(host, port);
     }
 
