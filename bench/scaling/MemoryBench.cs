@@ -8,7 +8,7 @@ using System.Text.Json;
 /// </summary>
 internal static class MemoryBench
 {
-    public static async Task RunAsync(BenchApi api, int count)
+    public static async Task RunAsync(BenchApi api, int apiProcess, int count)
     {
         var names = Enumerable.Range(0, count).Select(i => $"idle-{i:000}").ToList();
         foreach (var name in names)
@@ -16,7 +16,7 @@ internal static class MemoryBench
             using var created = await api.Client.PostAsJsonAsync("/api/v1/functions?wait=true", new { name, kind = "static" });
             Ensure(created, name);
         }
-        var atOne = Measure(api.ProcessId);
+        var atOne = Measure(apiProcess);
         foreach (var name in names)
         {
             using var patched = await api.Client.PatchAsJsonAsync($"/api/v1/functions/{name}?wait=true", new { minReplicas = 0, idleTimeoutSeconds = 1 });
@@ -33,7 +33,7 @@ internal static class MemoryBench
         }
         // Stopped workers take a moment to exit.
         await Task.Delay(3000);
-        var atZero = Measure(api.ProcessId);
+        var atZero = Measure(apiProcess);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{count} idle static functions at one replica: {atOne.Processes} processes under the Api, {atOne.ChildrenMiB:0} MiB resident (the Api {atOne.ApiMiB:0} MiB); "
             + $"at zero: {atZero.Processes} processes, {atZero.ChildrenMiB:0} MiB (the Api {atZero.ApiMiB:0} MiB)"));

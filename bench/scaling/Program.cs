@@ -12,12 +12,13 @@ using System.Text.Json;
 var apiAssembly = args[0];
 var starts = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
 var functions = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
+var parts = (args.Length > 3 ? args[3] : "cold,memory,step").Split(',');
 
 await using var store = BenchStore.Create("sqlite");
 await using var api = await BenchApi.StartAsync(apiAssembly, store, "scaling");
 var user = (await api.Client.GetFromJsonAsync<JsonElement>("/api/v1/auth/whoami")).GetProperty("username").GetString();
 Console.WriteLine($"Cold starts from zero, {starts} per kind, one at a time (the Api's Release build, local runtime, {Environment.ProcessorCount} cores)");
-foreach (var kind in new[] { "nodejs", "exec" })
+foreach (var kind in parts.Contains("cold") ? new[] { "nodejs", "exec" } : [])
 {
     var name = $"cold-{kind}";
     Expect(await api.Client.PostAsJsonAsync("/api/v1/functions?wait=true", new { name, kind, minReplicas = 0, idleTimeoutSeconds = 1 }), HttpStatusCode.Created);
@@ -36,8 +37,16 @@ foreach (var kind in new[] { "nodejs", "exec" })
         $"{kind,-7} cold start (no pool): p50 {Percentile(cold, 0.50):0} ms, p95 {Percentile(cold, 0.95):0} ms, p99 {Percentile(cold, 0.99):0} ms "
         + $"(min {cold.Min():0}, max {cold.Max():0}); warm call p50 {Percentile(warm, 0.50):0.0} ms"));
 }
-await MemoryBench.RunAsync(api, functions);
-await StepBench.RunAsync(api, user!);
+if (parts.Contains("memory"))
+{
+    // A user of their own: one user may have at most Limits:MaxFunctionsPerUser (100) functions.
+    await using var idle = await api.AddUserAsync("idle");
+    await MemoryBench.RunAsync(idle, api.ProcessId, functions);
+}
+if (parts.Contains("step"))
+{
+    await StepBench.RunAsync(api, user!);
+}
 foreach (var problem in api.Problems())
 {
     Console.WriteLine($"  Api: {problem}");
