@@ -51,7 +51,17 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var count = Math.Max(1, deployment.Replicas);
-        _replicas = await StartReplicasAsync(count, cancellationToken);
+        try
+        {
+            _replicas = await StartReplicasAsync(count, cancellationToken);
+        }
+        catch (FailedStart failed)
+        {
+            // Kept, stopped, so that the logs of a deploy that never got ready say why.
+            _replicas = failed.Replicas;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.Reason);
+            throw;
+        }
         Decide(count, $"deployed {Short(deployment.Commit)}");
     }
 
@@ -162,9 +172,9 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
             metrics.ColdStart(deployment.Id, clock.Elapsed, succeeded: true);
             return null;
         }
-        catch (Exception e) when (e is DeployException or OperationCanceledException)
+        catch (FailedStart e)
         {
-            var reason = e is DeployException ? e.Message : "the start was cancelled";
+            var reason = e.Reason is DeployException ? e.Reason.Message : "the start was cancelled";
             lock (_gate)
             {
                 // Still asleep: the next request tries again.
@@ -211,9 +221,9 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
                     _replicas = [.. _replicas, .. started];
                 }
             }
-            catch (Exception e) when (e is DeployException or OperationCanceledException)
+            catch (FailedStart e)
             {
-                Decide(_replicas.Length, $"could not add replicas: {e.Message}");
+                Decide(_replicas.Length, $"could not add replicas: {e.Reason.Message}");
             }
             finally
             {
@@ -246,7 +256,8 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
         {
             await Task.WhenAll(replicas.Select(r => r.StopAsync()));
             // The first replica's reason, not an AggregateException's.
-            throw starts.First(t => t.IsFaulted || t.IsCanceled).Exception?.InnerException ?? new OperationCanceledException(cancellationToken);
+            var reason = starts.First(t => t.IsFaulted || t.IsCanceled).Exception?.InnerException ?? new OperationCanceledException(cancellationToken);
+            throw reason is DeployException or OperationCanceledException ? new FailedStart(replicas, reason) : reason;
         }
         metrics.Replicas(deployment.Id, count);
         return replicas;
@@ -277,12 +288,22 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
             await waking;
         }
         var replicas = _replicas;
+        // Those of a start that failed are stopped already, and were never counted.
+        var live = replicas.Count(r => r.State != "stopped");
         await Task.WhenAll(replicas.Select(r => r.StopAsync()));
-        metrics.Replicas(deployment.Id, -replicas.Length);
+        metrics.Replicas(deployment.Id, -live);
         _replicas = [];
     }
 
     private void Decide(int replicas, string reason) => LastDecision = new ScaleDecision(DateTime.UtcNow, replicas, reason);
 
     private static string Short(string commit) => commit.Length > 7 ? commit[..7] : commit;
+}
+
+/// <summary>Replicas that did not all get ready (stopped now), and the first one's reason.</summary>
+internal sealed class FailedStart(WorkerReplica[] replicas, Exception reason) : Exception(reason.Message, reason)
+{
+    public WorkerReplica[] Replicas { get; } = replicas;
+
+    public Exception Reason { get; } = reason;
 }

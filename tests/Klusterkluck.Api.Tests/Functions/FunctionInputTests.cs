@@ -14,7 +14,7 @@ public sealed class FunctionInputTests(ApiFixture fixture) : IClassFixture<ApiFi
     [InlineData("""{"name":"ok-name","kind":"python"}""", "Kind")]
     [InlineData("""{"name":"ok-name"}""", "Kind")]
     [InlineData("""{"kind":"exec"}""", "Name")]
-    [InlineData("""{"name":"ok-name","kind":"exec","replicas":0}""", "Replicas")]
+    [InlineData("""{"name":"ok-name","kind":"exec","replicas":-1}""", "Replicas")]
     [InlineData("""{"name":"ok-name","kind":"exec","replicas":1001}""", "Replicas")]
     public async Task InvalidFunctionsAreRefusedNamingTheField(string json, string field)
     {
