@@ -155,9 +155,11 @@ public static class FunctionEndpoints
         try
         {
             var target = new InvokeTarget(method?.ToUpperInvariant() ?? "POST", path ?? "/");
-            return await invoker.InvokeAsync(new FunctionId(function.Owner, function.Name), target, request, cancellationToken) is { } answer
+            string? failure = null;
+            return await invoker.InvokeAsync(new FunctionId(function.Owner, function.Name), target, request, cancellationToken, reason => failure = reason)
+                is { } answer
                 ? TypedResults.Ok(answer)
-                : NotServing(function);
+                : NotServing(function, failure);
         }
         catch (HttpRequestException e)
         {
@@ -191,9 +193,11 @@ public static class FunctionEndpoints
     internal static ProblemHttpResult UnknownVersion(string name, string sha) =>
         TypedResults.Problem($"'{sha}' is not a commit of {name}'s history.", statusCode: StatusCodes.Status404NotFound, title: "Unknown version");
 
-    internal static ProblemHttpResult NotServing(Function function) =>
+    /// <param name="coldStartFailure">Why a replica could not start for a function at zero, when that is why.</param>
+    internal static ProblemHttpResult NotServing(Function function, string? coldStartFailure = null) =>
         TypedResults.Problem(
-            function.Status == DeployStatus.Failed && function.DeployedCommit is null
+            coldStartFailure is not null ? $"It could not start: {coldStartFailure}"
+            : function.Status == DeployStatus.Failed && function.DeployedCommit is null
                 ? $"Its deploy failed: {function.Error}"
                 : "No replica is ready yet; try again in a moment.",
             statusCode: StatusCodes.Status503ServiceUnavailable, title: "Function not serving");

@@ -15,13 +15,18 @@ public sealed class FunctionInvoker(IRuntime runtime, FunctionHttp http)
     /// <summary>Headers about the connection to the worker, not about the function's answer.</summary>
     private static readonly HashSet<string> s_hopByHop = new(["Connection", "Keep-Alive", "Transfer-Encoding"], StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The function's answer, or null when no replica serves it right now.</summary>
-    public async Task<InvokeResponse?> InvokeAsync(FunctionId id, InvokeTarget target, HttpRequest incoming, CancellationToken cancellationToken)
+    /// <summary>The function's answer, or null when no replica serves it right now (<paramref name="coldStartFailure"/>: why one could not start, when it was at zero).</summary>
+    public async Task<InvokeResponse?> InvokeAsync(FunctionId id, InvokeTarget target, HttpRequest incoming, CancellationToken cancellationToken,
+        Action<string>? coldStartFailure = null)
     {
-        var (routed, _) = await runtime.RouteAwakeAsync(id, cancellationToken);
+        var (routed, failure) = await runtime.RouteAwakeAsync(id, cancellationToken);
         using var lease = routed;
         if (lease.Destination is not { } destination)
         {
+            if (failure is not null)
+            {
+                coldStartFailure?.Invoke(failure);
+            }
             return null;
         }
         // The destination is the replica's root; the path is appended, so its authority cannot change.

@@ -82,6 +82,12 @@ public sealed class ScaleToZeroTests(ApiFixture fixture) : IClassFixture<ApiFixt
             Assert.Equal("5", refused.Headers.RetryAfter?.ToString());
             Assert.Contains("told not to start: not today", problem.GetProperty("detail").GetString());
         }
+        // The invoke endpoint (the console's and kk's "try it") says the same.
+        using (var invoked = await user.Client.PostAsync("/api/v1/functions/moody/invoke?method=GET", null))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, invoked.StatusCode);
+            Assert.Contains("It could not start: ", await invoked.Content.ReadAsStringAsync());
+        }
         var failed = await user.GetFunctionAsync("moody");
         Assert.Equal("idle", failed.GetProperty("state").GetString());
         Assert.Contains("cold start failed", failed.GetProperty("scale").GetProperty("lastDecision").GetProperty("reason").GetString());
