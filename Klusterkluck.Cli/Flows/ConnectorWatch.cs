@@ -43,11 +43,7 @@ public static class ConnectorWatch
                 await Task.Delay(500, cancellationToken);
             }
         }
-        if (kk.Output.Interactive)
-        {
-            return await kk.Output.Error.Status().Spinner(Spinner.Known.Dots).StartAsync($"Starting {Show.Escape(name)}'s connectors…",
-                context => Follow(states => context.Status($"Waiting for {Show.Escape(states)}…")));
-        }
-        return await Follow(states => kk.Output.Note($"Waiting for {Show.Escape(states)}…"));
+        return await kk.Output.FollowAsync($"Starting {Show.Escape(name)}'s connectors…",
+            show => Follow(states => show($"Waiting for {Show.Escape(states)}…")));
     }
 }

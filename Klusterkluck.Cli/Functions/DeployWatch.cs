@@ -44,15 +44,11 @@ public static class DeployWatch
                 await Task.Delay(s_poll, cancellationToken);
             }
         }
-        if (kk.Output.Interactive)
+        await kk.Output.FollowAsync($"Deploying {Show.Short(commit)}…", async show =>
         {
-            await kk.Output.Error.Status().Spinner(Spinner.Known.Dots).StartAsync($"Deploying {Show.Short(commit)}…",
-                context => Follow(state => context.Status($"{Show.Short(commit)}: {state}…")));
-        }
-        else
-        {
-            await Follow(state => kk.Output.Note($"{Show.Escape(name)} {Show.Short(commit)}: {state}…"));
-        }
+            await Follow(state => show($"{Show.Escape(name)} {Show.Short(commit)}: {state}…"));
+            return true;
+        });
         if (function!.Deployment.Status == "failed")
         {
             throw new CliException(ExitCodes.Refused, $"The deploy of {Show.Short(commit)} failed: {function.Deployment.Error}",

@@ -63,6 +63,14 @@ public sealed class Output
 
     public void Render(IRenderable renderable) => Out.Write(renderable);
 
+    /// <summary>
+    /// Runs <paramref name="follow"/>, which reports each change as a line (markup): a spinner with
+    /// the latest line on a terminal, else one note per line.
+    /// </summary>
+    public Task<T> FollowAsync<T>(string title, Func<Action<string>, Task<T>> follow) => Interactive
+        ? Error.Status().Spinner(Spinner.Known.Dots).StartAsync(title, context => follow(line => context.Status(line)))
+        : follow(Note);
+
     /// <summary>Writes out what a <see cref="LineTrimmer"/> still holds of an unfinished line.</summary>
     public void Flush()
     {

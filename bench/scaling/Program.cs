@@ -34,8 +34,8 @@ foreach (var kind in parts.Contains("cold") ? new[] { "nodejs", "exec" } : [])
         cold.Add(await FirstByteAsync(api.Client, $"/fn/{user}/{name}/"));
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{kind,-7} cold start (no pool): p50 {Percentile(cold, 0.50):0} ms, p95 {Percentile(cold, 0.95):0} ms, p99 {Percentile(cold, 0.99):0} ms "
-        + $"(min {cold.Min():0}, max {cold.Max():0}); warm call p50 {Percentile(warm, 0.50):0.0} ms"));
+        $"{kind,-7} cold start (no pool): p50 {Percentiles.Of(cold, 0.50):0} ms, p95 {Percentiles.Of(cold, 0.95):0} ms, p99 {Percentiles.Of(cold, 0.99):0} ms "
+        + $"(min {cold.Min():0}, max {cold.Max():0}); warm call p50 {Percentiles.Of(warm, 0.50):0.0} ms"));
 }
 if (parts.Contains("memory"))
 {
@@ -83,10 +83,4 @@ static void Expect(HttpResponseMessage response, HttpStatusCode status)
             throw new InvalidOperationException($"{response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {response.Content.ReadAsStringAsync().Result}");
         }
     }
-}
-
-static double Percentile(List<double> values, double p)
-{
-    var sorted = values.Order().ToArray();
-    return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

@@ -38,8 +38,8 @@ internal static class StepBench
         var after = samples.Where(s => s.At >= full.At).Select(s => s.Ms).ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"step 1 -> 32 connections (target 4 in flight per replica, 1 to 8 replicas): the first added replica served {firstAdded.At - step:0.0} s after the step, "
-            + $"{replicas.Max(r => r.Ready)} replicas served {full.At - step:0.0} s after it; p50/p99 before {P(before, 0.5):0}/{P(before, 0.99):0} ms, "
-            + $"during the change {P(during, 0.5):0}/{P(during, 0.99):0} ms, after {P(after, 0.5):0}/{P(after, 0.99):0} ms; "
+            + $"{replicas.Max(r => r.Ready)} replicas served {full.At - step:0.0} s after it; p50/p99 before {Percentiles.Of(before, 0.5):0}/{Percentiles.Of(before, 0.99):0} ms, "
+            + $"during the change {Percentiles.Of(during, 0.5):0}/{Percentiles.Of(during, 0.99):0} ms, after {Percentiles.Of(after, 0.5):0}/{Percentiles.Of(after, 0.99):0} ms; "
             + $"{samples.Count} requests, {samples.Count(s => !s.Ok)} failed"));
     }
 
@@ -75,15 +75,5 @@ internal static class StepBench
         catch (OperationCanceledException)
         {
         }
-    }
-
-    private static double P(List<double> values, double p)
-    {
-        if (values.Count == 0)
-        {
-            return double.NaN;
-        }
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
     }
 }

@@ -75,7 +75,6 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
             lease = default;
             return false;
         }
-        Volatile.Write(ref _lastActive, Environment.TickCount64);
         if (Volatile.Read(ref _sleeping) == 1)
         {
             Interlocked.Decrement(ref _inFlight);
@@ -99,6 +98,7 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
         return true;
     }
 
+    /// <summary>A request's end: idleness counts from the last one (one in flight keeps the revision awake).</summary>
     public void Exit()
     {
         Volatile.Write(ref _lastActive, Environment.TickCount64);
@@ -132,8 +132,7 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
             _replicas = [];
             Decide(0, $"no request for {deployment.IdleTimeout.TotalSeconds:0} s: scaled to zero");
         }
-        await Task.WhenAll(stopping.Select(r => r.StopAsync()));
-        metrics.Replicas(deployment.Id, -stopping.Length);
+        await StopReplicasAsync(stopping);
         return true;
     }
 
@@ -231,13 +230,8 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
             }
             return;
         }
-        var drained = Stopwatch.StartNew();
-        while (removed.Any(r => r.InFlight > 0) && drained.Elapsed < drainTimeout)
-        {
-            await Task.Delay(20);
-        }
-        await Task.WhenAll(removed.Select(r => r.StopAsync()));
-        metrics.Replicas(deployment.Id, -removed.Length);
+        await DrainAsync(() => removed.Any(r => r.InFlight > 0), drainTimeout);
+        await StopReplicasAsync(removed);
     }
 
     private async Task<WorkerReplica[]> StartReplicasAsync(int count, CancellationToken cancellationToken)
@@ -267,11 +261,7 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
     public async Task RetireAsync(TimeSpan drainTimeout)
     {
         Interlocked.Exchange(ref _retired, 1);
-        var waited = Stopwatch.StartNew();
-        while (Volatile.Read(ref _inFlight) > 0 && waited.Elapsed < drainTimeout)
-        {
-            await Task.Delay(20);
-        }
+        await DrainAsync(() => Volatile.Read(ref _inFlight) > 0, drainTimeout);
         await StopAsync();
     }
 
@@ -288,11 +278,26 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
             await waking;
         }
         var replicas = _replicas;
-        // Those of a start that failed are stopped already, and were never counted.
+        await StopReplicasAsync(replicas);
+        _replicas = [];
+    }
+
+    /// <summary>Stops replicas and counts those that ran (the ones of a start that failed are stopped already, and were never counted).</summary>
+    private async Task StopReplicasAsync(WorkerReplica[] replicas)
+    {
         var live = replicas.Count(r => r.State != "stopped");
         await Task.WhenAll(replicas.Select(r => r.StopAsync()));
         metrics.Replicas(deployment.Id, -live);
-        _replicas = [];
+    }
+
+    /// <summary>Waits while <paramref name="busy"/> holds, up to <paramref name="timeout"/>.</summary>
+    private static async Task DrainAsync(Func<bool> busy, TimeSpan timeout)
+    {
+        var waited = Stopwatch.StartNew();
+        while (busy() && waited.Elapsed < timeout)
+        {
+            await Task.Delay(20);
+        }
     }
 
     private void Decide(int replicas, string reason) => LastDecision = new ScaleDecision(DateTime.UtcNow, replicas, reason);
