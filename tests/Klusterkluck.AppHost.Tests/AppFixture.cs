@@ -35,9 +35,16 @@ public sealed class AppFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Ticker.Dispose();
-        await Run.DisposeAsync();
-        await Receiver.DisposeAsync();
+        // Each part exists only if the start got that far (a failed start leaves the rest unset).
+        Ticker?.Dispose();
+        if (Run is not null)
+        {
+            await Run.DisposeAsync();
+        }
+        if (Receiver is not null)
+        {
+            await Receiver.DisposeAsync();
+        }
         _data.Dispose();
     }
 }

@@ -44,18 +44,34 @@ public sealed class RunningApp : IAsyncDisposable
                 builder.CreateResourceBuilder(resource).WithOtlpExporter(OtlpProtocol.HttpProtobuf);
             }
         }
+        var journal = StartJournal.AddTo(builder);
         var app = await builder.BuildAsync();
+        // A loaded two-core machine has taken more than two minutes to start DCP and the Api (it
+        // builds nothing: the projects are built before the tests run), so the bound is generous,
+        // and a start that still misses it says where it was.
+        using var starting = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        using var following = new CancellationTokenSource();
         try
         {
-            using var starting = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            journal.Follow(app, following.Token);
             await app.StartAsync(starting.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("api", starting.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("timer", starting.Token);
+        }
+        catch (OperationCanceledException) when (starting.IsCancellationRequested)
+        {
+            var story = journal.Describe();
+            await app.DisposeAsync();
+            throw new TimeoutException($"The app did not start in 4 minutes, {story}");
         }
         catch
         {
             await app.DisposeAsync();
             throw;
+        }
+        finally
+        {
+            await following.CancelAsync();
         }
         return new RunningApp(app, port);
     }
