@@ -8,4 +8,7 @@ public static class WorkerLines
 
     /// <summary>On stdout, once per address the worker listens on, before the function is loaded (no colon: not an error line).</summary>
     public const string Listening = "klusterkluck-worker listening on ";
+
+    /// <summary>On stdout, once a pool worker has started all it can without a function (node, for nodejs) and waits for one.</summary>
+    public const string Pooled = "klusterkluck-worker pooled";
 }

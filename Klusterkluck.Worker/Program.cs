@@ -18,6 +18,7 @@ var app = builder.Build();
 app.UseWorkerPathBase();
 app.UseFunctionAuth();
 app.MapDefaultEndpoints();
+app.MapPoolEndpoint();
 app.MapWorkerEndpoints();
 
 return await app.RunWorkerAsync();

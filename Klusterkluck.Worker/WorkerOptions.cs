@@ -68,6 +68,20 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("KK_PATH_BASE")]
     public string? PathBase { get; set; }
 
+    /// <summary>
+    /// Set, the worker is a pool worker: it starts all it can without a function and takes one
+    /// from whoever knows this secret (PoolProtocol), once. The function's variables above then
+    /// arrive with it instead of in the environment.
+    /// </summary>
+    [ConfigurationKeyName("KK_POOL_KEY")]
+    public string? PoolKey { get; set; }
+
+    /// <summary>The kind a pool worker is warmed for: nodejs boots node ahead; any kind may still be given.</summary>
+    [ConfigurationKeyName("KK_POOL_KIND")]
+    public string? PoolKind { get; set; }
+
+    public bool IsPool => !string.IsNullOrEmpty(PoolKey);
+
     public string? Owner => Function?.Split('/', 2)[0];
 
     /// <summary>With an issuer set, every function request needs the owner's token.</summary>

@@ -17,20 +17,26 @@ public static class FunctionAuthExtensions
     /// <summary>Who called a private function, for the function's code; never taken from the client.</summary>
     public const string UserHeader = "X-Klusterkluck-User";
 
+    /// <summary>
+    /// A pool worker learns whether its function is private only when it is handed one: its token
+    /// check is set up for either, and configured from the options on first use (PoolEndpoint sets them).
+    /// </summary>
     public static WebApplicationBuilder AddFunctionAuth(this WebApplicationBuilder builder)
     {
-        var options = WorkerOptions.From(builder.Configuration);
+        // The instance AddWorker registered: a pool worker's hand-over writes into it.
+        var options = (WorkerOptions)builder.Services.Single(d => d.ServiceType == typeof(WorkerOptions)).ImplementationInstance!;
         builder.Services.AddAuthorization();
-        if (!options.IsPrivate)
+        if (!options.IsPrivate && !options.IsPool)
         {
             return builder;
         }
 
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure(jwt =>
         {
             jwt.Authority = options.AuthAuthority;
             // Plain http is the operator's explicit choice (an in-cluster issuer, loopback in tests).
-            jwt.RequireHttpsMetadata = options.AuthAuthority!.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            jwt.RequireHttpsMetadata = options.AuthAuthority?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true;
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
@@ -55,23 +61,33 @@ public static class FunctionAuthExtensions
                     FunctionRefusals.Unknown),
             };
         });
+        // The owner as the options say at each request: a pool worker's are set at the hand-over.
+        // A public function (a pool worker's may be) admits anyone, and sees no token (UseFunctionAuth).
         builder.Services.AddAuthorizationBuilder().AddPolicy(WorkerEndpoints.OwnerPolicy, policy => policy
-            .RequireAuthenticatedUser()
-            .RequireClaim(UsernameClaim, options.Owner ?? ""));
+            .RequireAssertion(context => !options.IsPrivate
+                || (context.User.Identity?.IsAuthenticated == true && context.User.HasClaim(UsernameClaim, options.Owner ?? ""))));
         return builder;
     }
 
-    /// <summary>Adds the auth middleware only for a private function: a public one pays nothing per request.</summary>
+    /// <summary>
+    /// After a pool worker's hand-over: the token check's options were read before it (a probe
+    /// authenticates too), with no issuer; the next request reads them again, with the function's.
+    /// </summary>
+    public static void Reconfigure(IServiceProvider services) =>
+        services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitorCache<JwtBearerOptions>>().TryRemove(JwtBearerDefaults.AuthenticationScheme);
+
+    /// <summary>Adds the auth middleware only for a private function (or a pool worker's, which may turn out private): a public one pays nothing per request.</summary>
     public static WebApplication UseFunctionAuth(this WebApplication app)
     {
-        var isPrivate = app.Services.GetRequiredService<WorkerOptions>().IsPrivate;
-        if (isPrivate)
+        var options = app.Services.GetRequiredService<WorkerOptions>();
+        if (options.IsPrivate || options.IsPool)
         {
             app.UseAuthentication();
             app.UseAuthorization();
         }
         app.Use((context, next) =>
         {
+            var isPrivate = options.IsPrivate;
             var headers = context.Request.Headers;
             headers.Remove(UserHeader);
             if (isPrivate && context.User.Identity?.IsAuthenticated == true)

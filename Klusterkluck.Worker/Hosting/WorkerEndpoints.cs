@@ -15,7 +15,8 @@ public static class WorkerEndpoints
         });
 
         var function = app.Map("/{**path}", ServeAsync).WithName("Function");
-        if (app.ServiceProvider.GetRequiredService<WorkerOptions>().IsPrivate)
+        // A pool worker's function may turn out private: its policy then decides per request.
+        if (app.ServiceProvider.GetRequiredService<WorkerOptions>() is { IsPrivate: true } or { IsPool: true })
         {
             function.RequireAuthorization(OwnerPolicy);
         }

@@ -41,8 +41,9 @@ public static class WorkerExtensions
     }
 
     /// <summary>
-    /// Listens first (so /healthz can say "not ready"), then loads the function. A load that
-    /// fails prints one line and ends the process with exit code 1.
+    /// Listens first (so /healthz can say "not ready"), then loads the function: from its
+    /// environment, or, a pool worker, once it is handed one (PoolEndpoint). A load that fails
+    /// prints one line and ends the process with exit code 1.
     /// </summary>
     public static async Task<int> RunWorkerAsync(this WebApplication app)
     {
@@ -60,7 +61,16 @@ public static class WorkerExtensions
         }
         try
         {
-            await loader.LoadAsync(app.Lifetime.ApplicationStopping);
+            if (app.Services.GetRequiredService<WorkerOptions>().IsPool)
+            {
+                await loader.PrewarmAsync(app.Lifetime.ApplicationStopping);
+                Console.WriteLine(Klusterkluck.Functions.WorkerLines.Pooled);
+                await loader.Specialized.WaitAsync(app.Lifetime.ApplicationStopping);
+            }
+            else
+            {
+                await loader.LoadAsync(app.Lifetime.ApplicationStopping);
+            }
         }
         catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -68,15 +78,17 @@ public static class WorkerExtensions
         }
         catch (Exception ex)
         {
-            // Whatever stopped the load, the operator gets one line, not a stack trace.
-            var message = ex is WorkerStartupException ? ex.Message : $"cannot start: {Klusterkluck.Functions.OneLine.Of(ex.Message)}";
-            await Console.Error.WriteLineAsync($"{Klusterkluck.Functions.WorkerLines.Prefix}{message}");
+            await Console.Error.WriteLineAsync($"{Klusterkluck.Functions.WorkerLines.Prefix}{Reason(ex)}");
             await app.StopAsync();
             return 1;
         }
         await app.WaitForShutdownAsync();
         return 0;
     }
+
+    /// <summary>Whatever stopped the load, the operator gets one line, not a stack trace.</summary>
+    public static string Reason(Exception ex) =>
+        ex is WorkerStartupException ? ex.Message : $"cannot start: {Klusterkluck.Functions.OneLine.Of(ex.Message)}";
 
     private sealed class FunctionReadyCheck(FunctionLoader loader) : IHealthCheck
     {

@@ -10,7 +10,8 @@ public static class ChildEnvironment
 {
     private static readonly string[] s_inherited = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "NODE_PATH"];
 
-    public static void Apply(IDictionary<string, string?> target, FunctionConfig config)
+    /// <param name="config">Null for the basics alone (a warm node with no function yet).</param>
+    public static void Apply(IDictionary<string, string?> target, FunctionConfig? config)
     {
         target.Clear();
         foreach (var name in s_inherited)
@@ -20,7 +21,7 @@ public static class ChildEnvironment
                 target[name] = value;
             }
         }
-        foreach (var (name, value) in config.Env)
+        foreach (var (name, value) in config?.Env ?? new Dictionary<string, string>())
         {
             target[name] = value;
         }

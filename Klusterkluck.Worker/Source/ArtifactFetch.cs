@@ -41,6 +41,25 @@ public static class ArtifactFetch
         {
             throw new WorkerStartupException($"cannot read the build of {commit[..Math.Min(12, commit.Length)]}: {OneLine.Of(e.Message)}", e);
         }
+        return Verified(folder, commit);
+    }
+
+    /// <summary>A build handed over as a stream (a pool worker's): extracted, and its commit checked as <see cref="FetchAsync"/> does.</summary>
+    public static async Task<string> ExtractAsync(Stream archive, string commit, string folder, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ArtifactArchive.ExtractAsync(archive, folder, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new WorkerStartupException($"cannot read the build of {commit[..Math.Min(12, commit.Length)]}: {OneLine.Of(e.Message)}", e);
+        }
+        return Verified(folder, commit);
+    }
+
+    private static string Verified(string folder, string commit)
+    {
         var built = ManifestCommit(folder);
         if (built is null || !built.StartsWith(commit, StringComparison.OrdinalIgnoreCase))
         {

@@ -13,11 +13,15 @@ public sealed class NodeJsRuntime : IFunctionRuntime
     private readonly ILogger _logger;
     private int _checking;
 
-    public NodeJsRuntime(LoadedFunction function, WorkerOptions options, ILoggerFactory loggers)
+    private readonly bool _adopting;
+
+    /// <param name="warm">A pool worker's node, booted already, that takes this function (<see cref="NodeProcess.PrewarmAsync"/>).</param>
+    public NodeJsRuntime(LoadedFunction function, WorkerOptions options, ILoggerFactory loggers, NodeProcess? warm = null)
     {
         _function = function;
         _logger = loggers.CreateLogger("Function");
-        _node = new NodeProcess(function, options.Node, options.MaxLogLineBytes, _logger);
+        _adopting = warm is not null;
+        _node = warm ?? new NodeProcess(function, options.Node, options.MaxLogLineBytes, _logger);
         _client = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -33,7 +37,8 @@ public sealed class NodeJsRuntime : IFunctionRuntime
 
     public bool IsReady => _node.IsReady;
 
-    public Task StartAsync(CancellationToken cancellationToken) => _node.StartAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        _adopting ? _node.AdoptAsync(_function, cancellationToken) : _node.StartAsync(cancellationToken);
 
     public async Task HandleAsync(HttpContext context)
     {

@@ -12,7 +12,7 @@ namespace Klusterkluck.Worker.Runtime.NodeJs;
 /// TCP port: on a shared host (the local runtime) another tenant's function could otherwise call
 /// the shim directly and skip the worker's token check. It is also cheaper than loopback TCP.
 /// </remarks>
-public sealed class NodeProcess(LoadedFunction function, string node, int maxLineBytes, ILogger logger) : IAsyncDisposable
+public sealed class NodeProcess(LoadedFunction? function, string node, int maxLineBytes, ILogger logger) : IAsyncDisposable
 {
     /// <summary>The shim prints this before the one line that says why the handler did not load.</summary>
     private const string StartErrorMarker = "kk-shim-error: ";
@@ -33,6 +33,15 @@ public sealed class NodeProcess(LoadedFunction function, string node, int maxLin
     private string? _lastError;
     private volatile bool _everReady;
 
+    /// <summary>The function served; null while a warm node waits for one (<see cref="Prewarm"/>).</summary>
+    private volatile LoadedFunction? _function = function;
+
+    /// <summary>The stdin of a warm node that waits for its function.</summary>
+    private StreamWriter? _waiting;
+
+    /// <summary>Done once a warm node has booted and waits (or has died trying).</summary>
+    private readonly TaskCompletionSource _warm = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public bool IsReady => _ready.Task.IsCompletedSuccessfully;
 
     /// <summary>The socket of the running shim, or null while it (re)starts.</summary>
@@ -48,13 +57,68 @@ public sealed class NodeProcess(LoadedFunction function, string node, int maxLin
     /// <summary>Starts node and returns once the shim listens; a handler that cannot load fails here.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Resolved once, from the worker's PATH: the function's env may set a PATH of its own.
-        _node = _node.Contains('/') ? _node : ProcessGroup.FindOnPath(_node)
-            ?? throw new WorkerStartupException($"Node.js ('{_node}') is not on PATH");
+        ResolveNode();
         var first = _ready;
         Launch();
         await first.Task.WaitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// A pool worker's node: booted, the shim loaded, no function yet. <see cref="AdoptAsync"/>
+    /// gives it one; until then it serves nothing and is never restarted.
+    /// </summary>
+    public static async Task<NodeProcess> PrewarmAsync(string node, int maxLineBytes, ILogger logger, CancellationToken cancellationToken)
+    {
+        var warm = new NodeProcess(null, node, maxLineBytes, logger);
+        warm.ResolveNode();
+        warm.Launch();
+        await warm._warm.Task.WaitAsync(cancellationToken);
+        return warm;
+    }
+
+    /// <summary>
+    /// Gives a warm node its function and returns once the handler loaded and the shim listens. A
+    /// warm node that died meanwhile is replaced by a fresh start, as <see cref="StartAsync"/>.
+    /// </summary>
+    public async Task AdoptAsync(LoadedFunction function, CancellationToken cancellationToken)
+    {
+        var environment = new Dictionary<string, string?>();
+        ChildEnvironment.Apply(environment, function.Config);
+        var line = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["dir"] = function.Directory,
+            ["handler"] = Path.Combine(function.Directory, function.Config.Handler!),
+            ["env"] = environment,
+        });
+        var first = _ready;
+        StreamWriter? waiting;
+        lock (_lock)
+        {
+            _function = function;
+            waiting = _waiting;
+            _waiting = null;
+        }
+        try
+        {
+            if (waiting is null)
+            {
+                throw new IOException("the warm node has exited");
+            }
+            await waiting.WriteLineAsync(line.AsMemory(), cancellationToken);
+            await waiting.FlushAsync(cancellationToken);
+            waiting.Close();
+        }
+        catch (IOException)
+        {
+            Launch();
+        }
+        await first.Task.WaitAsync(cancellationToken);
+    }
+
+    private void ResolveNode() =>
+        // Resolved once, from the worker's PATH: the function's env may set a PATH of its own.
+        _node = _node.Contains('/') ? _node : ProcessGroup.FindOnPath(_node)
+            ?? throw new WorkerStartupException($"Node.js ('{_node}') is not on PATH");
 
     /// <summary>The shim's socket path once it is ready, or null after <paramref name="timeout"/>.</summary>
     public async Task<string?> WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -102,18 +166,21 @@ public sealed class NodeProcess(LoadedFunction function, string node, int maxLin
         var socket = Path.Combine(_socketFolder, $"node-{generation}.sock");
         TryDelete(Path.Combine(_socketFolder, $"node-{generation - 1}.sock"));
         var readyToken = $"kk-shim-ready-{Guid.NewGuid():N}";
+        var function = _function;
         var info = new ProcessStartInfo(_node)
         {
-            WorkingDirectory = function.Directory,
+            // A warm node starts where the worker runs, and moves to the function's folder once it has one.
+            WorkingDirectory = function?.Directory ?? Environment.CurrentDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = function is null,
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Runtime", "NodeJs", "shim.mjs"));
         info.ArgumentList.Add(socket);
-        info.ArgumentList.Add(Path.Combine(function.Directory, function.Config.Handler!));
+        info.ArgumentList.Add(function is null ? "-" : Path.Combine(function.Directory, function.Config.Handler!));
         info.ArgumentList.Add(readyToken);
-        ChildEnvironment.Apply(info.Environment, function.Config);
+        ChildEnvironment.Apply(info.Environment, function?.Config);
 
         var ready = _ready;
         // Output ends after Exited may fire: the reason a start failed comes last.
@@ -122,7 +189,11 @@ public sealed class NodeProcess(LoadedFunction function, string node, int maxLin
         var process = new Process { StartInfo = ProcessGroup.InNewGroup(info), EnableRaisingEvents = true };
         void OnOutput(string line)
         {
-            if (line == readyToken)
+            if (line.Length == readyToken.Length + 5 && line.StartsWith(readyToken, StringComparison.Ordinal) && line.EndsWith("-warm", StringComparison.Ordinal))
+            {
+                _warm.TrySetResult();
+            }
+            else if (line == readyToken)
             {
                 _everReady = true;
                 ready.TrySetResult(socket);
@@ -170,6 +241,10 @@ public sealed class NodeProcess(LoadedFunction function, string node, int maxLin
             _process?.Dispose();
             _process = process;
             _startedAt = DateTime.UtcNow;
+            if (function is null)
+            {
+                _waiting = process.StandardInput;
+            }
         }
     }
 
@@ -197,11 +272,22 @@ public sealed class NodeProcess(LoadedFunction function, string node, int maxLin
         {
             return;
         }
+        if (_function is null)
+        {
+            // A warm node that died waiting: whoever adopts it starts a fresh one.
+            lock (_lock)
+            {
+                _waiting = null;
+            }
+            _warm.TrySetResult();
+            logger.LogWarning("the warm node exited with code {Code} before it had a function", code);
+            return;
+        }
         if (!_everReady)
         {
             // The handler never loaded: that is a broken commit, fatal for the worker, not a crash to retry.
             ready.TrySetException(new WorkerStartupException(
-                $"the nodejs handler '{function.Config.Handler}' did not start (node exited with code {code}): {_startError ?? _lastError ?? "no error output"}"));
+                $"the nodejs handler '{_function.Config.Handler}' did not start (node exited with code {code}): {_startError ?? _lastError ?? "no error output"}"));
             return;
         }
 

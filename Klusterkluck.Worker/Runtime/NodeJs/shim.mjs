@@ -1,11 +1,34 @@
 // Klusterkluck's Node.js runtime shim: loads the function's handler once and serves it over
 // HTTP over a Unix domain socket for the worker.
 // Usage: node shim.mjs <socket path> <handler file> <ready token>
+// With '-' for the handler file it starts warm and waits (a pool worker's node): one JSON line on
+// stdin then says what to load, {"dir", "handler", "env"}; node itself has booted by then, which
+// is most of a cold start.
 import http from 'node:http';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
-const [socketPath, handlerFile, readyToken] = process.argv.slice(2);
+const [socketPath, handlerArgument, readyToken] = process.argv.slice(2);
+const handlerFile = handlerArgument === '-' ? await adopt() : handlerArgument;
 const handler = await loadHandler();
+
+// The function this warm node is given: its folder, its handler and its environment, which
+// replaces the generic one node started with (as a fresh start with its env would have).
+async function adopt() {
+  console.log(`${readyToken}-warm`);
+  const lines = createInterface({ input: process.stdin });
+  const [line] = await lines[Symbol.asyncIterator]().next().then((next) => [next.value]);
+  lines.close();
+  process.stdin.destroy();
+  if (line === undefined) process.exit(0);
+  const { dir, handler: file, env } = JSON.parse(line);
+  for (const name of Object.keys(process.env)) {
+    if (!(name in env)) delete process.env[name];
+  }
+  Object.assign(process.env, env);
+  process.chdir(dir);
+  return file;
+}
 
 // The worker reports the line after this marker as the reason the function did not start.
 function startError(message) {
