@@ -67,6 +67,7 @@ public sealed class Function
         {
             IdleTimeout = IdleTimeout,
             TargetConcurrency = TargetConcurrency,
+            Kind = Kind,
         };
 
     /// <summary>An error as stored: a function's own message (a thrown string, say) can be any length.</summary>

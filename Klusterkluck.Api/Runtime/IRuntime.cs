@@ -25,6 +25,9 @@ public sealed record FunctionDeployment(FunctionId Id, string Commit, bool Publi
     /// of a checkout. Null for a commit served straight from git.
     /// </summary>
     public string? Artifact { get; init; }
+
+    /// <summary>The kind the function was created with: which warm pool its cold starts take from (its klusterkluck.yaml still decides how it runs).</summary>
+    public string? Kind { get; init; }
 }
 
 /// <summary>The limits a worker enforces: its environment <c>KK_MAX_REQUEST_BYTES</c> and <c>KK_MAX_LOG_LINE_BYTES</c>.</summary>

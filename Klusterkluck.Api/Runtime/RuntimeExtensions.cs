@@ -43,6 +43,7 @@ public static class RuntimeExtensions
         builder.Services.AddSingleton<Local.Sandbox.FunctionSandbox>();
         builder.Services.AddSingleton<WorkerProgram>();
         builder.Services.AddSingleton<WorkerLauncher>();
+        builder.Services.AddSingleton<Local.Pool.WarmPool>();
         builder.Services.AddSingleton<Builds.IBuilder, LocalBuilder>();
         builder.Services.AddSingleton<LocalRuntime>();
         builder.Services.AddSingleton<IRuntime>(services => services.GetRequiredService<LocalRuntime>());

@@ -9,7 +9,8 @@ namespace Klusterkluck.Api.Runtime.Local;
 /// </summary>
 internal sealed partial class LocalRuntime(
     WorkerLauncher launcher, FunctionHttp http, IOptions<LocalRuntimeOptions> options, IOptions<Connectors.ConnectorHostOptions> connectorHost,
-    Sandbox.FunctionSandbox sandbox, ScaleMetrics metrics, IOptions<Scaling.ScalingOptions> scaling, ILogger<LocalRuntime> logger) : IRuntime, IHostedService
+    Sandbox.FunctionSandbox sandbox, ScaleMetrics metrics, IOptions<Scaling.ScalingOptions> scaling, Pool.WarmPool pool,
+    ILogger<LocalRuntime> logger) : IRuntime, IHostedService
 {
     /// <summary>How often idle functions with no minimum are looked for; their timeout is at least a second.</summary>
     private static readonly TimeSpan s_idleCheck = TimeSpan.FromMilliseconds(250);
@@ -51,7 +52,12 @@ internal sealed partial class LocalRuntime(
             {
                 throw new DeployException("the function was deleted");
             }
-            var revision = new Revision(deployment, i => new WorkerReplica(i, deployment, launcher, http, options.Value, logger), metrics);
+            if (deployment.Replicas == 0)
+            {
+                // Its cold starts will want a warm worker of its kind.
+                pool.Want(deployment.Kind);
+            }
+            var revision = new Revision(deployment, i => new WorkerReplica(i, deployment, launcher, http, options.Value, logger, pool), metrics);
             function.Starting = revision;
             try
             {
@@ -234,7 +240,7 @@ internal sealed partial class LocalRuntime(
         }
     }
 
-    /// <summary>Stops every worker and connector when the Api stops.</summary>
+    /// <summary>Stops every worker (the warm pool's too) and connector when the Api stops.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
@@ -243,7 +249,7 @@ internal sealed partial class LocalRuntime(
         _stopped = true;
         var connectors = _connectors.Values.Select(c => c.StopAsync()).ToList();
         _connectors.Clear();
-        await Task.WhenAll([.. stops, .. connectors, _retiring.WhenAll()]);
+        await Task.WhenAll([.. stops, .. connectors, _retiring.WhenAll(), pool.DisposeAsync().AsTask()]);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Function}: {From} → {To} replicas ({Reason})")]

@@ -30,6 +30,13 @@ public sealed class LocalRuntimeOptions
     [Range(10, 100_000)]
     public int LogLines { get; set; } = 1000;
 
+    /// <summary>
+    /// Warm workers kept for each kind that has a function with no minimum (a cold start takes one:
+    /// DESIGN.md, "Warm pools"); 0 disables the pool, and every cold start starts a worker from nothing.
+    /// </summary>
+    [Range(0, 64)]
+    public int PoolSize { get; set; } = 1;
+
     public string ResolvedWorkerAssembly =>
         Path.GetFullPath(WorkerAssembly is { Length: > 0 } path ? path : Path.Combine(AppContext.BaseDirectory, "worker", "Klusterkluck.Worker.dll"));
 }

@@ -159,14 +159,15 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
         var clock = Stopwatch.StartNew();
         try
         {
-            var started = await StartReplicasAsync(1, CancellationToken.None);
+            var started = await StartReplicasAsync(1, CancellationToken.None, fromPool: true);
             lock (_gate)
             {
                 _replicas = started;
                 Volatile.Write(ref _lastActive, Environment.TickCount64);
                 Interlocked.Exchange(ref _sleeping, 0);
                 _waking = null;
-                Decide(1, $"a request arrived: started 1 replica in {clock.ElapsedMilliseconds} ms");
+                var pooled = started[0].Pooled ? ", a warm one from the pool" : "";
+                Decide(1, $"a request arrived: started 1 replica in {clock.ElapsedMilliseconds} ms{pooled}");
             }
             metrics.ColdStart(deployment.Id, clock.Elapsed, succeeded: true);
             return null;
@@ -234,12 +235,14 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
         await StopReplicasAsync(removed);
     }
 
-    private async Task<WorkerReplica[]> StartReplicasAsync(int count, CancellationToken cancellationToken)
+    /// <param name="fromPool">A cold start: its replicas may take warm workers from the pool.</param>
+    private async Task<WorkerReplica[]> StartReplicasAsync(int count, CancellationToken cancellationToken, bool fromPool = false)
     {
         var replicas = Enumerable.Range(0, count).Select(_ => create(Interlocked.Increment(ref _nextIndex) - 1)).ToArray();
         foreach (var replica in replicas)
         {
             replica.Owner = this;
+            replica.FromPool = fromPool;
         }
         var starts = replicas.Select(r => r.StartAsync(cancellationToken)).ToList();
         try

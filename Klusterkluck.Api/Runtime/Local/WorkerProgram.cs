@@ -21,20 +21,28 @@ internal sealed class WorkerProgram(IOptions<LocalRuntimeOptions> options, Repos
     /// <param name="serviceName">Its telemetry's service name; null for none.</param>
     public (Process Process, List<(string Host, string Inside)> ReadOnly) Create(FunctionId id, string commit, string? serviceName)
     {
+        var (process, readOnly) = CreateGeneric(serviceName);
+        var repository = repositories.PathOf(id.User, id.Name);
+        readOnly.Add((repository, RepositoryInside));
+        var environment = process.StartInfo.Environment;
+        environment["KK_GIT_URL"] = sandbox.PathInside(repository, RepositoryInside);
+        environment["KK_GIT_COMMIT"] = commit;
+        environment["KK_FUNCTION"] = id.ToString();
+        return (process, readOnly);
+    }
+
+    /// <summary>The worker's program with no function's repository in sight: a pool worker, given its function's code later.</summary>
+    public (Process Process, List<(string Host, string Inside)> ReadOnly) CreateGeneric(string? serviceName)
+    {
         var worker = options.Value.ResolvedWorkerAssembly;
         var workerFolder = Path.GetDirectoryName(worker)!;
-        var repository = repositories.PathOf(id.User, id.Name);
         var dotnet = Path.GetDirectoryName(ChildProcess.DotnetHost())!;
-        List<(string Host, string Inside)> readOnly = [(dotnet, dotnet), (workerFolder, WorkerInside), (repository, RepositoryInside)];
+        List<(string Host, string Inside)> readOnly = [(dotnet, dotnet), (workerFolder, WorkerInside)];
         if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root && Directory.Exists(root))
         {
             readOnly.Add((Path.GetFullPath(root), Path.GetFullPath(root)));
         }
         var process = ChildProcess.Create(Path.Combine(sandbox.PathInside(workerFolder, WorkerInside), Path.GetFileName(worker)), serviceName);
-        var environment = process.StartInfo.Environment;
-        environment["KK_GIT_URL"] = sandbox.PathInside(repository, RepositoryInside);
-        environment["KK_GIT_COMMIT"] = commit;
-        environment["KK_FUNCTION"] = id.ToString();
         return (process, readOnly);
     }
 }

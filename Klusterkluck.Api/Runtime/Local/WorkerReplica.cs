@@ -9,8 +9,15 @@ namespace Klusterkluck.Api.Runtime.Local;
 /// while its worker answers.
 /// </summary>
 internal sealed partial class WorkerReplica(
-    int index, FunctionDeployment deployment, WorkerLauncher launcher, FunctionHttp http, LocalRuntimeOptions options, ILogger logger) : IInFlight
+    int index, FunctionDeployment deployment, WorkerLauncher launcher, FunctionHttp http, LocalRuntimeOptions options, ILogger logger,
+    Pool.WarmPool? pool = null) : IInFlight
 {
+    /// <summary>A cold start's replica: its first worker comes from the warm pool when one waits there.</summary>
+    public bool FromPool { get; set; }
+
+    /// <summary>Whether its worker came warm from the pool.</summary>
+    public bool Pooled { get; private set; }
+
     private int _inFlight;
 
     /// <summary>The revision that counts this replica's requests too.</summary>
@@ -38,7 +45,8 @@ internal sealed partial class WorkerReplica(
 
     public int Index => index;
 
-    public LogBuffer Log { get; } = new(options.LogLines);
+    /// <summary>The worker's output; a pool worker's from its own start.</summary>
+    public LogBuffer Log { get; private set; } = new(options.LogLines);
 
     /// <summary>starting, ready, unresponsive, restarting or stopped.</summary>
     public string State { get; private set; } = "starting";
@@ -76,7 +84,16 @@ internal sealed partial class WorkerReplica(
         Launched launched;
         try
         {
-            launched = launcher.Start(deployment, Log);
+            if (FromPool && _process is null && pool is not null && pool.TryTake(deployment, out var warm))
+            {
+                launched = new Launched(warm.Process, pool.HandOverAsync(warm, deployment, cancellationToken), warm.Depth, warm.Log);
+                Log = warm.Log;
+                Pooled = true;
+            }
+            else
+            {
+                launched = launcher.Start(deployment, Log);
+            }
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -90,8 +107,13 @@ internal sealed partial class WorkerReplica(
         var deadline = Stopwatch.StartNew();
         try
         {
-            while (!(launched.Address.IsCompleted && await IsReadyAsync(launched.Address.Result, cancellationToken)))
+            while (!(launched.Address.IsCompletedSuccessfully && await IsReadyAsync(launched.Address.Result, cancellationToken)))
             {
+                if (launched.Address.Exception?.InnerException is { } handOver)
+                {
+                    // The pool worker refused its function: its reason is the deploy's.
+                    throw handOver;
+                }
                 if (process.HasExited)
                 {
                     await ChildProcess.WaitForExitAsync(process, CancellationToken.None);
@@ -101,7 +123,9 @@ internal sealed partial class WorkerReplica(
                 {
                     throw new DeployException($"the worker was not ready within {options.ReadyTimeout.TotalSeconds:0} s");
                 }
-                await Task.Delay(25, cancellationToken);
+                // Woken as soon as the worker says where it listens (or a hand-over is done), else every 25 ms.
+                await Task.WhenAny(launched.Address, Task.Delay(25, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         catch
