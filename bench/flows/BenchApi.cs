@@ -35,11 +35,17 @@ internal sealed class BenchApi : IAsyncDisposable
     public string Output => _process.Output;
 
     /// <summary>Starts the Api on <paramref name="store"/>, waits for /health, registers and logs in the user.</summary>
-    public static async Task<BenchApi> StartAsync(string apiAssembly, BenchStore store, string username = "flows")
+    /// <param name="settings">More of the Api's environment (Runtime__Local__PoolSize, say).</param>
+    public static async Task<BenchApi> StartAsync(string apiAssembly, BenchStore store, string username = "flows",
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var environment = store.ApiEnvironment();
         environment["DataFolder"] = store.Data.Path;
         environment["RateLimits__Auth__PermitLimit"] = "100000";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
         var process = ServiceProcess.Start(apiAssembly, environment);
         try
         {
