@@ -80,6 +80,16 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("KK_POOL_KIND")]
     public string? PoolKind { get; set; }
 
+    /// <summary>
+    /// The issuer (and audience) a pool worker's function will most likely trust, if private: the
+    /// platform's. Its keys are fetched while the worker waits, not during the cold start.
+    /// </summary>
+    [ConfigurationKeyName("KK_POOL_AUTH_AUTHORITY")]
+    public string? PoolAuthAuthority { get; set; }
+
+    [ConfigurationKeyName("KK_POOL_AUTH_AUDIENCE")]
+    public string? PoolAuthAudience { get; set; }
+
     public bool IsPool => !string.IsNullOrEmpty(PoolKey);
 
     public string? Owner => Function?.Split('/', 2)[0];

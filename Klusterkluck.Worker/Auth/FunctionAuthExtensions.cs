@@ -34,15 +34,17 @@ public static class FunctionAuthExtensions
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure(jwt =>
         {
-            jwt.Authority = options.AuthAuthority;
+            // A pool worker with no function yet: the issuer it expects, so that its keys are at hand.
+            var (authority, audience) = options.IsPrivate ? (options.AuthAuthority, options.AuthAudience) : (options.PoolAuthAuthority, options.PoolAuthAudience);
+            jwt.Authority = authority;
             // Plain http is the operator's explicit choice (an in-cluster issuer, loopback in tests).
-            jwt.RequireHttpsMetadata = options.AuthAuthority?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true;
+            jwt.RequireHttpsMetadata = authority?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true;
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidateIssuer = true,
-                ValidateAudience = !string.IsNullOrEmpty(options.AuthAudience),
-                ValidAudience = options.AuthAudience,
+                ValidateAudience = !string.IsNullOrEmpty(audience),
+                ValidAudience = audience,
                 ValidateLifetime = true,
                 ClockSkew = TimeSpan.FromSeconds(30),
                 NameClaimType = UsernameClaim,
@@ -70,8 +72,9 @@ public static class FunctionAuthExtensions
     }
 
     /// <summary>
-    /// After a pool worker's hand-over: the token check's options were read before it (a probe
-    /// authenticates too), with no issuer; the next request reads them again, with the function's.
+    /// After a pool worker's hand-over to a function that trusts another issuer than the one it
+    /// expected: the token check's options were read before (its warm-up, a probe); the next
+    /// request reads them again, with the function's.
     /// </summary>
     public static void Reconfigure(IServiceProvider services) =>
         services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitorCache<JwtBearerOptions>>().TryRemove(JwtBearerDefaults.AuthenticationScheme);

@@ -46,7 +46,11 @@ public static class PoolEndpoint
         options.GitCommit = commit;
         options.AuthAuthority = NullIfEmpty(headers[PoolProtocol.AuthorityHeader].ToString());
         options.AuthAudience = NullIfEmpty(headers[PoolProtocol.AudienceHeader].ToString());
-        Auth.FunctionAuthExtensions.Reconfigure(context.RequestServices);
+        if (options.IsPrivate && (options.AuthAuthority != options.PoolAuthAuthority || options.AuthAudience != options.PoolAuthAudience))
+        {
+            // Another issuer than the one whose keys it fetched ahead.
+            Auth.FunctionAuthExtensions.Reconfigure(context.RequestServices);
+        }
         if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             // A build may be far larger than a function's request limit.

@@ -65,7 +65,7 @@ public static class WorkerExtensions
             {
                 await loader.PrewarmAsync(app.Lifetime.ApplicationStopping);
                 var ownAddress = app.Urls.FirstOrDefault(u => u.StartsWith("http://", StringComparison.Ordinal) && !u.StartsWith("http://unix:", StringComparison.Ordinal));
-                await PoolWarmUp.RunAsync(ownAddress, app.Lifetime.ApplicationStopping);
+                await PoolWarmUp.RunAsync(app.Services, ownAddress, app.Lifetime.ApplicationStopping);
                 Console.WriteLine(Klusterkluck.Functions.WorkerLines.Pooled);
                 await loader.Specialized.WaitAsync(app.Lifetime.ApplicationStopping);
             }

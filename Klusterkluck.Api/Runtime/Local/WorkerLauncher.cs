@@ -48,6 +48,12 @@ internal sealed class WorkerLauncher(WorkerProgram program, TokenIssuer issuer, 
         var (process, readOnly) = program.CreateGeneric($"pool/{kind}");
         process.StartInfo.Environment["KK_POOL_KEY"] = key;
         process.StartInfo.Environment["KK_POOL_KIND"] = kind;
+        // The issuer a private function trusts: the worker fetches its keys while it waits.
+        process.StartInfo.Environment["KK_POOL_AUTH_AUTHORITY"] = issuer.Authority;
+        if (issuer.Audience is { } audience)
+        {
+            process.StartInfo.Environment["KK_POOL_AUTH_AUDIENCE"] = audience;
+        }
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         return Launch(process, readOnly, uidName, limits, log, listening, pooled);
     }

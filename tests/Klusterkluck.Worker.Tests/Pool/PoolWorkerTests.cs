@@ -18,9 +18,15 @@ public sealed class PoolWorkerTests
         ["index.js"] = "module.exports = async (r) => `${process.env.GREETING} from ${process.pid} in ${process.cwd() === __dirname}, ${r.headers['x-klusterkluck-user'] ?? 'anyone'}`;\n",
     };
 
-    private static async Task<WorkerProcess> StartPooledAsync(string kind)
+    private static async Task<WorkerProcess> StartPooledAsync(string kind, string? expectedIssuer = null)
     {
-        var worker = WorkerProcess.Start(new Dictionary<string, string> { ["KK_POOL_KEY"] = Key, ["KK_POOL_KIND"] = kind });
+        var environment = new Dictionary<string, string> { ["KK_POOL_KEY"] = Key, ["KK_POOL_KIND"] = kind };
+        if (expectedIssuer is not null)
+        {
+            environment["KK_POOL_AUTH_AUTHORITY"] = expectedIssuer;
+            environment["KK_POOL_AUTH_AUDIENCE"] = "klusterkluck-functions";
+        }
+        var worker = WorkerProcess.Start(environment);
         Assert.True(await worker.WaitForOutputAsync(WorkerLines.Pooled, TimeSpan.FromSeconds(60)), worker.Output);
         return worker;
     }
@@ -71,11 +77,14 @@ public sealed class PoolWorkerTests
         Assert.StartsWith("Hello from", await worker.Client.GetStringAsync("/"));
     }
 
-    [Fact]
-    public async Task APrivateFunctionHandedOverChecksItsOwnersToken()
+    /// <param name="expected">Whether the worker knew the issuer ahead (the local runtime's case: it fetched its keys while it waited).</param>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task APrivateFunctionHandedOverChecksItsOwnersToken(bool expected)
     {
         await using var issuer = await TestIdentityProvider.StartAsync();
-        await using var worker = await StartPooledAsync("nodejs");
+        await using var worker = await StartPooledAsync("nodejs", expected ? issuer.Issuer : null);
         using (var handedOver = await HandOverAsync(worker, TreeArchive.Of(s_hello), authority: issuer.Issuer))
         {
             Assert.Equal(HttpStatusCode.NoContent, handedOver.StatusCode);

@@ -209,6 +209,7 @@ internal sealed partial class WarmPool(
                 await ChildProcess.TerminateAsync(process, TimeSpan.FromSeconds(5));
                 return;
             }
+            LogWaiting(logger, kind, ChildProcess.IdOf(process, launched.Depth) ?? 0);
             // A pool worker that dies while it waits is replaced.
             _ = exited.ContinueWith(_ => Replace(worker), TaskScheduler.Default);
         }
@@ -272,6 +273,9 @@ internal sealed partial class WarmPool(
         await Task.WhenAll(waiting.Select(p => ChildProcess.TerminateAsync(p, TimeSpan.FromSeconds(5))));
         await _refills.WhenAll();
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A pool worker for {Kind} waits: process {ProcessId}")]
+    private static partial void LogWaiting(ILogger logger, string kind, int processId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A pool worker for {Kind} did not get warm: {Reason}")]
     private static partial void LogNotWarm(ILogger logger, string kind, string reason);
