@@ -139,7 +139,9 @@ public static class FunctionObjects
         },
     };
 
-    public static bool Autoscales(FunctionDeployment deployment) => deployment.MaxReplicas > deployment.Replicas;
+    /// <summary>A CPU HorizontalPodAutoscaler: a maximum and no target concurrency (with one, or with no minimum, the Api scales it).</summary>
+    public static bool Autoscales(FunctionDeployment deployment) =>
+        deployment.MaxReplicas > deployment.Replicas && !KubernetesRuntime.ApiScales(deployment);
 
     private static V1PodSpec PodSpec(KubernetesRuntimeOptions options, FunctionDeployment deployment, TokenIssuer? issuer)
     {

@@ -111,6 +111,18 @@ public sealed class KubernetesApi(IKubernetes client)
     /// <summary>Whether an exception is the API server's answer or its absence, which callers report instead of crashing.</summary>
     public static bool IsApiFailure(Exception e) => e is HttpOperationException or HttpRequestException;
 
+    /// <summary>
+    /// Sets a Deployment's replicas through its <c>scale</c> subresource, as an autoscaler does:
+    /// nothing else of the Deployment is written, so a deploy in flight is not overwritten.
+    /// </summary>
+    public Task<V1Scale> ScaleAsync(string name, string ns, int replicas, CancellationToken cancellationToken) => RetryOnConflictAsync(async () =>
+    {
+        var scale = await client.AppsV1.ReadNamespacedDeploymentScaleAsync(name, ns, cancellationToken: cancellationToken);
+        scale.Spec ??= new V1ScaleSpec();
+        scale.Spec.Replicas = replicas;
+        return await client.AppsV1.ReplaceNamespacedDeploymentScaleAsync(scale, name, ns, cancellationToken: cancellationToken);
+    }, cancellationToken);
+
     public async Task<IList<V1Pod>> PodsAsync(string ns, string selector, CancellationToken cancellationToken) =>
         (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector, cancellationToken: cancellationToken)).Items;
 

@@ -15,10 +15,11 @@ namespace Klusterkluck.Api.Runtime.Kubernetes;
 /// putting the previous commit back, so the previous pods keep serving as they do locally.
 /// Connectors (KubernetesConnectors.cs): per connector node a Secret and a Deployment (<see cref="ConnectorObjects"/>).
 /// Builds, before a deploy: a Job per (function, commit) (<see cref="KubernetesBuilder"/>).
+/// Scale to zero and autoscaling on concurrency: KubernetesRuntime.Scaling.cs.
 /// </summary>
 public sealed partial class KubernetesRuntime(
     KubernetesApi api, IOptions<KubernetesRuntimeOptions> options, GitTokens tokens, Builds.BuildTokens buildTokens, TokenIssuer issuer,
-    ILogger<KubernetesRuntime> logger)
+    ScaleMetrics metrics, IOptions<Scaling.ScalingOptions> scaling, IHostApplicationLifetime lifetime, ILogger<KubernetesRuntime> logger)
     : IRuntime
 {
     /// <summary>What the gateway needs per request, without asking the API server: is it known, has it ever been ready.</summary>
@@ -44,9 +45,19 @@ public sealed partial class KubernetesRuntime(
             var ns = TenantObjects.Namespace(Options, id.User);
             var existing = await api.Deployments.TryReadAsync(id.Name, ns, cancellationToken);
             var previous = CommitOf(existing);
-            var applied = await ApplyDeploymentAsync(deployment, cancellationToken);
+            var scaled = ApiScales(deployment);
+            var replicas = scaled ? DeployedReplicas(deployment) : deployment.Replicas;
+            var applied = await ApplyDeploymentAsync(deployment, cancellationToken, replicas);
             await api.Services.ApplyAsync(FunctionObjects.Service(Options, id), cancellationToken, KeepClusterIp);
-            await api.Ingresses.ApplyAsync(FunctionObjects.Ingress(Options, id), cancellationToken);
+            if (scaled)
+            {
+                // Every request through the gateway: it counts them, and wakes the function from zero.
+                await api.Ingresses.DeleteAsync(id.Name, ns, cancellationToken);
+            }
+            else
+            {
+                await api.Ingresses.ApplyAsync(FunctionObjects.Ingress(Options, id), cancellationToken);
+            }
             if (FunctionObjects.Autoscales(deployment))
             {
                 await api.Autoscalers.ApplyAsync(FunctionObjects.Autoscaler(Options, deployment), cancellationToken);
@@ -61,11 +72,12 @@ public sealed partial class KubernetesRuntime(
                 if (previous is not null && previous != deployment.Commit)
                 {
                     // Served from its build if it was: the artifact of a deployed commit is kept (BuildService.Prune).
-                    await ApplyDeploymentAsync(deployment with { Commit = previous, Artifact = ArtifactOf(existing) }, cancellationToken);
+                    await ApplyDeploymentAsync(deployment with { Commit = previous, Artifact = ArtifactOf(existing) }, cancellationToken, replicas);
                     LogRolledBack(logger, id.ToString(), previous[..Math.Min(12, previous.Length)]);
                 }
                 throw new DeployException(failure);
             }
+            Track(deployment, replicas);
             _ready[id] = true;
         }
         catch (Exception e) when (KubernetesApi.IsApiFailure(e))
@@ -77,6 +89,7 @@ public sealed partial class KubernetesRuntime(
     public async Task RemoveAsync(FunctionId id, CancellationToken cancellationToken)
     {
         _ready.TryRemove(id, out _);
+        _scaled.TryRemove(id, out _);
         var ns = TenantObjects.Namespace(Options, id.User);
         try
         {
@@ -100,16 +113,8 @@ public sealed partial class KubernetesRuntime(
     }
 
     public RouteLease Route(FunctionId id) =>
-        _ready.TryGetValue(id, out var ready) ? new RouteLease(true, ready ? Address(id) : null, null) : RouteLease.Unknown;
-
-    /// <summary>Not yet: a Deployment keeps at least one pod here (the HorizontalPodAutoscaler's minimum is 1).</summary>
-    public bool ScalesToZero => false;
-
-    public Task<string?> WakeAsync(FunctionId id, CancellationToken cancellationToken) =>
-        Task.FromResult<string?>("the Kubernetes runtime does not scale functions to zero");
-
-    /// <summary>The Deployment and its autoscaler decide; their replicas show in the function's instances.</summary>
-    public RuntimeScale? ScaleOf(FunctionId id) => null;
+        _scaled.TryGetValue(id, out var scaled) ? scaled.Lease(Address(id))
+        : _ready.TryGetValue(id, out var ready) ? new RouteLease(true, ready ? Address(id) : null, null) : RouteLease.Unknown;
 
     public async Task<IReadOnlyList<ReplicaStatus>> ReplicasAsync(FunctionId id, CancellationToken cancellationToken) =>
         [.. (await PodsAsync(id, cancellationToken)).Select((pod, index) =>
@@ -130,12 +135,12 @@ public sealed partial class KubernetesRuntime(
     internal V1Secret SecretOf(FunctionId id) =>
         FunctionObjects.Secret(Options, id, tokens.ReadToken(id.User, id.Name), buildTokens.UploadToken(id.User, id.Name));
 
-    private async Task<V1Deployment> ApplyDeploymentAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
+    private async Task<V1Deployment> ApplyDeploymentAsync(FunctionDeployment deployment, CancellationToken cancellationToken, int replicas)
     {
         // Under a HorizontalPodAutoscaler the replica count is its to set once the Deployment
         // exists, not ours to reset on every deploy.
         var autoscales = FunctionObjects.Autoscales(deployment);
-        var desired = FunctionObjects.Deployment(Options, deployment, deployment.Public ? null : issuer, deployment.Replicas);
+        var desired = FunctionObjects.Deployment(Options, deployment, deployment.Public ? null : issuer, replicas);
         return await api.Deployments.ApplyAsync(desired, cancellationToken, (existing, wanted) =>
         {
             if (autoscales && existing.Spec.Replicas is { } current)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -40,7 +41,23 @@ public sealed class KubernetesConnectorTests : IAsyncLifetime
 
     private KubernetesRuntime Runtime(KubernetesRuntimeOptions options) =>
         new(new KubernetesApi(_client), Options.Create(options), new GitTokens(new DataFolder(_data.Path)), new Api.Builds.BuildTokens(new DataFolder(_data.Path)),
-            new TokenIssuer("http://issuer.example.test/", null), NullLogger<KubernetesRuntime>.Instance);
+            new TokenIssuer("http://issuer.example.test/", null),
+            new ScaleMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            Options.Create(new Api.Runtime.Scaling.ScalingOptions()), new RunningForever(), NullLogger<KubernetesRuntime>.Instance);
+
+    /// <summary>The host's lifetime, for a runtime made by hand: it never stops.</summary>
+    private sealed class RunningForever : Microsoft.Extensions.Hosting.IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
+        }
+    }
 
     [Fact]
     public async Task DeployingAConnectorCreatesItsSecretAndDeploymentInTheUsersNamespace()

@@ -33,17 +33,6 @@ public sealed class KubernetesRuntimeTests(KubernetesFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task AMinimumOfZeroIsRefusedWhereTheRuntimeDoesNotScaleToZero()
-    {
-        using var user = await UserSession.StartAsync(fixture.Api, "nozero");
-        using var created = await user.Client.PostAsJsonAsync("/api/v1/functions", new { name = "lazy", kind = "static", minReplicas = 0 });
-        var problem = await created.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
-        Assert.Contains("does not scale functions to zero", problem.GetProperty("errors").GetProperty("minReplicas")[0].GetString());
-        Assert.Null(Cluster.Get<V1Deployment>("Deployment", $"kk-{user.Username}", "lazy"));
-    }
-
-    [Fact]
     public async Task CreatingAFunctionCreatesItsDeploymentServiceIngressAndSecret()
     {
         using var user = await UserSession.StartAsync(fixture.Api, "objects");

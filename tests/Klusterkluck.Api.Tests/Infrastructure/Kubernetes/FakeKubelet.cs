@@ -92,7 +92,9 @@ public sealed class FakeKubelet(FakeKubernetes cluster) : IDisposable
             ["availableReplicas"] = available,
             ["unavailableReplicas"] = outcome.IsReady ? 0 : desired,
             ["conditions"] = new JsonArray(
-                Condition("Available", available > 0 ? "True" : "False", available > 0 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable"),
+                // At zero wanted, as many are available as are needed.
+                Condition("Available", available > 0 || desired == 0 ? "True" : "False",
+                    available > 0 || desired == 0 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable"),
                 Condition("Progressing", "True", outcome.IsReady ? "NewReplicaSetAvailable" : "ReplicaSetUpdated")),
         };
         cluster.Store("Deployment", ns, deployment);

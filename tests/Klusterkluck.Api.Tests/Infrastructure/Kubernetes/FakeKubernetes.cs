@@ -206,6 +206,8 @@ public sealed class FakeKubernetes : IAsyncDisposable
                 ("GET", null, _) => ListLocked(route, request.Query["labelSelector"].ToString()),
                 ("POST", null, _) => CreateLocked(route, body!),
                 ("GET", { } name, "log") => LogLocked(route, name, request.Query),
+                ("GET", { } name, "scale") => ScaleLocked(route, name, null),
+                ("PUT", { } name, "scale") => ScaleLocked(route, name, body!),
                 ("GET", { } name, null) => _objects.TryGetValue((route.Resource, route.Namespace, name), out var found)
                     ? Json(found) : KubernetesStatus.NotFound(route.Resource, name),
                 ("PUT", { } name, null) => ReplaceLocked(route, name, body!),
@@ -436,6 +438,62 @@ public sealed class FakeKubernetes : IAsyncDisposable
                 _objects.Remove(key);
             }
         }
+    }
+
+    /// <summary>
+    /// A Deployment's <c>scale</c> subresource (autoscaling/v1 Scale): its replicas, read or written
+    /// at the Deployment's resourceVersion; a write changes spec.replicas (and so the generation),
+    /// and the controller acts on it as on any other write.
+    /// </summary>
+    private IResult ScaleLocked(Route route, string name, JsonObject? body)
+    {
+        if (route.Resource.Kind != "Deployment" || !_objects.TryGetValue((route.Resource, route.Namespace, name), out var deployment))
+        {
+            return KubernetesStatus.NotFound(route.Resource, name);
+        }
+        if (body is not null)
+        {
+            if ((string?)body["kind"] != "Scale" || (string?)body["apiVersion"] != "autoscaling/v1")
+            {
+                return KubernetesStatus.Failure(400, "BadRequest", "the object is not an autoscaling/v1 Scale");
+            }
+            var version = (string?)body["metadata"]?["resourceVersion"];
+            if (!string.IsNullOrEmpty(version) && version != (string?)deployment["metadata"]!["resourceVersion"])
+            {
+                return KubernetesStatus.Conflict(route.Resource, name);
+            }
+            if ((int?)body["spec"]?["replicas"] is not { } replicas || replicas < 0)
+            {
+                return KubernetesStatus.Invalid(route.Resource, name, "spec.replicas: Invalid value: must be greater than or equal to 0");
+            }
+            if ((int?)deployment["spec"]!["replicas"] != replicas)
+            {
+                deployment["spec"]!["replicas"] = replicas;
+                deployment["metadata"]!["generation"] = Generation(deployment) + 1;
+            }
+            deployment["metadata"]!["resourceVersion"] = NextVersion();
+            Kubelet.Schedule(route.Namespace, name);
+        }
+        var metadata = deployment["metadata"]!;
+        return Json(new JsonObject
+        {
+            ["kind"] = "Scale",
+            ["apiVersion"] = "autoscaling/v1",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["namespace"] = route.Namespace,
+                ["uid"] = metadata["uid"]!.DeepClone(),
+                ["resourceVersion"] = metadata["resourceVersion"]!.DeepClone(),
+                ["creationTimestamp"] = metadata["creationTimestamp"]!.DeepClone(),
+            },
+            ["spec"] = new JsonObject { ["replicas"] = (int?)deployment["spec"]!["replicas"] ?? 1 },
+            ["status"] = new JsonObject
+            {
+                ["replicas"] = (int?)deployment["status"]?["replicas"] ?? 0,
+                ["selector"] = string.Join(",", (deployment["spec"]!["selector"]?["matchLabels"]?.AsObject() ?? []).Select(l => $"{l.Key}={l.Value}")),
+            },
+        });
     }
 
     /// <summary>As the API server answers: a container the pod has, the previous run only if there was one, the last tailLines lines.</summary>
