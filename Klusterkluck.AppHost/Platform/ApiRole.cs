@@ -6,7 +6,8 @@ namespace Klusterkluck.AppHost.Platform;
 /// <summary>
 /// What the Api's Kubernetes runtime does, and nothing more: it creates a namespace per user (so
 /// this is a ClusterRole), and in it the function's objects; it reads pods and their logs for the
-/// function's state; it lists a flow's connector Deployments and pods for the flow's state; it
+/// function's state; it scales the Deployments of the functions it scales itself (to zero, on
+/// concurrency) through their scale subresource; it lists a flow's connector Deployments and pods for the flow's state; it
 /// runs a function's builds as Jobs, reading their pods and logs, and deletes them. It
 /// never reads or writes anything outside kk-* namespaces' function and connector objects, but
 /// RBAC cannot name namespaces that do not exist yet.
@@ -20,6 +21,7 @@ internal static class ApiRole
         Rule("", ["pods"], ["get", "list"]),
         Rule("", ["pods/log"], ["get"]),
         Rule("apps", ["deployments"], ["get", "list", "create", "update", "delete"]),
+        Rule("apps", ["deployments/scale"], ["get", "update"]),
         Rule("networking.k8s.io", ["ingresses", "networkpolicies"], ["get", "create", "update", "delete"]),
         Rule("autoscaling", ["horizontalpodautoscalers"], ["get", "create", "update", "delete"]),
         Rule("batch", ["jobs"], ["get", "list", "create", "delete"]),
