@@ -61,6 +61,7 @@ public sealed class ManifestTests
             "/resourcequotas:get", "/resourcequotas:create", "/resourcequotas:update",
             "/pods:list", "/pods/log:get",
             "apps/deployments:get", "apps/deployments:list", "apps/deployments:create", "apps/deployments:update", "apps/deployments:delete",
+            "apps/deployments/scale:get", "apps/deployments/scale:update",
             "networking.k8s.io/ingresses:get", "networking.k8s.io/ingresses:create", "networking.k8s.io/ingresses:update", "networking.k8s.io/ingresses:delete",
             "networking.k8s.io/networkpolicies:get", "networking.k8s.io/networkpolicies:create", "networking.k8s.io/networkpolicies:update",
             "autoscaling/horizontalpodautoscalers:get", "autoscaling/horizontalpodautoscalers:create",
