@@ -126,27 +126,11 @@ public sealed partial class KubernetesRuntime
     /// <summary>Autoscaling on concurrency, as the local runtime's: the gateway's count of requests in flight against the target.</summary>
     private void Autoscale(ScaledFunction function)
     {
-        var deployment = function.Deployment;
-        if (deployment is not { TargetConcurrency: { } target, MaxReplicas: { } max } || max <= Math.Max(1, deployment.Replicas))
+        if (Scaling.Autoscaler.Tick(function, scaling.Value) is { } decision)
         {
-            return;
-        }
-        var policy = scaling.Value;
-        var now = Environment.TickCount64;
-        function.Window ??= new Scaling.ConcurrencyWindow(policy.StableWindow);
-        function.Window.Add(now, function.InFlight);
-        if (!function.Settled)
-        {
-            return;
-        }
-        var inputs = new Scaling.ScaleInputs(DateTime.UtcNow, function.Replicas, deployment.Replicas, max, target,
-            function.Window.Average(now, policy.StableWindow), function.Window.Average(now, policy.PanicWindow));
-        var (wanted, state, reason) = Scaling.ScalePolicy.Decide(policy, inputs, function.ScaleState);
-        function.ScaleState = state;
-        if (wanted != inputs.Current && reason is not null)
-        {
+            var (wanted, reason) = decision;
             function.Changing = true;
-            _scaling.Track(ChangeAsync(function, inputs.Current, wanted, reason));
+            _scaling.Track(ChangeAsync(function, function.Replicas, wanted, reason));
         }
     }
 

@@ -6,7 +6,7 @@ namespace Klusterkluck.Api.Runtime.Kubernetes;
 /// here. That count is what the worker would report, exactly, and it wakes a function at zero.
 /// The Deployment's replicas are set through its scale subresource (KubernetesRuntime.Scaling.cs).
 /// </summary>
-internal sealed class ScaledFunction(FunctionDeployment deployment, int replicas) : IInFlight
+internal sealed class ScaledFunction(FunctionDeployment deployment, int replicas) : IInFlight, Scaling.IAutoscaled
 {
     private readonly Lock _gate = new();
     private int _inFlight;
@@ -18,6 +18,8 @@ internal sealed class ScaledFunction(FunctionDeployment deployment, int replicas
 
     /// <summary>The replicas last set on the Deployment.</summary>
     public int Replicas { get; set; } = replicas;
+
+    public int Current => Replicas;
 
     public bool Asleep => Volatile.Read(ref _asleep) == 1;
 

@@ -216,26 +216,10 @@ internal sealed partial class LocalRuntime(
     /// <summary>Autoscaling on concurrency, between the function's minimum (at least one while awake) and its maximum.</summary>
     private void Autoscale(Revision revision)
     {
-        var deployment = revision.Deployment;
-        if (deployment is not { TargetConcurrency: { } target, MaxReplicas: { } max } || max <= Math.Max(1, deployment.Replicas))
+        if (Scaling.Autoscaler.Tick(revision, scaling.Value) is { } decision)
         {
-            return;
-        }
-        var policy = scaling.Value;
-        var now = Environment.TickCount64;
-        revision.Window ??= new Scaling.ConcurrencyWindow(policy.StableWindow);
-        revision.Window.Add(now, revision.InFlight);
-        if (!revision.Settled)
-        {
-            return;
-        }
-        var inputs = new Scaling.ScaleInputs(DateTime.UtcNow, revision.Replicas.Count, deployment.Replicas, max, target,
-            revision.Window.Average(now, policy.StableWindow), revision.Window.Average(now, policy.PanicWindow));
-        var (wanted, state, reason) = Scaling.ScalePolicy.Decide(policy, inputs, revision.ScaleState);
-        revision.ScaleState = state;
-        if (wanted != inputs.Current && reason is not null)
-        {
-            LogScaled(logger, deployment.Id.ToString(), inputs.Current, wanted, reason);
+            var (wanted, reason) = decision;
+            LogScaled(logger, revision.Deployment.Id.ToString(), revision.Current, wanted, reason);
             _retiring.Track(revision.ScaleToAsync(wanted, reason, options.Value.DrainTimeout));
         }
     }

@@ -8,7 +8,7 @@ namespace Klusterkluck.Api.Runtime.Local;
 /// A revision of a function with no minimum goes to sleep (no replica) when idle for its timeout,
 /// and the next request wakes it: one start for every request that arrives meanwhile.
 /// </summary>
-internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerReplica> create, ScaleMetrics metrics) : IInFlight
+internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerReplica> create, ScaleMetrics metrics) : IInFlight, Scaling.IAutoscaled
 {
     private int _nextIndex;
     private int _starting;
@@ -36,6 +36,9 @@ internal sealed class Revision(FunctionDeployment deployment, Func<int, WorkerRe
 
     /// <summary>Requests in flight on the revision now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Replicas in the rotation now.</summary>
+    public int Current => _replicas.Length;
 
     /// <summary>What autoscaling on concurrency remembers between its ticks.</summary>
     public Scaling.ConcurrencyWindow? Window { get; set; }
