@@ -54,3 +54,30 @@ compare_rounds() {
   done
   echo "median round: $4 keeps $(median "${ratios[@]}")% of $2's throughput (rounds: ${ratios[*]})" >&2
 }
+
+# compare_peers <rounds> <name 0> <url 0> <name 1> <url 1> [<name 2> <url 2> ...]
+# Per round, `measure` on each (in turn, the order reversed every other round so that no one
+# always runs first after a pause); each one's throughput as a share of the first's, per round
+# and for the median round.
+compare_peers() {
+  local rounds=$1; shift
+  local names=() urls=()
+  while (($# >= 2)); do names+=("$1"); urls+=("$2"); shift 2; done
+  local count=${#names[@]} round i order rps=() base
+  declare -A shares=()
+  for round in $(seq 1 "$rounds"); do
+    echo "round $round" >&2
+    order=$(seq 0 $((count - 1)))
+    ((round % 2 == 0)) && order=$(seq $((count - 1)) -1 0)
+    for i in $order; do rps[$i]=$(measure "  ${names[$i]}" "${urls[$i]}"); done
+    base=${rps[0]}
+    for i in $(seq 1 $((count - 1))); do
+      shares[$i]+="$(awk -v s="${rps[$i]}" -v f="$base" 'BEGIN { printf "%.0f", 100 * s / f }') "
+    done
+    echo "  $(for i in $(seq 1 $((count - 1))); do printf '%s %s%%  ' "${names[$i]}" "$(awk -v s="${rps[$i]}" -v f="$base" 'BEGIN { printf "%.0f", 100 * s / f }')"; done)of ${names[0]}'s throughput" >&2
+  done
+  for i in $(seq 1 $((count - 1))); do
+    # shellcheck disable=SC2086
+    echo "median round: ${names[$i]} keeps $(median ${shares[$i]})% of ${names[0]}'s throughput (rounds: ${shares[$i]% })" >&2
+  done
+}

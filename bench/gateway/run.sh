@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Gateway benchmark (not a test): warm throughput and latency of one function through the Api's
-# gateway (/fn/{user}/{name}/) versus straight to its worker's port, same handler, same token,
-# same concurrency; then create-to-first-200 per kind and redeploy time. Loopback only, bounded.
+# gateway (/fn/{user}/{name}/), through nginx proxying to the same worker (keep-alive, one nginx
+# worker process per core: the peer to beat), and straight to the worker's port; same handler,
+# same token, same concurrency; then create-to-first-200 per kind and redeploy time. Loopback
+# only, bounded. Needs wrk and nginx (apt-get install wrk nginx-light).
 # Usage: bash bench/gateway/run.sh [seconds per wrk run, default 20] [connections, default 32] [rounds, default 3]
 # Rounds alternate direct and gateway; on a shared two-core machine throughput drifts over
 # minutes, so the ratio is taken per round and the median round is the figure to quote.
@@ -10,12 +12,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 source "$here/../wrk.sh"
 wrk_settings "$@"
+command -v nginx >/dev/null || { echo "nginx is needed: apt-get install nginx-light" >&2; exit 1; }
 dotnet build "$root/Klusterkluck.Api" -c Release -v quiet -nologo >/dev/null
 api_dll="$root/Klusterkluck.Api/bin/Release/net10.0/Klusterkluck.Api.dll"
 
 work=$(mktemp -d)
 api_pid=
-cleanup() { [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null; rm -rf "$work"; }
+nginx_pid=
+cleanup() {
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 port=$(free_port)
@@ -43,14 +51,43 @@ direct=$(curl -sf -H "Authorization: Bearer $token" "$base/api/v1/functions/warm
   })')
 
 node_pid=$(pgrep -P "$pid" -f shim.mjs || pgrep -f "shim.mjs" | head -1)
-# CPU time (user + system, in clock ticks) a process has used so far.
+
+# nginx in front of the same worker, as an operator would put it: HTTP/1.1 and a pool of idle
+# keep-alive connections upstream, no access log, as many worker processes as cores.
+nginx_port=$(free_port)
+mkdir -p "$work/nginx"
+cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes $(nproc);
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  upstream worker { server ${direct#http://}; keepalive 64; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { proxy_pass http://worker; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+nginx_pid=$!
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$nginx_port/" && break; sleep 0.05; done
+# CPU time (user + system, in clock ticks) a process has used so far; nginx's: its workers' too.
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+nginx_ticks() { local t=0 p; for p in $nginx_pid $(pgrep -P "$nginx_pid"); do t=$((t + $(ticks "$p"))); done; echo "$t"; }
 
 measure() { # name, url, [connections]
   local connections=${3:-$connections}
   wrk -t1 -c4 -d3s -H "Authorization: Bearer $token" "$2" >/dev/null   # warm up pools
-  local before_api before_worker before_node
-  before_api=$(ticks "$api_pid") before_worker=$(ticks "$pid") before_node=$(ticks "$node_pid")
+  local before_api before_worker before_node before_nginx
+  before_api=$(ticks "$api_pid") before_worker=$(ticks "$pid") before_node=$(ticks "$node_pid") before_nginx=$(nginx_ticks)
   local out; out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $token" "$2")
   local rps p50 p99 requests
   rps=$(wrk_field "$out" rps) p50=$(wrk_field "$out" p50) p99=$(wrk_field "$out" p99)
@@ -62,8 +99,8 @@ measure() { # name, url, [connections]
   # CPU milliseconds per 1000 requests, per process (a tick is 10 ms).
   local cpu
   cpu=$(awk -v a=$(( $(ticks "$api_pid") - before_api )) -v w=$(( $(ticks "$pid") - before_worker )) \
-    -v n=$(( $(ticks "$node_pid") - before_node )) -v r="$requests" \
-    'BEGIN { printf "cpu ms/1000 req: api %.0f, worker %.0f, node %.0f", a * 10000 / r, w * 10000 / r, n * 10000 / r }')
+    -v n=$(( $(ticks "$node_pid") - before_node )) -v x=$(( $(nginx_ticks) - before_nginx )) -v r="$requests" \
+    'BEGIN { printf "cpu ms/1000 req: api %.0f, nginx %.0f, worker %.0f, node %.0f", a * 10000 / r, x * 10000 / r, w * 10000 / r, n * 10000 / r }')
   printf '%-10s %10s req/s   p50 %8s   p99 %8s   %s\n' "$1" "$rps" "$p50" "$p99" "$cpu" >&2
   echo "$rps"
 }
@@ -71,13 +108,15 @@ measure() { # name, url, [connections]
 # Both paths fully warm (the JIT's tiers, connection pools) before anything counts.
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "$direct/?name=bench" >/dev/null
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "$base/fn/$user/warm/?name=bench" >/dev/null
+wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "http://127.0.0.1:$nginx_port/?name=bench" >/dev/null
 
 echo "warm invocation: wrk -t1 -c$connections -d${duration}s, GET /?name=bench with a bearer token, $rounds rounds" >&2
-compare_rounds "$rounds" direct "$direct/?name=bench" gateway "$base/fn/$user/warm/?name=bench"
+compare_peers "$rounds" direct "$direct/?name=bench" nginx "http://127.0.0.1:$nginx_port/?name=bench" gateway "$base/fn/$user/warm/?name=bench"
 
 echo >&2
 echo "one connection (the hop's own latency, no queueing): wrk -t1 -c1 -d${duration}s" >&2
 measure "  direct" "$direct/?name=bench" 1 >/dev/null
+measure "  nginx" "http://127.0.0.1:$nginx_port/?name=bench" 1 >/dev/null
 measure "  gateway" "$base/fn/$user/warm/?name=bench" 1 >/dev/null
 
 echo >&2
