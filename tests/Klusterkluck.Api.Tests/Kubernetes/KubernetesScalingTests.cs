@@ -53,11 +53,7 @@ public sealed class KubernetesScalingTests : IAsyncLifetime
     {
         using var user = await UserSession.StartAsync(_api, "kzero");
         var ns = $"kk-{user.Username}";
-        using (var created = await user.Client.PostAsJsonAsync("/api/v1/functions", new { name = "lazy", kind = "nodejs", minReplicas = 0, idleTimeoutSeconds = 1 }))
-        {
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        }
-        var idle = await ScaleToZeroTests.WaitForStateAsync(user, "lazy", "idle");
+        var idle = await CreateIdleAsync(user, "lazy");
         Assert.Contains("scaled to zero", idle.GetProperty("scale").GetProperty("lastDecision").GetProperty("reason").GetString());
         Assert.Equal(0, _cluster.Get<V1Deployment>("Deployment", ns, "lazy")!.Spec.Replicas);
         // No Ingress: every request comes through the gateway, which can wake it.
@@ -87,11 +83,7 @@ public sealed class KubernetesScalingTests : IAsyncLifetime
     {
         using var user = await UserSession.StartAsync(_api, "kcold");
         var ns = $"kk-{user.Username}";
-        using (var created = await user.Client.PostAsJsonAsync("/api/v1/functions", new { name = "moody", kind = "nodejs", minReplicas = 0, idleTimeoutSeconds = 1 }))
-        {
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        }
-        await ScaleToZeroTests.WaitForStateAsync(user, "moody", "idle");
+        await CreateIdleAsync(user, "moody");
 
         _cluster.Kubelet.Outcome = d => (string?)d["metadata"]!["name"] == "moody"
             ? new PodOutcome("CrashLoopBackOff", "back-off restarting failed container", "told not to start")
@@ -161,6 +153,16 @@ public sealed class KubernetesScalingTests : IAsyncLifetime
         }
         var settled = await user.GetFunctionAsync("busy");
         Assert.Equal(1, settled.GetProperty("scale").GetProperty("wanted").GetInt32());
+    }
+
+    /// <summary>Creates a nodejs function with no minimum and a 1 s idle timeout, and waits until it is at zero.</summary>
+    private static async Task<JsonElement> CreateIdleAsync(UserSession user, string name)
+    {
+        using (var created = await user.Client.PostAsJsonAsync("/api/v1/functions", new { name, kind = "nodejs", minReplicas = 0, idleTimeoutSeconds = 1 }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        return await ScaleToZeroTests.WaitForStateAsync(user, name, "idle");
     }
 
     private int ScaleWrites(string ns, string name) =>
