@@ -17,6 +17,8 @@ builder.AddBuilds();
 builder.AddFunctions();
 builder.AddConnectorCatalog();
 builder.AddFlows();
+builder.AddThrottling();
+builder.AddUsage();
 builder.AddGateway();
 builder.AddConsole();
 
@@ -33,6 +35,7 @@ app.MapInvites();
 app.MapFunctions();
 app.MapConnectors();
 app.MapFlows();
+app.MapUsage();
 app.MapGit();
 app.MapConsole();
 

@@ -30,6 +30,8 @@ public abstract class StoreContext(DbContextOptions options) : DbContext(options
 
     public DbSet<FlowStep> FlowSteps => Set<FlowStep>();
 
+    public DbSet<UsageRecord> Usage => Set<UsageRecord>();
+
     /// <summary>
     /// Every time the store holds is UTC. SQLite keeps a DateTime as text without its kind, so one
     /// read back would be Unspecified and serialized without its Z; PostgreSQL's timestamptz reads
@@ -82,6 +84,16 @@ public abstract class StoreContext(DbContextOptions options) : DbContext(options
             function.Property(f => f.TargetCommit).HasMaxLength(40);
             function.Property(f => f.Status).HasConversion<string>().HasMaxLength(16);
             function.Property(f => f.Error).HasMaxLength(Function.MaxErrorLength);
+        });
+        modelBuilder.Entity<UsageRecord>(usage =>
+        {
+            // The flusher's upserts name this table and its columns in SQL (UsageFlusher).
+            usage.ToTable("Usage");
+            usage.HasKey(u => new { u.Owner, u.Function, u.Minute });
+            usage.Property(u => u.Owner).HasMaxLength(Tenant.MaxNameLength);
+            usage.Property(u => u.Function).HasMaxLength(Function.MaxNameLength);
+            // Retention deletes by minute, across owners.
+            usage.HasIndex(u => u.Minute);
         });
         FlowModel.Configure(modelBuilder);
     }

@@ -44,6 +44,15 @@ public sealed class Function
 
     public const int DefaultIdleTimeoutSeconds = 300;
 
+    /// <summary>At most this many requests per <see cref="RateLimitWindowSeconds"/> get through the gateway; null: no rate limit.</summary>
+    public int? RateLimit { get; set; }
+
+    /// <summary>The rate limit's window; null: one second.</summary>
+    public int? RateLimitWindowSeconds { get; set; }
+
+    /// <summary>At most this many requests at once get through the gateway; null: no limit.</summary>
+    public int? MaxInFlight { get; set; }
+
     /// <summary>The commit that serves: set only once a revision at it was ready.</summary>
     public string? DeployedCommit { get; set; }
 

@@ -141,8 +141,8 @@ public static class FunctionEndpoints
     /// <param name="path">The path (and query) the function sees, from its root (default /).</param>
     /// <remarks>Headers sent as <c>Kk-Header-{name}</c> reach the function as <c>{name}</c>.</remarks>
     private static async Task<Results<Ok<InvokeResponse>, ValidationProblem, ProblemHttpResult>> InvokeAsync(string name, ClaimsPrincipal user,
-        FunctionService functions, FunctionInvoker invoker, HttpRequest request, CancellationToken cancellationToken,
-        string? method = null, string? path = null)
+        FunctionService functions, FunctionInvoker invoker, FunctionThrottles throttles, Usage.UsageMeter usage, HttpRequest request,
+        CancellationToken cancellationToken, string? method = null, string? path = null)
     {
         if (InvokeTarget.Problems(method, path, request) is { Count: > 0 } problems)
         {
@@ -152,11 +152,21 @@ public static class FunctionEndpoints
         {
             return NotFound(name);
         }
+        var id = new FunctionId(function.Owner, function.Name);
+        // The function's throttle holds here as at the gateway: this is another door to it.
+        if (!throttles.TryEnter(id, out var ticket, out var refusal))
+        {
+            usage.Throttled(id);
+            request.HttpContext.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(ThrottleProblems.Detail(id, throttles.SettingsOf(id), refusal), statusCode: StatusCodes.Status429TooManyRequests,
+                title: ThrottleProblems.Title);
+        }
+        using var _ = ticket;
         try
         {
             var target = new InvokeTarget(method?.ToUpperInvariant() ?? "POST", path ?? "/");
             string? failure = null;
-            return await invoker.InvokeAsync(new FunctionId(function.Owner, function.Name), target, request, cancellationToken, reason => failure = reason)
+            return await invoker.InvokeAsync(id, target, request, cancellationToken, reason => failure = reason)
                 is { } answer
                 ? TypedResults.Ok(answer)
                 : NotServing(function, failure);

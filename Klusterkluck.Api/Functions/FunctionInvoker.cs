@@ -8,7 +8,7 @@ namespace Klusterkluck.Api.Functions;
 /// The dashboard's "try it": one request to the function as its owner (the caller's own token is
 /// passed on, so the worker checks it as it checks any other), answered as JSON.
 /// </summary>
-public sealed class FunctionInvoker(IRuntime runtime, FunctionHttp http)
+public sealed class FunctionInvoker(IRuntime runtime, FunctionHttp http, Usage.UsageMeter usage)
 {
     public const int MaxBodyBytes = 1024 * 1024;
 
@@ -31,9 +31,10 @@ public sealed class FunctionInvoker(IRuntime runtime, FunctionHttp http)
         }
         // The destination is the replica's root; the path is appended, so its authority cannot change.
         using var request = new HttpRequestMessage(new HttpMethod(target.Method), destination.TrimEnd('/') + target.Path);
-        if (target.HasBody)
+        var body = target.HasBody ? new Gateway.CountingStream(incoming.Body) : null;
+        if (body is not null)
         {
-            request.Content = new StreamContent(incoming.Body);
+            request.Content = new StreamContent(body);
             if (incoming.ContentType is { } contentType)
             {
                 request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
@@ -50,14 +51,28 @@ public sealed class FunctionInvoker(IRuntime runtime, FunctionHttp http)
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization.ToString());
         }
-        using var response = await http.Invoker.SendAsync(request, cancellationToken);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var (body, truncated) = await CappedRead.ReadAsync(stream, MaxBodyBytes, cancellationToken);
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        HttpResponseMessage response;
+        byte[] answer;
+        bool truncated;
+        try
+        {
+            response = await http.Invoker.SendAsync(request, cancellationToken);
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            (answer, truncated) = await CappedRead.ReadAsync(stream, MaxBodyBytes, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        {
+            usage.Invoked(id, error: true, startedAt, body?.Count ?? 0, 0);
+            throw;
+        }
+        using var _ = response;
+        usage.Invoked(id, error: (int)response.StatusCode >= 500, startedAt, body?.Count ?? 0, answer.Length);
         var headers = response.Headers.Concat(response.Content.Headers)
             .Where(h => !s_hopByHop.Contains(h.Key))
             .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
-        var text = TryUtf8(body);
-        return new InvokeResponse((int)response.StatusCode, headers, text ?? Convert.ToBase64String(body), text is null ? "base64" : "text", truncated);
+        var text = TryUtf8(answer);
+        return new InvokeResponse((int)response.StatusCode, headers, text ?? Convert.ToBase64String(answer), text is null ? "base64" : "text", truncated);
     }
 
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -12,7 +12,7 @@ namespace Klusterkluck.Api.Functions;
 /// </summary>
 public sealed class FunctionService(
     StoreContext store, TenantStore tenants, Repositories repositories, FunctionDeployer deployer, IRuntime runtime, FunctionLocks locks,
-    UserLimits limits, BuildService builds)
+    UserLimits limits, BuildService builds, Throttling.FunctionThrottles throttles)
 {
     public Task<List<Function>> ListAsync(string owner, CancellationToken cancellationToken) =>
         store.Functions.AsNoTracking().Where(f => f.Owner == owner).OrderBy(f => f.Name).ToListAsync(cancellationToken);
@@ -45,6 +45,9 @@ public sealed class FunctionService(
             MaxReplicas = request.MaxReplicas > request.Minimum ? request.MaxReplicas : null,
             TargetConcurrency = request.TargetConcurrency,
             IdleTimeoutSeconds = request.IdleTimeoutSeconds,
+            RateLimit = request.RateLimit,
+            RateLimitWindowSeconds = request.RateLimitWindowSeconds,
+            MaxInFlight = request.MaxInFlight,
             TargetCommit = "",
         };
         store.Functions.Add(function);
@@ -68,6 +71,7 @@ public sealed class FunctionService(
             repositories.Delete(owner, request.Name);
             throw;
         }
+        throttles.Set(new FunctionId(owner, function.Name), Throttling.ThrottleSettings.Of(function));
         return new Deploying(function, deployer.Start(Deployment(function)));
     }
 
@@ -110,7 +114,8 @@ public sealed class FunctionService(
 
     /// <summary>
     /// Changes the function's settings (absent ones stay) and puts them in force: the serving commit
-    /// is deployed again with them, blue/green, so the function keeps answering meanwhile. Null when
+    /// is deployed again with them, blue/green, so the function keeps answering meanwhile (a change
+    /// of throttle alone is in force at once, with no deploy). Null when
     /// the caller has no such function.
     /// </summary>
     /// <exception cref="SettingsException">The settings that would result do not go together.</exception>
@@ -138,6 +143,20 @@ public sealed class FunctionService(
         function.MaxReplicas = max > min ? max : null;
         function.TargetConcurrency = request.TargetConcurrency is { } target ? target == 0 ? null : target : function.TargetConcurrency;
         function.IdleTimeoutSeconds = request.IdleTimeoutSeconds ?? function.IdleTimeoutSeconds;
+        function.RateLimit = request.RateLimit is { } rate ? rate == 0 ? null : rate : function.RateLimit;
+        function.RateLimitWindowSeconds = function.RateLimit is null ? null : request.RateLimitWindowSeconds ?? function.RateLimitWindowSeconds;
+        function.MaxInFlight = request.MaxInFlight is { } most ? most == 0 ? null : most : function.MaxInFlight;
+        if (request.RateLimitWindowSeconds is not null && function.RateLimit is null)
+        {
+            throw new SettingsException("rateLimitWindowSeconds", FunctionRules.WindowWithoutLimit);
+        }
+        // In force at once, at the gateway: no replica restarts for a throttle.
+        throttles.Set(new FunctionId(owner, name), Throttling.ThrottleSettings.Of(function));
+        if (!request.ChangesDeployment)
+        {
+            await store.SaveChangesAsync(cancellationToken);
+            return new Deploying(function, Task.CompletedTask);
+        }
         // The latest deploy's commit (one under way gets the settings too, after it), unless it failed: then the one that serves.
         var commit = function.Status == DeployStatus.Failed ? function.DeployedCommit ?? function.TargetCommit : function.TargetCommit;
         await RecordAsync(function, commit, DeployStatus.Deploying, null, cancellationToken);
@@ -177,6 +196,7 @@ public sealed class FunctionService(
         }
         store.Functions.Remove(function);
         await store.SaveChangesAsync(cancellationToken);
+        throttles.Set(id, null);
         try
         {
             await deployer.CancelAsync(id);

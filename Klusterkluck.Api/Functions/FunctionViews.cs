@@ -35,6 +35,9 @@ internal static class FunctionViews
             function.Replicas,
             function.TargetConcurrency,
             (int)function.IdleTimeout.TotalSeconds,
-            new ScaleStatus(scale?.Wanted ?? function.Replicas, ready, instances.Count(i => i.State == "starting"), scale?.LastDecision));
+            new ScaleStatus(scale?.Wanted ?? function.Replicas, ready, instances.Count(i => i.State == "starting"), scale?.LastDecision),
+            function.RateLimit,
+            function.RateLimitWindowSeconds ?? Throttling.ThrottleSettings.DefaultWindowSeconds,
+            function.MaxInFlight);
     }
 }

@@ -54,6 +54,8 @@ internal sealed class FunctionTransformer : HttpTransformer
         }
         // Added to the function's own policy, if any: both are enforced.
         headers.Append(HeaderNames.ContentSecurityPolicy, Sandbox);
+        // Usage counts the body's bytes: a body without a length is counted as it is copied.
+        MeteredBodies.CountResponse(httpContext, proxyResponse);
         return proceed;
     }
 

@@ -16,7 +16,8 @@ namespace Klusterkluck.Api.Gateway;
 /// and it validates no token itself.
 /// </summary>
 internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, IHttpForwarder forwarder, FunctionHttp http,
-    IServiceScopeFactory scopes, GatewayMetrics metrics, Microsoft.Extensions.Options.IOptions<Limits.LimitsOptions> limits)
+    IServiceScopeFactory scopes, GatewayMetrics metrics, Microsoft.Extensions.Options.IOptions<Limits.LimitsOptions> limits,
+    FunctionThrottles throttles, UsageMeter usage)
 {
     public static readonly PathString Prefix = "/fn";
 
@@ -67,6 +68,14 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
         {
             statusCodePages.Enabled = false;
         }
+        if (!throttles.TryEnter(id, out var ticket, out var refusal))
+        {
+            // Before anything is started or sent on: a throttled request costs the function nothing.
+            usage.Throttled(id);
+            await ThrottleProblems.WriteAsync(context, id, throttles, refusal);
+            return;
+        }
+        using var _ = ticket;
         var lease = runtime.Route(id);
         try
         {
@@ -109,6 +118,7 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
             limit.MaxRequestBodySize = maxBody;
         }
         var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        var requestBody = usage.Enabled ? MeteredBodies.CountRequest(context) : null;
         var error = await forwarder.SendAsync(context, destination, http.Invoker, s_config, FunctionTransformer.Instance);
         if (error != ForwarderError.None && !context.Response.HasStarted)
         {
@@ -123,6 +133,11 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
             }
         }
         metrics.Invoked(id, context.Response.StatusCode, answered: error == ForwarderError.None, startedAt);
+        if (usage.Enabled)
+        {
+            usage.Invoked(id, error: context.Response.StatusCode >= 500 || error != ForwarderError.None, startedAt,
+                MeteredBodies.BytesIn(context, requestBody), MeteredBodies.BytesOut(context));
+        }
     }
 
     /// <summary>Kestrel stopped the client's body at the limit while YARP was sending it on.</summary>

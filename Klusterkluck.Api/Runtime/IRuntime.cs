@@ -68,6 +68,9 @@ public interface IRuntime
     /// <summary>Whether a function with no minimum gets to no replica when idle, and back on its next request.</summary>
     bool ScalesToZero { get; }
 
+    /// <summary>Each replica's memory limit in MiB: what usage weighs replica-seconds by (GB-seconds).</summary>
+    int MemoryLimitMiB { get; }
+
     /// <summary>
     /// For a lease that said <see cref="RouteLease.Asleep"/>: starts a replica, or joins the start
     /// already under way, and waits for it. Null once the function serves; else why it could not start.

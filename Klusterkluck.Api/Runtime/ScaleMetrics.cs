@@ -8,14 +8,18 @@ namespace Klusterkluck.Api.Runtime;
 /// </summary>
 public sealed class ScaleMetrics
 {
+    private readonly Usage.UsageMeter? _usage;
+
     public const string MeterName = "Klusterkluck.Scaling";
 
     private readonly UpDownCounter<long> _replicas;
     private readonly Counter<long> _coldStarts;
     private readonly Histogram<double> _coldStartDuration;
 
-    public ScaleMetrics(IMeterFactory meters)
+    /// <param name="usage">Also told of every change in replicas, for replica-seconds.</param>
+    public ScaleMetrics(IMeterFactory meters, Usage.UsageMeter? usage = null)
     {
+        _usage = usage;
         var meter = meters.Create(MeterName);
         _replicas = meter.CreateUpDownCounter<long>("klusterkluck.function.replicas", "{replica}", "Replicas running per function");
         _coldStarts = meter.CreateCounter<long>("klusterkluck.function.cold_starts", "{start}", "Replicas started because a request found none");
@@ -23,8 +27,11 @@ public sealed class ScaleMetrics
             "From a request finding no replica to one being ready");
     }
 
-    public void Replicas(FunctionId function, int change) =>
+    public void Replicas(FunctionId function, int change)
+    {
         _replicas.Add(change, new KeyValuePair<string, object?>("klusterkluck.function", function.ToString()));
+        _usage?.ReplicasChanged(function, change);
+    }
 
     public void ColdStart(FunctionId function, TimeSpan took, bool succeeded)
     {

@@ -14,12 +14,15 @@ source "$here/../wrk.sh"
 wrk_settings "$@"
 command -v nginx >/dev/null || { echo "nginx is needed: apt-get install nginx-light" >&2; exit 1; }
 dotnet build "$root/Klusterkluck.Api" -c Release -v quiet -nologo >/dev/null
+dotnet build "$here/bare" -c Release -v quiet -nologo >/dev/null
 api_dll="$root/Klusterkluck.Api/bin/Release/net10.0/Klusterkluck.Api.dll"
 
 work=$(mktemp -d)
 api_pid=
 nginx_pid=
+bare_pid=
 cleanup() {
+  [ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null && wait "$bare_pid" 2>/dev/null
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
   [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null
   rm -rf "$work"
@@ -28,7 +31,8 @@ trap cleanup EXIT
 
 port=$(free_port)
 base="http://127.0.0.1:$port"
-DataFolder="$work/data" ASPNETCORE_URLS="$base" RateLimits__Auth__PermitLimit=1000 dotnet "$api_dll" >"$work/api.log" 2>&1 &
+touch "$work/started"
+env ${KK_BENCH_API_ENV:-} DataFolder="$work/data" ASPNETCORE_URLS="$base" RateLimits__Auth__PermitLimit=1000 dotnet "$api_dll" >"$work/api.log" 2>&1 &
 api_pid=$!
 for _ in $(seq 1 600); do curl -sf -o /dev/null "$base/health" && break; sleep 0.05; done
 
@@ -79,6 +83,15 @@ CONF
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 nginx_pid=$!
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$nginx_port/" && break; sleep 0.05; done
+
+# The floor for any .NET gateway: Kestrel and YARP's forwarder alone (bench/gateway/bare), to the
+# worker's Unix socket as the gateway goes (in the workers' folder this Api made after it started).
+workers=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'kk-workers-*' -newer "$work/started")
+socket=$(echo "$workers"/w-*/worker.sock)
+bare_port=$(free_port)
+dotnet "$here/bare/bin/Release/net10.0/kk-bare-forwarder.dll" "http://127.0.0.1:$bare_port" "$socket" &
+bare_pid=$!
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$bare_port/" && break; sleep 0.05; done
 # CPU time (user + system, in clock ticks) a process has used so far; nginx's: its workers' too.
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 nginx_ticks() { local t=0 p; for p in $nginx_pid $(pgrep -P "$nginx_pid"); do t=$((t + $(ticks "$p"))); done; echo "$t"; }
@@ -86,21 +99,22 @@ nginx_ticks() { local t=0 p; for p in $nginx_pid $(pgrep -P "$nginx_pid"); do t=
 measure() { # name, url, [connections]
   local connections=${3:-$connections}
   wrk -t1 -c4 -d3s -H "Authorization: Bearer $token" "$2" >/dev/null   # warm up pools
-  local before_api before_worker before_node before_nginx
-  before_api=$(ticks "$api_pid") before_worker=$(ticks "$pid") before_node=$(ticks "$node_pid") before_nginx=$(nginx_ticks)
+  local before_api before_worker before_node before_nginx before_bare
+  before_api=$(ticks "$api_pid") before_worker=$(ticks "$pid") before_node=$(ticks "$node_pid") before_nginx=$(nginx_ticks) before_bare=$(ticks "$bare_pid")
   local out; out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $token" "$2")
   local rps p50 p99 requests
   rps=$(wrk_field "$out" rps) p50=$(wrk_field "$out" p50) p99=$(wrk_field "$out" p99)
   requests=$(wrk_field "$out" requests)
   if grep -q "Non-2xx" <<<"$out" || grep -q "Socket errors" <<<"$out"; then
     echo "$1: failed requests, figures not valid: $(grep -E 'Non-2xx|Socket errors' <<<"$out")" >&2
+    curl -s -i -H "Authorization: Bearer $token" "$2" | head -c 600 >&2
     exit 1
   fi
   # CPU milliseconds per 1000 requests, per process (a tick is 10 ms).
   local cpu
   cpu=$(awk -v a=$(( $(ticks "$api_pid") - before_api )) -v w=$(( $(ticks "$pid") - before_worker )) \
-    -v n=$(( $(ticks "$node_pid") - before_node )) -v x=$(( $(nginx_ticks) - before_nginx )) -v r="$requests" \
-    'BEGIN { printf "cpu ms/1000 req: api %.0f, nginx %.0f, worker %.0f, node %.0f", a * 10000 / r, x * 10000 / r, w * 10000 / r, n * 10000 / r }')
+    -v n=$(( $(ticks "$node_pid") - before_node )) -v x=$(( $(nginx_ticks) - before_nginx )) -v b=$(( $(ticks "$bare_pid") - before_bare )) -v r="$requests" \
+    'BEGIN { printf "cpu ms/1000 req: api %.0f, nginx %.0f, bare %.0f, worker %.0f, node %.0f", a * 10000 / r, x * 10000 / r, b * 10000 / r, w * 10000 / r, n * 10000 / r }')
   printf '%-10s %10s req/s   p50 %8s   p99 %8s   %s\n' "$1" "$rps" "$p50" "$p99" "$cpu" >&2
   echo "$rps"
 }
@@ -109,9 +123,10 @@ measure() { # name, url, [connections]
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "$direct/?name=bench" >/dev/null
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "$base/fn/$user/warm/?name=bench" >/dev/null
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "http://127.0.0.1:$nginx_port/?name=bench" >/dev/null
+wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "http://127.0.0.1:$bare_port/?name=bench" >/dev/null
 
 echo "warm invocation: wrk -t1 -c$connections -d${duration}s, GET /?name=bench with a bearer token, $rounds rounds" >&2
-compare_peers "$rounds" direct "$direct/?name=bench" nginx "http://127.0.0.1:$nginx_port/?name=bench" gateway "$base/fn/$user/warm/?name=bench"
+compare_peers "$rounds" direct "$direct/?name=bench" nginx "http://127.0.0.1:$nginx_port/?name=bench" bare "http://127.0.0.1:$bare_port/?name=bench" gateway "$base/fn/$user/warm/?name=bench"
 
 echo >&2
 echo "one connection (the hop's own latency, no queueing): wrk -t1 -c1 -d${duration}s" >&2

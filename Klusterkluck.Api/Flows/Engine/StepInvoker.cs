@@ -26,8 +26,10 @@ public sealed record StepResult(StepOutcome Outcome, string? Error = null, byte[
 /// One attempt of a function step: a POST of the step's input to a ready replica of the owner's
 /// function, with the owner's token, through the runtime the gateway uses. The step's id is the
 /// Idempotency-Key, the same on every attempt, so a function can tell a retry from a new event.
+/// A step that reached the function counts as one of its invocations in usage.
 /// </summary>
-public sealed class StepInvoker(IRuntime runtime, FunctionHttp http, IOwnerTokens tokens, IServiceScopeFactory scopes, IOptions<FlowOptions> options)
+public sealed class StepInvoker(IRuntime runtime, FunctionHttp http, IOwnerTokens tokens, IServiceScopeFactory scopes, IOptions<FlowOptions> options,
+    Usage.UsageMeter usage)
 {
     private static readonly MediaTypeHeaderValue s_octetStream = new("application/octet-stream");
 
@@ -63,11 +65,14 @@ public sealed class StepInvoker(IRuntime runtime, FunctionHttp http, IOwnerToken
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.StepTimeout);
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        var (status, answered) = (0, 0L);
         try
         {
             using var response = await http.Invoker.SendAsync(request, timeout.Token);
             await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
             var (body, tooLarge) = await Hosting.CappedRead.ReadAsync(stream, options.Value.MaxPayloadBytes, timeout.Token);
+            (status, answered) = ((int)response.StatusCode, body.Length);
             if (!response.IsSuccessStatusCode)
             {
                 return new StepResult(StepOutcome.Failed, $"{(int)response.StatusCode} {response.ReasonPhrase}: {Snippet(body)}".TrimEnd(' ', ':'));
@@ -85,6 +90,10 @@ public sealed class StepInvoker(IRuntime runtime, FunctionHttp http, IOwnerToken
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new StepResult(StepOutcome.Failed, $"no answer within {options.Value.StepTimeout} (Flows:StepTimeout)");
+        }
+        finally
+        {
+            usage.Invoked(function, error: status is 0 or >= 500, startedAt, step.Input?.Length ?? 0, answered);
         }
     }
 

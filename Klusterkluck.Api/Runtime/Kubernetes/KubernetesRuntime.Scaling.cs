@@ -24,6 +24,11 @@ public sealed partial class KubernetesRuntime
 
     public bool ScalesToZero => true;
 
+    /// <summary>The pods' memory limit (<c>Kubernetes:Limits:memory</c>), in MiB.</summary>
+    public int MemoryLimitMiB { get; } = options.Value.Limits.TryGetValue("memory", out var memory)
+        ? (int)(new k8s.Models.ResourceQuantity(memory).ToDecimal() / (1024 * 1024))
+        : 0;
+
     public Task<string?> WakeAsync(FunctionId id, CancellationToken cancellationToken) =>
         _scaled.TryGetValue(id, out var function)
             ? function.WakeAsync(() => ColdStartAsync(function)).WaitAsync(cancellationToken)

@@ -113,6 +113,8 @@ internal sealed partial class LocalRuntime(
 
     public bool ScalesToZero => true;
 
+    public int MemoryLimitMiB => sandbox.MemoryMiB;
+
     public Task<string?> WakeAsync(FunctionId id, CancellationToken cancellationToken) =>
         _functions.TryGetValue(id, out var function) ? function.WakeAsync().WaitAsync(cancellationToken) : Task.FromResult<string?>("the function is not deployed");
 

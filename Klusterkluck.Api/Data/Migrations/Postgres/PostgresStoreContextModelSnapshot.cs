@@ -269,11 +269,20 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int?>("MaxInFlight")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("MaxReplicas")
                         .HasColumnType("integer");
 
                     b.Property<bool>("Public")
                         .HasColumnType("boolean");
+
+                    b.Property<int?>("RateLimit")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("RateLimitWindowSeconds")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Replicas")
                         .HasColumnType("integer");
@@ -386,6 +395,50 @@ namespace Klusterkluck.Api.Data.Migrations.Postgres
                     b.HasKey("Name");
 
                     b.ToTable("Tenants");
+                });
+
+            modelBuilder.Entity("Klusterkluck.Api.Usage.UsageRecord", b =>
+                {
+                    b.Property<string>("Owner")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Function")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DurationMicroseconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Invocations")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("MemoryMiBSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("ReplicaSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("Throttled")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Owner", "Function", "Minute");
+
+                    b.HasIndex("Minute");
+
+                    b.ToTable("Usage", (string)null);
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>

@@ -264,10 +264,19 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MaxInFlight")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("MaxReplicas")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("Public")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RateLimit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RateLimitWindowSeconds")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Replicas")
@@ -381,6 +390,50 @@ namespace Klusterkluck.Api.Data.Migrations.Sqlite
                     b.HasKey("Name");
 
                     b.ToTable("Tenants");
+                });
+
+            modelBuilder.Entity("Klusterkluck.Api.Usage.UsageRecord", b =>
+                {
+                    b.Property<string>("Owner")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Function")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DurationMicroseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Invocations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("MemoryMiBSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("ReplicaSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Throttled")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Owner", "Function", "Minute");
+
+                    b.HasIndex("Minute");
+
+                    b.ToTable("Usage", (string)null);
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>

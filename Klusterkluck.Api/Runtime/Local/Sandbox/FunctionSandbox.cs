@@ -29,6 +29,9 @@ internal sealed class FunctionSandbox
     });
 
     private readonly SandboxOptions _options;
+
+    /// <summary>What each of a function's processes may use.</summary>
+    public int MemoryMiB => _options.MemoryMiB;
     private readonly string? _bwrap;
     private readonly string _version = "";
     private readonly TenantUsers? _users;
