@@ -1,3 +1,4 @@
+using Klusterkluck.Api.Data;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -21,11 +22,21 @@ public sealed class UsageTests
         };
         """;
 
-    [Fact]
-    public async Task EveryInvocationIsCountedExactlyOnlyForItsOwnerAndSurvivesAKilledApi()
+    public static TheoryData<StoreProvider> Providers => [StoreProvider.Sqlite, StoreProvider.PostgreSQL];
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task EveryInvocationIsCountedExactlyOnlyForItsOwnerAndSurvivesAKilledApi(StoreProvider provider)
     {
         using var data = new TempFolder();
-        var api = await ApiProcess.StartAsync(data.Path, FlowClient.QuickEngine);
+        // Both providers: the flush is the same SQL upsert on each.
+        await using var store = TestStore.Create(provider);
+        var environment = new Dictionary<string, string>(FlowClient.QuickEngine);
+        foreach (var (name, value) in store.ApiEnvironment())
+        {
+            environment[name] = value;
+        }
+        var api = await ApiProcess.StartAsync(data.Path, environment);
         var port = api.Port;
         string username, password;
         var wall = Stopwatch.StartNew();
@@ -133,7 +144,7 @@ public sealed class UsageTests
         await api.WaitForExitAsync();
         await api.DisposeAsync();
 
-        api = await ApiProcess.StartAsync(data.Path, FlowClient.QuickEngine, port);
+        api = await ApiProcess.StartAsync(data.Path, environment, port);
         try
         {
             using var again = await UserSession.LoginAsync(api, username, password);
@@ -160,7 +171,7 @@ public sealed class UsageTests
             var killedAt = clock.Elapsed;
             await api.WaitForExitAsync();
             await api.DisposeAsync();
-            api = await ApiProcess.StartAsync(data.Path, FlowClient.QuickEngine, port);
+            api = await ApiProcess.StartAsync(data.Path, environment, port);
             using var last = await UserSession.LoginAsync(api, username, password);
             var counted = (await last.Client.GetFromJsonAsyncOk("/api/v1/usage?function=meter&granularity=minute"))
                 .GetProperty("totals").GetProperty("invocations").GetInt64() - 15;
