@@ -19,33 +19,48 @@ api_dll="$root/Klusterkluck.Api/bin/Release/net10.0/Klusterkluck.Api.dll"
 
 work=$(mktemp -d)
 api_pid=
+unmetered_pid=
 nginx_pid=
 bare_pid=
 cleanup() {
   [ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null && wait "$bare_pid" 2>/dev/null
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
   [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null
+  [ -n "$unmetered_pid" ] && kill "$unmetered_pid" 2>/dev/null && wait "$unmetered_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-port=$(free_port)
-base="http://127.0.0.1:$port"
-touch "$work/started"
-env ${KK_BENCH_API_ENV:-} DataFolder="$work/data" ASPNETCORE_URLS="$base" RateLimits__Auth__PermitLimit=1000 dotnet "$api_dll" >"$work/api.log" 2>&1 &
-api_pid=$!
-for _ in $(seq 1 600); do curl -sf -o /dev/null "$base/health" && break; sleep 0.05; done
-
+# start_api <name> [VAR=value...]: an Api of its own (data folder, port), a user and a warm
+# nodejs function "warm" that serves; sets <name>_pid, <name>_base and <name>_token.
 user=bench password=wrk-pass-2468
-curl -sf -o /dev/null -XPOST "$base/api/v1/auth/register" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"$user\",\"password\":\"$password\",\"email\":\"bench@localhost\"}"
-token=$(curl -sf -XPOST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"$user\",\"password\":\"$password\"}" | node -e 'process.stdin.on("data",d=>console.log(JSON.parse(d).accessToken))')
-curl -sf -o /dev/null -XPOST "$base/api/v1/functions" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"name":"warm","kind":"nodejs"}'
-for _ in $(seq 1 600); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base/fn/$user/warm/")" = 200 ] && break; sleep 0.05
-done
+start_api() {
+  local name=$1; shift
+  local url; url="http://127.0.0.1:$(free_port)"
+  touch "$work/$name.started"
+  env ${KK_BENCH_API_ENV:-} "$@" DataFolder="$work/$name" ASPNETCORE_URLS="$url" RateLimits__Auth__PermitLimit=1000 dotnet "$api_dll" >"$work/$name.log" 2>&1 &
+  printf -v "${name}_pid" '%s' $!
+  printf -v "${name}_base" '%s' "$url"
+  for _ in $(seq 1 600); do curl -sf -o /dev/null "$url/health" && break; sleep 0.05; done
+  curl -sf -o /dev/null -XPOST "$url/api/v1/auth/register" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$user\",\"password\":\"$password\",\"email\":\"bench@localhost\"}"
+  local access
+  access=$(curl -sf -XPOST "$url/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$user\",\"password\":\"$password\"}" | node -e 'process.stdin.on("data",d=>console.log(JSON.parse(d).accessToken))')
+  printf -v "${name}_token" '%s' "$access"
+  curl -sf -o /dev/null -XPOST "$url/api/v1/functions" -H "Authorization: Bearer $access" -H 'Content-Type: application/json' \
+    -d '{"name":"warm","kind":"nodejs"}'
+  for _ in $(seq 1 600); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $access" "$url/fn/$user/warm/")" = 200 ] && break; sleep 0.05
+  done
+}
+start_api api
+base=$api_base token=$api_token
+# The same Api with usage metering off (Usage:Enabled=false), for metering's cost: its own worker.
+start_api unmetered Usage__Enabled=false
+# Each Api signs its own tokens.
+token_for() { case "$1" in "$unmetered_base"*) echo "$unmetered_token" ;; *) echo "$token" ;; esac; }
+
 # The worker's own address, from the line it printed (the API does not list workers' ports).
 pid=$(curl -sf -H "Authorization: Bearer $token" "$base/api/v1/functions/warm" | node -e 'process.stdin.on("data",d=>console.log(JSON.parse(d).instances[0].processId))')
 direct=$(curl -sf -H "Authorization: Bearer $token" "$base/api/v1/functions/warm/logs?lines=10000" | node -e '
@@ -55,6 +70,8 @@ direct=$(curl -sf -H "Authorization: Bearer $token" "$base/api/v1/functions/warm
   })')
 
 node_pid=$(pgrep -P "$pid" -f shim.mjs || pgrep -f "shim.mjs" | head -1)
+unmetered_worker=$(curl -sf -H "Authorization: Bearer $unmetered_token" "$unmetered_base/api/v1/functions/warm" | node -e 'process.stdin.on("data",d=>console.log(JSON.parse(d).instances[0].processId))')
+unmetered_node=$(pgrep -P "$unmetered_worker" -f shim.mjs || true)
 
 # nginx in front of the same worker, as an operator would put it: HTTP/1.1 and a pool of idle
 # keep-alive connections upstream, no access log, as many worker processes as cores.
@@ -86,7 +103,7 @@ for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$nginx_port/" &
 
 # The floor for any .NET gateway: Kestrel and YARP's forwarder alone (bench/gateway/bare), to the
 # worker's Unix socket as the gateway goes (in the workers' folder this Api made after it started).
-workers=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'kk-workers-*' -newer "$work/started")
+workers=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'kk-workers-*' -newer "$work/api.started" ! -newer "$work/unmetered.started")
 socket=$(echo "$workers"/w-*/worker.sock)
 bare_port=$(free_port)
 dotnet "$here/bare/bin/Release/net10.0/kk-bare-forwarder.dll" "http://127.0.0.1:$bare_port" "$socket" &
@@ -98,24 +115,28 @@ nginx_ticks() { local t=0 p; for p in $nginx_pid $(pgrep -P "$nginx_pid"); do t=
 
 measure() { # name, url, [connections]
   local connections=${3:-$connections}
-  wrk -t1 -c4 -d3s -H "Authorization: Bearer $token" "$2" >/dev/null   # warm up pools
+  local bearer; bearer=$(token_for "$2")
+  # The Api, worker and node behind this URL: the unmetered Api has its own.
+  local a=$api_pid w=$pid n=$node_pid
+  case "$2" in "$unmetered_base"*) a=$unmetered_pid w=$unmetered_worker n=$unmetered_node ;; esac
+  wrk -t1 -c4 -d3s -H "Authorization: Bearer $bearer" "$2" >/dev/null   # warm up pools
   local before_api before_worker before_node before_nginx before_bare
-  before_api=$(ticks "$api_pid") before_worker=$(ticks "$pid") before_node=$(ticks "$node_pid") before_nginx=$(nginx_ticks) before_bare=$(ticks "$bare_pid")
-  local out; out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $token" "$2")
+  before_api=$(ticks "$a") before_worker=$(ticks "$w") before_node=$(ticks "$n") before_nginx=$(nginx_ticks) before_bare=$(ticks "$bare_pid")
+  local out; out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $bearer" "$2")
   local rps p50 p99 requests
   rps=$(wrk_field "$out" rps) p50=$(wrk_field "$out" p50) p99=$(wrk_field "$out" p99)
   requests=$(wrk_field "$out" requests)
   if grep -q "Non-2xx" <<<"$out" || grep -q "Socket errors" <<<"$out"; then
     echo "$1: failed requests, figures not valid: $(grep -E 'Non-2xx|Socket errors' <<<"$out")" >&2
-    curl -s -i -H "Authorization: Bearer $token" "$2" | head -c 600 >&2
+    curl -s -i -H "Authorization: Bearer $bearer" "$2" | head -c 600 >&2
     exit 1
   fi
   # CPU milliseconds per 1000 requests, per process (a tick is 10 ms).
   local cpu
-  cpu=$(awk -v a=$(( $(ticks "$api_pid") - before_api )) -v w=$(( $(ticks "$pid") - before_worker )) \
-    -v n=$(( $(ticks "$node_pid") - before_node )) -v x=$(( $(nginx_ticks) - before_nginx )) -v b=$(( $(ticks "$bare_pid") - before_bare )) -v r="$requests" \
+  cpu=$(awk -v a=$(( $(ticks "$a") - before_api )) -v w=$(( $(ticks "$w") - before_worker )) \
+    -v n=$(( $(ticks "$n") - before_node )) -v x=$(( $(nginx_ticks) - before_nginx )) -v b=$(( $(ticks "$bare_pid") - before_bare )) -v r="$requests" \
     'BEGIN { printf "cpu ms/1000 req: api %.0f, nginx %.0f, bare %.0f, worker %.0f, node %.0f", a * 10000 / r, x * 10000 / r, b * 10000 / r, w * 10000 / r, n * 10000 / r }')
-  printf '%-10s %10s req/s   p50 %8s   p99 %8s   %s\n' "$1" "$rps" "$p50" "$p99" "$cpu" >&2
+  printf '%-12s %10s req/s   p50 %8s   p99 %8s   %s\n' "$1" "$rps" "$p50" "$p99" "$cpu" >&2
   echo "$rps"
 }
 
@@ -124,9 +145,11 @@ wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "$direct/?name=
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "$base/fn/$user/warm/?name=bench" >/dev/null
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "http://127.0.0.1:$nginx_port/?name=bench" >/dev/null
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "http://127.0.0.1:$bare_port/?name=bench" >/dev/null
+wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $unmetered_token" "$unmetered_base/fn/$user/warm/?name=bench" >/dev/null
 
 echo "warm invocation: wrk -t1 -c$connections -d${duration}s, GET /?name=bench with a bearer token, $rounds rounds" >&2
-compare_peers "$rounds" direct "$direct/?name=bench" nginx "http://127.0.0.1:$nginx_port/?name=bench" bare "http://127.0.0.1:$bare_port/?name=bench" gateway "$base/fn/$user/warm/?name=bench"
+compare_peers "$rounds" direct "$direct/?name=bench" nginx "http://127.0.0.1:$nginx_port/?name=bench" bare "http://127.0.0.1:$bare_port/?name=bench" gateway "$base/fn/$user/warm/?name=bench" \
+  unmetered "$unmetered_base/fn/$user/warm/?name=bench"
 
 echo >&2
 echo "one connection (the hop's own latency, no queueing): wrk -t1 -c1 -d${duration}s" >&2
