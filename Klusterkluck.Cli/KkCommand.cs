@@ -29,6 +29,7 @@ public static class KkCommand
         root.Subcommands.Add(FunctionCommands.Build());
         root.Subcommands.Add(FlowCommands.Build());
         root.Subcommands.Add(ConnectorCommands.Build());
+        root.Subcommands.Add(Usage.UsageCommand.Build());
         root.Subcommands.Add(GitCredentialCommand.Build());
         root.Subcommands.Add(CompletionCommand.Build());
         ExampleHelp.Install(root);

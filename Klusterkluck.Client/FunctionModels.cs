@@ -21,20 +21,32 @@ public sealed record FunctionInfo(
     int MinReplicas = 1,
     int? TargetConcurrency = null,
     int IdleTimeoutSeconds = 300,
-    ScaleInfo? Scale = null);
+    ScaleInfo? Scale = null,
+    int? RateLimit = null,
+    int RateLimitWindowSeconds = 1,
+    int? MaxInFlight = null);
 
 /// <summary>Replicas wanted, ready and starting now, and the last scale decision.</summary>
 public sealed record ScaleInfo(int Wanted, int Ready, int Starting, ScaleDecisionInfo? LastDecision);
 
 public sealed record ScaleDecisionInfo(DateTime At, int Replicas, string Reason);
 
-/// <summary>PATCH's body: only the settings given change (0 clears maxReplicas or targetConcurrency).</summary>
+/// <summary>PATCH's body: only the settings given change (0 clears maxReplicas, targetConcurrency, rateLimit or maxInFlight).</summary>
 public sealed record FunctionSettings(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Public = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MinReplicas = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MaxReplicas = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TargetConcurrency = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? IdleTimeoutSeconds = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? IdleTimeoutSeconds = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RateLimit = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RateLimitWindowSeconds = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MaxInFlight = null)
+{
+    /// <summary>Whether the API redeploys for these (anything but the throttle).</summary>
+    [JsonIgnore]
+    public bool Redeploys => Public is not null || MinReplicas is not null || MaxReplicas is not null || TargetConcurrency is not null
+        || IdleTimeoutSeconds is not null;
+}
 
 public sealed record DeploymentInfo(string Commit, string Status, string? Error, DateTime UpdatedAt, string? Build = null);
 
@@ -44,7 +56,10 @@ public sealed record ReplicaInfo(int Replica, string Commit, string State, int R
 
 public sealed record NewFunction(string Name, string Kind, bool Public, int Replicas, int? MaxReplicas,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TargetConcurrency = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? IdleTimeoutSeconds = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? IdleTimeoutSeconds = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RateLimit = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RateLimitWindowSeconds = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MaxInFlight = null);
 
 public sealed record VersionInfo(string Sha, string Message, string Author, string AuthorEmail, DateTimeOffset Time, bool Deployed);
 

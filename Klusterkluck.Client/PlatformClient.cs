@@ -33,6 +33,21 @@ public sealed class PlatformClient(HttpClient http, IAccessTokens tokens)
     public Task<ApiResult<FunctionInfo>> UpdateAsync(string name, FunctionSettings settings, CancellationToken cancellationToken = default) =>
         SendAsync<FunctionInfo>(HttpMethod.Patch, $"api/v1/functions/{Segment(name)}", JsonContent.Create(settings, options: s_json), cancellationToken);
 
+    /// <param name="granularity">minute, hour or day (null: the API's default, hour).</param>
+    public Task<ApiResult<UsageInfo>> UsageAsync(string? function, string? granularity, DateTimeOffset? from, DateTimeOffset? to,
+        CancellationToken cancellationToken = default)
+    {
+        string?[] parts =
+        [
+            function is null ? null : $"function={Uri.EscapeDataString(function)}",
+            granularity is null ? null : $"granularity={Uri.EscapeDataString(granularity)}",
+            from is { } start ? $"from={Uri.EscapeDataString(start.ToString("O"))}" : null,
+            to is { } end ? $"to={Uri.EscapeDataString(end.ToString("O"))}" : null,
+        ];
+        var query = string.Join('&', parts.Where(p => p is not null));
+        return SendAsync<UsageInfo>(HttpMethod.Get, query.Length > 0 ? $"api/v1/usage?{query}" : "api/v1/usage", null, cancellationToken);
+    }
+
     public Task<ApiResult<Nothing>> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
         SendAsync<Nothing>(HttpMethod.Delete, $"api/v1/functions/{Segment(name)}", null, cancellationToken);
 

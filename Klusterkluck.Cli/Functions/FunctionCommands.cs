@@ -41,6 +41,7 @@ public static class FunctionCommands
         var maxReplicas = new Option<int?>("--max-replicas") { Description = "Scale out on load up to this many" };
         var target = new Option<int?>("--target-concurrency") { Description = "Requests in flight per replica that autoscaling aims at" };
         var idle = new Option<int?>("--idle-timeout") { Description = "With --min-replicas 0: seconds without a request before it has no replica (default 300)", HelpName = "seconds" };
+        var throttle = new ThrottleOptions();
         var noClone = new Option<bool>("--no-clone") { Description = "Do not clone the repository" };
         var noWait = new Option<bool>("--no-wait") { Description = "Do not wait for the first deploy" };
         var timeout = TimeoutOption();
@@ -59,7 +60,8 @@ public static class FunctionCommands
                 throw CliException.Usage($"./{functionName} exists and is not empty: run kk fn new from another folder, or pass --no-clone.");
             }
             var request = new NewFunction(functionName, parse.GetValue(kind)!, parse.GetValue(isPublic), parse.GetValue(replicas) ?? 1,
-                parse.GetValue(maxReplicas), parse.GetValue(target), parse.GetValue(idle));
+                parse.GetValue(maxReplicas), parse.GetValue(target), parse.GetValue(idle),
+                parse.GetValue(throttle.RateLimit), parse.GetValue(throttle.Per), parse.GetValue(throttle.MaxInFlight));
             var function = kk.Ok(await kk.Platform.CreateAsync(request, cancellationToken));
             kk.Output.Note($"Created [bold]{Show.Escape(function.Name)}[/] ({Show.Escape(function.Kind)}).");
             if (!parse.GetValue(noClone))
@@ -76,7 +78,7 @@ public static class FunctionCommands
             return ExitCodes.Success;
         });
         command.Arguments.Add(name);
-        foreach (var option in new Option[] { kind, isPublic, replicas, maxReplicas, target, idle, noClone, noWait, timeout })
+        foreach (var option in (Option[])[kind, isPublic, replicas, maxReplicas, target, idle, .. throttle.All, noClone, noWait, timeout])
         {
             command.Options.Add(option);
         }
@@ -134,6 +136,10 @@ public static class FunctionCommands
                 if (f.Scale?.LastDecision is { } decision)
                 {
                     grid.AddRow("[bold]Last scaled[/]", $"to {decision.Replicas} {Show.Ago(decision.At)}: {Show.Escape(decision.Reason)}");
+                }
+                if (ThrottleOptions.Describe(f) is { } limits)
+                {
+                    grid.AddRow("[bold]Throttle[/]", Show.Escape(limits));
                 }
                 grid.AddRow("[bold]URL[/]", Show.Escape(f.Url));
                 grid.AddRow("[bold]Git[/]", Show.Escape(f.GitUrl));
