@@ -40,13 +40,7 @@ public sealed record FunctionSettings(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? IdleTimeoutSeconds = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RateLimit = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RateLimitWindowSeconds = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MaxInFlight = null)
-{
-    /// <summary>Whether the API redeploys for these (anything but the throttle).</summary>
-    [JsonIgnore]
-    public bool Redeploys => Public is not null || MinReplicas is not null || MaxReplicas is not null || TargetConcurrency is not null
-        || IdleTimeoutSeconds is not null;
-}
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MaxInFlight = null);
 
 public sealed record DeploymentInfo(string Commit, string Status, string? Error, DateTime UpdatedAt, string? Build = null);
 

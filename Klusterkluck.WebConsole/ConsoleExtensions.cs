@@ -33,11 +33,17 @@ public static class ConsoleExtensions
         builder.Services.AddConsoleAuthentication(hosting.ApiScheme);
         builder.Services.AddScoped<ConsoleUser>();
         builder.Services.AddScoped<IAccessTokens>(services => services.GetRequiredService<ConsoleUser>());
+        // No resilience handler (the service defaults give every client one): it would send a POST
+        // again on a 5xx or a 429 (an invoke, a deploy, a flow's event), and wait out a function's
+        // Retry-After instead of showing it. The console calls its own Api on loopback: the user
+        // retries, knowingly. RemoveAllResilienceHandlers is still marked for evaluation (EXTEXP0001).
+#pragma warning disable EXTEXP0001
         builder.Services.AddHttpClient<PlatformClient>((services, client) =>
         {
             client.BaseAddress = hosting.ApiAddress(services);
             client.Timeout = TimeSpan.FromSeconds(100);
-        });
+        }).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         return builder;
     }
 

@@ -77,6 +77,7 @@ public sealed class Function
             IdleTimeout = IdleTimeout,
             TargetConcurrency = TargetConcurrency,
             Kind = Kind,
+            Throttled = RateLimit is not null || MaxInFlight is not null,
         };
 
     /// <summary>An error as stored: a function's own message (a thrown string, say) can be any length.</summary>

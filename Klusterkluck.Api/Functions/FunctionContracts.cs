@@ -61,7 +61,7 @@ public sealed record UpdateFunctionRequest(
     [property: Range(1, FunctionRules.MaxRateLimitWindowSeconds)] int? RateLimitWindowSeconds = null,
     [property: Range(0, FunctionRules.MaxInFlight)] int? MaxInFlight = null)
 {
-    /// <summary>Whether the replicas must change (a redeploy): any setting but the throttle's.</summary>
+    /// <summary>Whether the replicas must change (a redeploy): any setting but the throttle's limits.</summary>
     public bool ChangesDeployment => Public is not null || MinReplicas is not null || MaxReplicas is not null
         || TargetConcurrency is not null || IdleTimeoutSeconds is not null;
 }

@@ -114,8 +114,8 @@ public sealed class FunctionService(
 
     /// <summary>
     /// Changes the function's settings (absent ones stay) and puts them in force: the serving commit
-    /// is deployed again with them, blue/green, so the function keeps answering meanwhile (a change
-    /// of throttle alone is in force at once, with no deploy). Null when
+    /// is deployed again with them, blue/green, so the function keeps answering meanwhile (a throttle
+    /// is in force at once; only one that appears or goes redeploys, for the routes). Null when
     /// the caller has no such function.
     /// </summary>
     /// <exception cref="SettingsException">The settings that would result do not go together.</exception>
@@ -138,6 +138,7 @@ public sealed class FunctionService(
         }
         limits.CheckReplicas(min, max);
         CheckScalesToZero(min);
+        var wasThrottled = Throttling.ThrottleSettings.Of(function) is not null;
         function.Public = request.Public ?? function.Public;
         function.Replicas = min;
         function.MaxReplicas = max > min ? max : null;
@@ -152,7 +153,8 @@ public sealed class FunctionService(
         }
         // In force at once, at the gateway: no replica restarts for a throttle.
         throttles.Set(new FunctionId(owner, name), Throttling.ThrottleSettings.Of(function));
-        if (!request.ChangesDeployment)
+        // A throttle that appears or goes changes the routes (on Kubernetes, whether the function keeps an Ingress of its own): a redeploy.
+        if (!request.ChangesDeployment && wasThrottled == (Throttling.ThrottleSettings.Of(function) is not null))
         {
             await store.SaveChangesAsync(cancellationToken);
             return new Deploying(function, Task.CompletedTask);

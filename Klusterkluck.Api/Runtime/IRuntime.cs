@@ -28,6 +28,9 @@ public sealed record FunctionDeployment(FunctionId Id, string Commit, bool Publi
 
     /// <summary>The kind the function was created with: which warm pool its cold starts take from (its klusterkluck.yaml still decides how it runs).</summary>
     public string? Kind { get; init; }
+
+    /// <summary>It has a throttle, which holds at the gateway: every request must come through it (on Kubernetes, no Ingress of its own).</summary>
+    public bool Throttled { get; init; }
 }
 
 /// <summary>The limits a worker enforces: its environment <c>KK_MAX_REQUEST_BYTES</c> and <c>KK_MAX_LOG_LINE_BYTES</c>.</summary>

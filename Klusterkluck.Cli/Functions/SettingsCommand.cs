@@ -21,7 +21,7 @@ public static class SettingsCommand
         var timeout = FunctionCommands.TimeoutOption();
         var command = KkCommand.Command("set", """
             Change a function's settings; the ones not given stay. The serving commit is deployed again with them (blue/green: it keeps answering);
-            a throttle alone is in force at once, with no deploy.
+            a throttle is in force at once (only one that appears or goes redeploys).
 
             Examples:
               kk fn set hello --min-replicas 0 --idle-timeout 60
@@ -39,7 +39,8 @@ public static class SettingsCommand
             }
             var functionName = parse.GetValue(name)!;
             var function = kk.Ok(await kk.Platform.UpdateAsync(functionName, settings, cancellationToken));
-            if (settings.Redeploys && !parse.GetValue(noWait))
+            // A change of limits alone deploys nothing; anything else is followed as a deploy is.
+            if (function.Deployment.Status is "deploying" or "building" && !parse.GetValue(noWait))
             {
                 function = await DeployWatch.UntilDoneAsync(kk, functionName, function.Deployment.Commit, parse.GetValue(timeout), cancellationToken);
             }

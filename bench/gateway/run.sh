@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Gateway benchmark (not a test): warm throughput and latency of one function through the Api's
-# gateway (/fn/{user}/{name}/), through nginx proxying to the same worker (keep-alive, one nginx
-# worker process per core: the peer to beat), and straight to the worker's port; same handler,
-# same token, same concurrency; then create-to-first-200 per kind and redeploy time. Loopback
+# Gateway benchmark (not a test): warm throughput and latency of one function, in the same rounds:
+#   direct     straight to the function's worker (its TCP port): the reference;
+#   nginx      Debian's nginx in front of the same worker (keep-alive upstream, a worker process
+#              per core): the peer to beat;
+#   bare       Kestrel and YARP's forwarder alone (bare/), tuned as the Api: the floor for a .NET hop;
+#   gateway    the Api's gateway (/fn/{user}/{name}/), usage metering on;
+#   unmetered  a second Api with Usage:Enabled=false (its own worker): metering's cost;
+#   node       the handler behind node's own http server (bare-node.mjs): no platform at all;
+# same handler, same token, same concurrency, with each process's CPU per 1000 requests; then one
+# connection (the hop's own latency), create-to-first-200 per kind and redeploy time. Loopback
 # only, bounded. Needs wrk and nginx (apt-get install wrk nginx-light).
 # Usage: bash bench/gateway/run.sh [seconds per wrk run, default 20] [connections, default 32] [rounds, default 3]
-# Rounds alternate direct and gateway; on a shared two-core machine throughput drifts over
-# minutes, so the ratio is taken per round and the median round is the figure to quote.
+# On a shared two-core machine throughput drifts over minutes, so each round measures every peer
+# (in reversed order every other round), shares are taken per round, and the median round is the
+# figure to quote.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -22,7 +29,9 @@ api_pid=
 unmetered_pid=
 nginx_pid=
 bare_pid=
+node_bare_pid=
 cleanup() {
+  [ -n "$node_bare_pid" ] && kill "$node_bare_pid" 2>/dev/null && wait "$node_bare_pid" 2>/dev/null
   [ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null && wait "$bare_pid" 2>/dev/null
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
   [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null
@@ -109,6 +118,12 @@ bare_port=$(free_port)
 dotnet "$here/bare/bin/Release/net10.0/kk-bare-forwarder.dll" "http://127.0.0.1:$bare_port" "$socket" &
 bare_pid=$!
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$bare_port/" && break; sleep 0.05; done
+
+# The handler alone: the nodejs template's index.js behind node's own http server (bare-node.mjs).
+node_port=$(free_port)
+node "$here/bare-node.mjs" "$node_port" "$root/Klusterkluck.Functions/Templates/nodejs/index.js" &
+node_bare_pid=$!
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$node_port/" && break; sleep 0.05; done
 # CPU time (user + system, in clock ticks) a process has used so far; nginx's: its workers' too.
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 nginx_ticks() { local t=0 p; for p in $nginx_pid $(pgrep -P "$nginx_pid"); do t=$((t + $(ticks "$p"))); done; echo "$t"; }
@@ -120,8 +135,8 @@ measure() { # name, url, [connections]
   local a=$api_pid w=$pid n=$node_pid
   case "$2" in "$unmetered_base"*) a=$unmetered_pid w=$unmetered_worker n=$unmetered_node ;; esac
   wrk -t1 -c4 -d3s -H "Authorization: Bearer $bearer" "$2" >/dev/null   # warm up pools
-  local before_api before_worker before_node before_nginx before_bare
-  before_api=$(ticks "$a") before_worker=$(ticks "$w") before_node=$(ticks "$n") before_nginx=$(nginx_ticks) before_bare=$(ticks "$bare_pid")
+  local before_api before_worker before_node before_nginx before_bare before_handler
+  before_api=$(ticks "$a") before_worker=$(ticks "$w") before_node=$(ticks "$n") before_nginx=$(nginx_ticks) before_bare=$(ticks "$bare_pid") before_handler=$(ticks "$node_bare_pid")
   local out; out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $bearer" "$2")
   local rps p50 p99 requests
   rps=$(wrk_field "$out" rps) p50=$(wrk_field "$out" p50) p99=$(wrk_field "$out" p99)
@@ -135,7 +150,8 @@ measure() { # name, url, [connections]
   local cpu
   cpu=$(awk -v a=$(( $(ticks "$a") - before_api )) -v w=$(( $(ticks "$w") - before_worker )) \
     -v n=$(( $(ticks "$n") - before_node )) -v x=$(( $(nginx_ticks) - before_nginx )) -v b=$(( $(ticks "$bare_pid") - before_bare )) -v r="$requests" \
-    'BEGIN { printf "cpu ms/1000 req: api %.0f, nginx %.0f, bare %.0f, worker %.0f, node %.0f", a * 10000 / r, x * 10000 / r, b * 10000 / r, w * 10000 / r, n * 10000 / r }')
+    -v h=$(( $(ticks "$node_bare_pid") - before_handler )) \
+    'BEGIN { printf "cpu ms/1000 req: api %.0f, nginx %.0f, bare %.0f, worker %.0f, node %.0f, bare node %.0f", a * 10000 / r, x * 10000 / r, b * 10000 / r, w * 10000 / r, n * 10000 / r, h * 10000 / r }')
   printf '%-12s %10s req/s   p50 %8s   p99 %8s   %s\n' "$1" "$rps" "$p50" "$p99" "$cpu" >&2
   echo "$rps"
 }
@@ -146,10 +162,11 @@ wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "$base/fn/$user
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "http://127.0.0.1:$nginx_port/?name=bench" >/dev/null
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "http://127.0.0.1:$bare_port/?name=bench" >/dev/null
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $unmetered_token" "$unmetered_base/fn/$user/warm/?name=bench" >/dev/null
+wrk -t1 -c"$connections" -d10s "http://127.0.0.1:$node_port/?name=bench" >/dev/null
 
 echo "warm invocation: wrk -t1 -c$connections -d${duration}s, GET /?name=bench with a bearer token, $rounds rounds" >&2
 compare_peers "$rounds" direct "$direct/?name=bench" nginx "http://127.0.0.1:$nginx_port/?name=bench" bare "http://127.0.0.1:$bare_port/?name=bench" gateway "$base/fn/$user/warm/?name=bench" \
-  unmetered "$unmetered_base/fn/$user/warm/?name=bench"
+  unmetered "$unmetered_base/fn/$user/warm/?name=bench" node "http://127.0.0.1:$node_port/?name=bench"
 
 echo >&2
 echo "one connection (the hop's own latency, no queueing): wrk -t1 -c1 -d${duration}s" >&2

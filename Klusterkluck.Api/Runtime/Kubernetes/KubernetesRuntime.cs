@@ -49,9 +49,9 @@ public sealed partial class KubernetesRuntime(
             var replicas = scaled ? DeployedReplicas(deployment) : deployment.Replicas;
             var applied = await ApplyDeploymentAsync(deployment, cancellationToken, replicas);
             await api.Services.ApplyAsync(FunctionObjects.Service(Options, id), cancellationToken, KeepClusterIp);
-            if (scaled)
+            if (scaled || deployment.Throttled)
             {
-                // Every request through the gateway: it counts them, and wakes the function from zero.
+                // Every request through the gateway: it counts them, wakes the function from zero, holds its throttle.
                 await api.Ingresses.DeleteAsync(id.Name, ns, cancellationToken);
             }
             else

@@ -114,6 +114,32 @@ public sealed class KubernetesScalingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AThrottledFunctionHasNoIngressOfItsOwnSoItsLimitHoldsForEveryRequest()
+    {
+        using var user = await UserSession.StartAsync(_api, "kthrottle");
+        var ns = $"kk-{user.Username}";
+        using (var created = await user.Client.PostAsJsonAsync("/api/v1/functions?wait=true",
+            new { name = "capped", kind = "nodejs", rateLimit = 2, rateLimitWindowSeconds = 600 }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        Assert.Null(_cluster.Get("Ingress", ns, "capped"));
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await user.CallAsync("capped");
+            answers.Add(response.StatusCode);
+        }
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], answers);
+
+        // Without a throttle it gets its Ingress back (the change redeploys, for the routes).
+        var (_, cleared) = await ScaleToZeroTests.PatchAsync(user, "capped", new { rateLimit = 0 }, wait: true);
+        Assert.Equal("ready", cleared.GetProperty("state").GetString());
+        Assert.NotNull(_cluster.Get("Ingress", ns, "capped"));
+        Assert.Equal("served by a pod of capped", await user.CallTextAsync("capped"));
+    }
+
+    [Fact]
     public async Task ConcurrencyAboveTheTargetAddsReplicasThroughTheScaleSubresourceAndTheyGoWhenTheLoadDoes()
     {
         using var user = await UserSession.StartAsync(_api, "kauto");

@@ -45,14 +45,29 @@ public sealed class ThrottlingTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         Assert.Equal(HttpStatusCode.TooManyRequests, invoked.StatusCode);
         Assert.NotNull(invoked.Headers.RetryAfter);
 
-        // Removing the limit is in force at once, with no redeploy.
+        // New limits are in force at once, with no redeploy.
         var before = function.GetProperty("deployment").GetProperty("updatedAt").GetDateTime();
-        var (status, cleared) = await ScaleToZeroTests.PatchAsync(user, "limited", new { rateLimit = 0 });
-        Assert.True(status is HttpStatusCode.OK or HttpStatusCode.Accepted, cleared.ToString());
+        var (status, raised) = await ScaleToZeroTests.PatchAsync(user, "limited", new { rateLimit = 11 });
+        Assert.True(status == HttpStatusCode.OK, raised.ToString());
+        Assert.Equal(11, raised.GetProperty("rateLimit").GetInt32());
+        Assert.Equal(60, raised.GetProperty("rateLimitWindowSeconds").GetInt32());
+        Assert.Equal(before, raised.GetProperty("deployment").GetProperty("updatedAt").GetDateTime());
+        // A new window starts with the new settings: 11 through, the twelfth refused.
+        var again = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+        {
+            using var response = await user.CallAsync("limited", "?name=again");
+            return response.StatusCode;
+        }));
+        Assert.Equal(11, again.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(1, again.Count(s => s == HttpStatusCode.TooManyRequests));
+
+        // Removed, it is gone at once too (the redeploy it starts is for the routes).
+        var (_, cleared) = await ScaleToZeroTests.PatchAsync(user, "limited", new { rateLimit = 0 });
         Assert.Equal(JsonValueKind.Null, cleared.GetProperty("rateLimit").ValueKind);
-        Assert.Equal("ready", cleared.GetProperty("state").GetString());
-        Assert.Equal(before, cleared.GetProperty("deployment").GetProperty("updatedAt").GetDateTime());
-        Assert.Equal("Hello, again!\n", await user.CallTextAsync("limited", "?name=again"));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("Hello, free!\n", await user.CallTextAsync("limited", "?name=free"));
+        }
     }
 
     [Fact]
