@@ -3,7 +3,8 @@
 #   direct     straight to the function's worker (its TCP port): the reference;
 #   nginx      Debian's nginx in front of the same worker (keep-alive upstream, a worker process
 #              per core): the peer to beat;
-#   bare       Kestrel and YARP's forwarder alone (bare/), tuned as the Api: the floor for a .NET hop;
+#   bare       Kestrel and YARP's forwarder alone (bare/), tuned as the Api: the floor for YARP;
+#   raw        Kestrel and a hand-written HTTP/1.1 upstream (bare/RawRelay.cs): the floor for .NET;
 #   gateway    the Api's gateway (/fn/{user}/{name}/), usage metering on;
 #   unmetered  a second Api with Usage:Enabled=false (its own worker): metering's cost;
 #   node       the handler behind node's own http server (bare-node.mjs): no platform at all;
@@ -29,10 +30,12 @@ api_pid=
 unmetered_pid=
 nginx_pid=
 bare_pid=
+raw_pid=
 node_bare_pid=
 cleanup() {
   [ -n "$node_bare_pid" ] && kill "$node_bare_pid" 2>/dev/null && wait "$node_bare_pid" 2>/dev/null
   [ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null && wait "$bare_pid" 2>/dev/null
+  [ -n "$raw_pid" ] && kill "$raw_pid" 2>/dev/null && wait "$raw_pid" 2>/dev/null
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
   [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null
   [ -n "$unmetered_pid" ] && kill "$unmetered_pid" 2>/dev/null && wait "$unmetered_pid" 2>/dev/null
@@ -118,6 +121,11 @@ bare_port=$(free_port)
 dotnet "$here/bare/bin/Release/net10.0/kk-bare-forwarder.dll" "http://127.0.0.1:$bare_port" "$socket" &
 bare_pid=$!
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$bare_port/" && break; sleep 0.05; done
+# The same with a hand-written HTTP/1.1 upstream instead of YARP (bare/RawRelay.cs): the floor of any .NET hop.
+raw_port=$(free_port)
+dotnet "$here/bare/bin/Release/net10.0/kk-bare-forwarder.dll" "http://127.0.0.1:$raw_port" "$socket" raw &
+raw_pid=$!
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$raw_port/" && break; sleep 0.05; done
 
 # The handler alone: the nodejs template's index.js behind node's own http server (bare-node.mjs).
 node_port=$(free_port)
@@ -132,11 +140,14 @@ measure() { # name, url, [connections]
   local connections=${3:-$connections}
   local bearer; bearer=$(token_for "$2")
   # The Api, worker and node behind this URL: the unmetered Api has its own.
-  local a=$api_pid w=$pid n=$node_pid
-  case "$2" in "$unmetered_base"*) a=$unmetered_pid w=$unmetered_worker n=$unmetered_node ;; esac
+  local a=$api_pid w=$pid n=$node_pid b=$bare_pid
+  case "$2" in
+    "$unmetered_base"*) a=$unmetered_pid w=$unmetered_worker n=$unmetered_node ;;
+    "http://127.0.0.1:$raw_port"*) b=$raw_pid ;;
+  esac
   wrk -t1 -c4 -d3s -H "Authorization: Bearer $bearer" "$2" >/dev/null   # warm up pools
   local before_api before_worker before_node before_nginx before_bare before_handler
-  before_api=$(ticks "$a") before_worker=$(ticks "$w") before_node=$(ticks "$n") before_nginx=$(nginx_ticks) before_bare=$(ticks "$bare_pid") before_handler=$(ticks "$node_bare_pid")
+  before_api=$(ticks "$a") before_worker=$(ticks "$w") before_node=$(ticks "$n") before_nginx=$(nginx_ticks) before_bare=$(ticks "$b") before_handler=$(ticks "$node_bare_pid")
   local out; out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $bearer" "$2")
   local rps p50 p99 requests
   rps=$(wrk_field "$out" rps) p50=$(wrk_field "$out" p50) p99=$(wrk_field "$out" p99)
@@ -149,7 +160,7 @@ measure() { # name, url, [connections]
   # CPU milliseconds per 1000 requests, per process (a tick is 10 ms).
   local cpu
   cpu=$(awk -v a=$(( $(ticks "$a") - before_api )) -v w=$(( $(ticks "$w") - before_worker )) \
-    -v n=$(( $(ticks "$n") - before_node )) -v x=$(( $(nginx_ticks) - before_nginx )) -v b=$(( $(ticks "$bare_pid") - before_bare )) -v r="$requests" \
+    -v n=$(( $(ticks "$n") - before_node )) -v x=$(( $(nginx_ticks) - before_nginx )) -v b=$(( $(ticks "$b") - before_bare )) -v r="$requests" \
     -v h=$(( $(ticks "$node_bare_pid") - before_handler )) \
     'BEGIN { printf "cpu ms/1000 req: api %.0f, nginx %.0f, bare %.0f, worker %.0f, node %.0f, bare node %.0f", a * 10000 / r, x * 10000 / r, b * 10000 / r, w * 10000 / r, n * 10000 / r, h * 10000 / r }')
   printf '%-12s %10s req/s   p50 %8s   p99 %8s   %s\n' "$1" "$rps" "$p50" "$p99" "$cpu" >&2
@@ -161,11 +172,12 @@ wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "$direct/?name=
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "$base/fn/$user/warm/?name=bench" >/dev/null
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "http://127.0.0.1:$nginx_port/?name=bench" >/dev/null
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "http://127.0.0.1:$bare_port/?name=bench" >/dev/null
+wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $token" "http://127.0.0.1:$raw_port/?name=bench" >/dev/null
 wrk -t1 -c"$connections" -d10s -H "Authorization: Bearer $unmetered_token" "$unmetered_base/fn/$user/warm/?name=bench" >/dev/null
 wrk -t1 -c"$connections" -d10s "http://127.0.0.1:$node_port/?name=bench" >/dev/null
 
 echo "warm invocation: wrk -t1 -c$connections -d${duration}s, GET /?name=bench with a bearer token, $rounds rounds" >&2
-compare_peers "$rounds" direct "$direct/?name=bench" nginx "http://127.0.0.1:$nginx_port/?name=bench" bare "http://127.0.0.1:$bare_port/?name=bench" gateway "$base/fn/$user/warm/?name=bench" \
+compare_peers "$rounds" direct "$direct/?name=bench" nginx "http://127.0.0.1:$nginx_port/?name=bench" bare "http://127.0.0.1:$bare_port/?name=bench" raw "http://127.0.0.1:$raw_port/?name=bench" gateway "$base/fn/$user/warm/?name=bench" \
   unmetered "$unmetered_base/fn/$user/warm/?name=bench" node "http://127.0.0.1:$node_port/?name=bench"
 
 echo >&2

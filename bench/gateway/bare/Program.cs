@@ -1,6 +1,8 @@
 // bench/gateway's floor: Kestrel and YARP's forwarder alone, every request sent on to one
 // worker, over its Unix socket as the gateway does (or over TCP), nothing else in the pipeline.
-// What the Api's gateway costs above this is its own. Usage: kk-bare-forwarder <listen url> <socket path | http://host:port>
+// What the Api's gateway costs above this is its own. With "raw" last, a hand-written HTTP/1.1
+// upstream instead of YARP (RawRelay): the floor of any .NET hop with Kestrel in front.
+// Usage: kk-bare-forwarder <listen url> <socket path | http://host:port> [raw]
 using System.Net;
 using System.Net.Sockets;
 using Yarp.ReverseProxy.Forwarder;
@@ -32,5 +34,13 @@ var invoker = new HttpMessageInvoker(new SocketsHttpHandler
 var destination = overUnix ? "http://worker/" : target;
 var config = new ForwarderRequestConfig { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
 var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
-app.Run(async context => await forwarder.SendAsync(context, destination, invoker, config, HttpTransformer.Empty));
+if (args is [_, _, "raw"])
+{
+    var relay = new RawRelay(target);
+    app.Run(relay.RelayAsync);
+}
+else
+{
+    app.Run(async context => await forwarder.SendAsync(context, destination, invoker, config, HttpTransformer.Empty));
+}
 app.Run();
