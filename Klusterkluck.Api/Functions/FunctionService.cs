@@ -151,17 +151,19 @@ public sealed class FunctionService(
         {
             throw new SettingsException("rateLimitWindowSeconds", FunctionRules.WindowWithoutLimit);
         }
-        // In force at once, at the gateway: no replica restarts for a throttle.
-        throttles.Set(new FunctionId(owner, name), Throttling.ThrottleSettings.Of(function));
+        var throttle = Throttling.ThrottleSettings.Of(function);
         // A throttle that appears or goes changes the routes (on Kubernetes, whether the function keeps an Ingress of its own): a redeploy.
-        if (!request.ChangesDeployment && wasThrottled == (Throttling.ThrottleSettings.Of(function) is not null))
+        if (!request.ChangesDeployment && wasThrottled == (throttle is not null))
         {
             await store.SaveChangesAsync(cancellationToken);
+            // In force once stored, at the gateway: no replica restarts for new limits.
+            throttles.Set(new FunctionId(owner, name), throttle);
             return new Deploying(function, Task.CompletedTask);
         }
         // The latest deploy's commit (one under way gets the settings too, after it), unless it failed: then the one that serves.
         var commit = function.Status == DeployStatus.Failed ? function.DeployedCommit ?? function.TargetCommit : function.TargetCommit;
         await RecordAsync(function, commit, DeployStatus.Deploying, null, cancellationToken);
+        throttles.Set(new FunctionId(owner, name), throttle);
         return new Deploying(function, deployer.Start(Deployment(function)));
     }
 
