@@ -156,10 +156,7 @@ public static class FunctionEndpoints
         // The function's throttle holds here as at the gateway: this is another door to it.
         if (!throttles.TryEnter(id, out var ticket, out var refusal))
         {
-            usage.Throttled(id);
-            request.HttpContext.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(ThrottleProblems.Detail(id, throttles.SettingsOf(id), refusal), statusCode: StatusCodes.Status429TooManyRequests,
-                title: ThrottleProblems.Title);
+            return ThrottleProblems.Refused(request.HttpContext, id, throttles, usage, refusal);
         }
         using var _ = ticket;
         try

@@ -17,9 +17,12 @@ namespace Klusterkluck.Api.Gateway;
 /// </list>
 /// Everything else is passed as it is (no X-Forwarded-* headers: they cost worker and node CPU in bench/gateway).
 /// </summary>
-internal sealed class FunctionTransformer : HttpTransformer
+internal sealed class FunctionTransformer(bool metered) : HttpTransformer
 {
-    public static readonly FunctionTransformer Instance = new();
+    public static readonly FunctionTransformer Instance = new(metered: false);
+
+    /// <summary>Also counts a response body without a length for usage (<see cref="MeteredBodies"/>).</summary>
+    public static readonly FunctionTransformer Metered = new(metered: true);
 
     public const string Sandbox = "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads";
 
@@ -54,8 +57,11 @@ internal sealed class FunctionTransformer : HttpTransformer
         }
         // Added to the function's own policy, if any: both are enforced.
         headers.Append(HeaderNames.ContentSecurityPolicy, Sandbox);
-        // Usage counts the body's bytes: a body without a length is counted as it is copied.
-        MeteredBodies.CountResponse(httpContext, proxyResponse);
+        if (metered)
+        {
+            // Usage counts the body's bytes: a body without a length is counted as it is copied.
+            MeteredBodies.CountResponse(httpContext, proxyResponse);
+        }
         return proceed;
     }
 

@@ -71,8 +71,7 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
         if (!throttles.TryEnter(id, out var ticket, out var refusal))
         {
             // Before anything is started or sent on: a throttled request costs the function nothing.
-            usage.Throttled(id);
-            await ThrottleProblems.WriteAsync(context, id, throttles, refusal);
+            await ThrottleProblems.Refused(context, id, throttles, usage, refusal).ExecuteAsync(context);
             return;
         }
         using var _ = ticket;
@@ -119,7 +118,8 @@ internal sealed class GatewayMiddleware(RequestDelegate next, IRuntime runtime, 
         }
         var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var requestBody = usage.Enabled ? MeteredBodies.CountRequest(context) : null;
-        var error = await forwarder.SendAsync(context, destination, http.Invoker, s_config, FunctionTransformer.Instance);
+        var error = await forwarder.SendAsync(context, destination, http.Invoker, s_config,
+            usage.Enabled ? FunctionTransformer.Metered : FunctionTransformer.Instance);
         if (error != ForwarderError.None && !context.Response.HasStarted)
         {
             if (IsBodyTooLarge(context))

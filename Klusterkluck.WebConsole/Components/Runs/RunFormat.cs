@@ -44,7 +44,7 @@ internal static class RunFormat
     public static string After(DateTime accepted, DateTime? started) =>
         started is { } start ? "+" + Duration(Math.Max(0, (start - accepted).TotalMilliseconds)) : "—";
 
-    public static string Bytes(int bytes) => bytes switch
+    public static string Bytes(long bytes) => bytes switch
     {
         < 1024 => $"{bytes} B",
         < 1024 * 1024 => $"{(bytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture)} KiB",
